@@ -1,0 +1,88 @@
+"""Choose the gold annotation of each task (adjudication) from the valid records.
+
+Rules, per task: an annotation marked ``ground_truth`` in Label Studio (or of origin
+``adjudication``) wins; else a single annotation is gold; else the consensus of the
+annotators: the spans (with their attributes) that a strict majority of them made.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from annotate.model import Annotation, Relation, Span
+
+__all__ = ["GoldChoice", "select_gold"]
+
+
+@dataclass(slots=True)
+class GoldChoice:
+    annotation: Annotation
+    rule: str  # "ground_truth" | "single" | "consensus"
+    candidates: int
+
+
+def _span_key(span: Span) -> str:
+    return json.dumps([span.start, span.end, span.label, sorted(span.attrs.items())], default=str)
+
+
+def _consensus(anns: list[Annotation]) -> Annotation:
+    votes: Counter[str] = Counter()
+    first: dict[str, Span] = {}
+    for ann in anns:
+        for key in {_span_key(s) for s in ann.spans}:
+            votes[key] += 1
+        for s in ann.spans:
+            first.setdefault(_span_key(s), s)
+    need = len(anns) // 2 + 1
+    spans = [first[k] for k, n in votes.items() if n >= need]
+    kept = {id(s) for s in spans}
+    # keep relations whose two ends were kept, mapping span ids through their keys
+    rel_votes: Counter[tuple[str, str, str]] = Counter()
+    for ann in anns:
+        by_id = {s.id: _span_key(s) for s in ann.spans}
+        for r in {(by_id.get(r.from_id), by_id.get(r.to_id), r.label) for r in ann.relations}:
+            if r[0] and r[1]:
+                rel_votes[(r[0], r[1], r[2])] += 1
+    relations = [
+        Relation(first[a].id, first[b].id, label)
+        for (a, b, label), n in rel_votes.items()
+        if n >= need and id(first.get(a)) in kept and id(first.get(b)) in kept
+    ]
+    judgements = Counter(a.judgement for a in anns)
+    judgement, n = judgements.most_common(1)[0]
+    base = anns[0]
+    return Annotation(
+        layer=base.layer,
+        doc_id=base.doc_id,
+        task_key=base.task_key,
+        segment_start=base.segment_start,
+        segment_end=base.segment_end,
+        annotator="consensus:" + "+".join(sorted(a.annotator for a in anns)),
+        origin="adjudication",
+        task_id=base.task_id,
+        spans=sorted(spans, key=lambda s: (s.start, s.end, s.label)),
+        relations=relations,
+        judgement=judgement if n >= need else None,
+    )
+
+
+def select_gold(records: Iterable[Annotation]) -> dict[str, GoldChoice]:
+    """Task key → the gold annotation of that task and the rule that chose it."""
+    by_task: dict[str, list[Annotation]] = defaultdict(list)
+    for rec in records:
+        if rec.origin != "prediction":
+            by_task[rec.task_key].append(rec)
+    gold: dict[str, GoldChoice] = {}
+    for key in sorted(by_task):
+        anns = sorted(by_task[key], key=lambda a: (str(a.annotation_id), a.annotator))
+        truth = [a for a in anns if a.ground_truth or a.origin == "adjudication"]
+        if truth:
+            gold[key] = GoldChoice(truth[-1], "ground_truth", len(anns))
+        elif len(anns) == 1:
+            gold[key] = GoldChoice(anns[0], "single", 1)
+        else:
+            gold[key] = GoldChoice(_consensus(anns), "consensus", len(anns))
+    return gold

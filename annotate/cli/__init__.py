@@ -1,0 +1,15 @@
+"""The command line: each command parses its options, calls one library function, prints.
+
+One module per group of commands; importing them registers the commands on ``app``.
+Exit codes: 0 success; 1 the run failed (bad input, validation problems with --strict, a
+server error); 2 bad usage (unknown option, layer or predictor).
+"""
+
+from annotate.cli import corpus, labelstudio, release, schema, validate  # noqa: F401  (registers commands)
+from annotate.cli._app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

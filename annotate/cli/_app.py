@@ -1,0 +1,82 @@
+"""The Typer application and what every command shares (consoles, progress, errors).
+
+Exit codes: 0 success; 1 the run failed (bad input, validation problems with --strict, a
+server error); 2 bad usage (unknown option, layer or predictor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from annotate.errors import AnnotateError, ConfigError
+
+app = typer.Typer(
+    help="annotate: articles → Label Studio tasks → validated labels → versioned datasets.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,  # locals may hold the API token
+)
+schema_app = typer.Typer(
+    help="Inspect and check the JSON Schemas in schema/.", no_args_is_help=True
+)
+app.add_typer(schema_app, name="schema")
+
+out = Console()
+err = Console(stderr=True)
+
+ALL = "all"
+LayersOpt = Annotated[str, typer.Option("--layers", help="Comma-separated layers, or 'all'.")]
+ArticlesArg = Annotated[
+    Path, typer.Argument(help="An article (.txt, .md, .jsonl) or a directory of them.")
+]
+
+
+def _layers(value: str) -> list[str]:
+    from annotate.layers import get_layer, layer_names
+
+    names = layer_names() if value == ALL else [v.strip() for v in value.split(",") if v.strip()]
+    for n in names:
+        get_layer(n)  # raises ConfigError listing the known layers
+    return names
+
+
+@contextmanager
+def _progress(title: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current step; the library reports steps through the callback."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(title)
+        yield lambda msg: bar.update(task, description=f"{title}: {msg}")
+
+
+def _fail(exc: AnnotateError) -> None:
+    code = 2 if isinstance(exc, ConfigError) else 1
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def _predictions(names: str | None, documents: list) -> list:  # type: ignore[type-arg]
+    if not names:
+        return []
+    from annotate.preannotate import run_predictors
+
+    return run_predictors([n.strip() for n in names.split(",") if n.strip()], documents)
+
+
+def _unit(value: str):  # type: ignore[no-untyped-def]
+    if value not in ("sentence", "paragraph", "document"):
+        raise ConfigError(f"unknown unit {value!r}; known: sentence, paragraph, document")
+    return value

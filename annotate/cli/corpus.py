@@ -1,0 +1,96 @@
+"""annotate ingest / tasks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from annotate.cli._app import (
+    ArticlesArg,
+    _fail,
+    _layers,
+    _predictions,
+    _unit,
+    app,
+    err,
+    out,
+)
+from annotate.errors import AnnotateError
+
+
+@app.command()
+def ingest(
+    path: ArticlesArg,
+    lang: Annotated[str | None, typer.Option(help="Language of articles without metadata.")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write documents as JSONL here.")
+    ] = None,
+) -> None:
+    """Read articles, normalise them and show their segmentation.
+
+    Example: annotate ingest data/articles --out build/documents.jsonl
+    """
+    from annotate.corpus import read_articles
+
+    try:
+        docs = list(read_articles(path, lang=lang))
+    except AnnotateError as exc:
+        _fail(exc)
+    table = Table("doc_id", "source", "lang", "chars", "paragraphs", "sentences", "normalised")
+    for d in docs:
+        table.add_row(
+            d.id[:12],
+            d.source_path or "",
+            d.lang,
+            str(len(d.text)),
+            str(len(d.paragraphs)),
+            str(len(d.sentences)),
+            ",".join(d.normalisation) or "-",
+        )
+    out.print(table)
+    if out_file:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(
+            "".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs),
+            encoding="utf-8",
+        )
+        out.print(f"wrote {len(docs)} documents to {out_file}")
+
+
+@app.command()
+def tasks(
+    path: ArticlesArg,
+    layer: Annotated[str, typer.Option(help="The layer to make tasks for.")] = "entities",
+    unit: Annotated[str, typer.Option(help="sentence, paragraph or document.")] = "paragraph",
+    predictors: Annotated[
+        str | None, typer.Option(help="Comma-separated predictors, e.g. entities.rules.")
+    ] = None,
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Where to write the Label Studio tasks JSON.")
+    ] = Path("-"),
+) -> None:
+    """Make Label Studio tasks (with predictions) for one layer, as importable JSON.
+
+    Example: annotate tasks data/articles --layer entities --predictors entities.rules --out tasks.json
+    """
+    from annotate.corpus import read_articles
+    from annotate.labelstudio.tasks import make_tasks
+
+    try:
+        _layers(layer)
+        unit_ = _unit(unit)
+        docs = list(read_articles(path))
+        made = make_tasks(docs, layer, unit=unit_, predictions=_predictions(predictors, docs))
+    except AnnotateError as exc:
+        _fail(exc)
+    text = json.dumps(made, ensure_ascii=False, indent=2) + "\n"
+    if str(out_file) == "-":
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        err.print(f"wrote {len(made)} tasks to {out_file}")

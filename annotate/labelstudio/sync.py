@@ -1,0 +1,150 @@
+"""Push tasks to Label Studio and pull labels back — the two network steps of the flow.
+
+``push`` creates or updates one project per layer (config generated from the schema,
+instructions from ``docs/guidelines.md``) and imports the tasks idempotently (a task whose
+key is already in the project is skipped). ``pull`` exports each project through the
+exports API, stores the raw bytes immutably as ``data/labels/<project>/<sha256>.json`` and
+pins them for the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotate.labelstudio import client as ls
+from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
+from annotate.layers import get_layer
+from annotate.model import Document, Unit
+from annotate.pins import write_pin
+from annotate.preannotate import Prediction
+
+__all__ = ["PullResult", "PushResult", "guidelines_html", "project_title", "pull", "push"]
+
+Progress = Callable[[str], None]
+
+
+def project_title(prefix: str, layer: str) -> str:
+    return f"{prefix} · {get_layer(layer).taxonomy.title}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def guidelines_html(guidelines: Path | None, layer: str) -> str:
+    """The layer's section of the guidelines (``## <title>`` up to the next ``## ``), as HTML."""
+    if guidelines is None or not guidelines.exists():
+        return ""
+    from markdown_it import MarkdownIt
+
+    text = guidelines.read_text(encoding="utf-8")
+    title = get_layer(layer).taxonomy.title.lower()
+    sections = re.split(r"(?m)^(?=## )", text)
+    wanted = [
+        s
+        for s in sections
+        if s.lower().startswith("## ") and s[3:].strip().lower().startswith(title.split(" (")[0])
+    ]
+    return MarkdownIt().render(wanted[0] if wanted else text)
+
+
+@dataclass(slots=True)
+class PushResult:
+    layer: str
+    project_id: int
+    project_title: str
+    created_project: bool
+    tasks_created: int
+    tasks_skipped: int
+
+
+def push(
+    documents: list[Document],
+    *,
+    layers: Iterable[str],
+    unit: Unit = "paragraph",
+    predictions: list[Prediction] | None = None,
+    prefix: str = "annotate",
+    guidelines: Path | None = Path("docs/guidelines.md"),
+    url: str | None = None,
+    api_key: str | None = None,
+    progress: Progress | None = None,
+) -> list[PushResult]:
+    """Create/update one project per layer and import its tasks; safe to rerun."""
+    say = progress or (lambda _m: None)
+    client = ls.connect(url=url, api_key=api_key)
+    results = []
+    for layer in layers:
+        lay = get_layer(layer)
+        title = project_title(prefix, layer)
+        say(f"{layer}: project {title!r}")
+        project_id, created = ls.ensure_project(
+            client,
+            title=title,
+            label_config=lay.label_config(),
+            description=f"annotate layer {layer} ({unit} tasks)",
+            instructions=guidelines_html(guidelines, layer),
+        )
+        tasks = make_tasks(documents, layer, unit=unit, predictions=predictions or [])
+        say(f"{layer}: importing {len(tasks)} tasks")
+        res = ls.import_tasks(client, project_id, tasks, key_field=KEY_FIELD)
+        results.append(PushResult(layer, project_id, title, created, res.created, res.skipped))
+    return results
+
+
+@dataclass(slots=True)
+class PullResult:
+    layer: str
+    project_id: int
+    path: Path
+    sha256: str
+    new_file: bool
+    tasks: int
+
+
+def pull(
+    *,
+    layers: Iterable[str],
+    labels_dir: Path = Path("data/labels"),
+    prefix: str = "annotate",
+    pin: bool = True,
+    url: str | None = None,
+    api_key: str | None = None,
+    progress: Progress | None = None,
+) -> list[PullResult]:
+    """Export each layer's project and store the raw export immutably (content-addressed)."""
+    import json
+
+    say = progress or (lambda _m: None)
+    client = ls.connect(url=url, api_key=api_key)
+    results = []
+    for layer in layers:
+        title = project_title(prefix, layer)
+        project_id = ls.find_project(client, title=title)
+        if project_id is None:
+            from annotate.errors import LabelStudioError
+
+            raise LabelStudioError(
+                f"no project titled {title!r} on the server", hint="run `annotate push` first"
+            )
+        say(f"{layer}: exporting project {project_id}")
+        raw = ls.export_project(client, project_id)
+        digest = hashlib.sha256(raw).hexdigest()
+        folder = labels_dir / _slug(title)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{digest}.json"
+        new = not path.exists()
+        if new:
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(raw)
+            tmp.replace(path)
+        if pin:
+            write_pin(labels_dir / "pins.json", layer=layer, export_path=path, project=title)
+        tasks: list[Any] = json.loads(raw)
+        results.append(PullResult(layer, project_id, path, digest, new, len(tasks)))
+    return results

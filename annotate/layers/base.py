@@ -1,0 +1,309 @@
+"""What every annotation layer shares: a Label Studio config generated from the layer's
+taxonomy, and the conversion between Label Studio results and :class:`Span`s.
+
+A layer's module subclasses :class:`Layer` only for what is its own (release rows,
+features, scores); the generic span/choice/relation machinery lives here.
+"""
+
+from __future__ import annotations
+
+import secrets
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import datasets
+
+from annotate.model import Annotation, Document, Issue, Relation, Span
+from annotate.schemas import Taxonomy, taxonomy
+
+__all__ = ["FROM_NAME", "TO_NAME", "Converted", "Layer", "new_region_id"]
+
+# The names of the <Labels> and <Text> tags in every generated config.
+FROM_NAME = "label"
+TO_NAME = "text"
+_RELATIONS = "relations"
+
+
+def new_region_id() -> str:
+    """A region id in Label Studio's style (10 URL-safe characters)."""
+    return secrets.token_urlsafe(8)[:10]
+
+
+@dataclass(slots=True)
+class Converted:
+    """The spans, relations and judgement read from one Label Studio result list."""
+
+    spans: list[Span] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    judgement: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+class Layer:
+    """One annotation layer. Subclasses set ``name`` and add their release rows."""
+
+    name: ClassVar[str]
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return taxonomy(self.name)
+
+    # ---------------------------------------------------------------- Label Studio config
+    def label_config(self, *, title: str | None = None) -> str:
+        """The Label Studio labeling config (XML) of this layer, from its taxonomy."""
+        tax = self.taxonomy
+        view = ET.Element("View")
+        ET.SubElement(view, "Header", value=title or tax.title)
+        if tax.relations:
+            rels = ET.SubElement(view, "Relations")
+            for name, rel in tax.relations.items():
+                ET.SubElement(rels, "Relation", value=name, hint=rel.get("description", ""))
+        labels = ET.SubElement(view, "Labels", name=FROM_NAME, toName=TO_NAME, showInline="true")
+        for value, info in tax.labels.items():
+            attrs = {"value": value, "hint": info.get("description", "")}
+            if info.get("background"):
+                attrs["background"] = info["background"]
+            if info.get("hotkey"):
+                attrs["hotkey"] = info["hotkey"]
+            ET.SubElement(labels, "Label", attrs)
+        ET.SubElement(view, "Text", name=TO_NAME, value="$text")
+        self._region_controls(view, tax)
+        for choice in tax.segment_choices():
+            box = ET.SubElement(view, "View")
+            ET.SubElement(box, "Header", value=choice.description or choice.name)
+            ctl = ET.SubElement(
+                box, "Choices", name=choice.name, toName=TO_NAME, choice="single", showInline="true"
+            )
+            for value, hint in choice.values.items():
+                ET.SubElement(ctl, "Choice", value=value, hint=hint)
+        ET.indent(view)
+        return ET.tostring(view, encoding="unicode")
+
+    def _region_controls(self, view: ET.Element, tax: Taxonomy) -> None:
+        # Group the per-region controls by the label they apply to, so that Label Studio
+        # shows only the relevant ones when a region is selected.
+        groups: dict[str, list[tuple[str, Any]]] = {}
+        for choice in tax.region_choices():
+            groups.setdefault(choice.applies_to, []).append(("choice", choice))
+        for name, spec in tax.text_fields.items():
+            groups.setdefault(spec.get("applies_to", "*"), []).append(("text", (name, spec)))
+        for applies_to, controls in groups.items():
+            attrs = {"visibleWhen": "region-selected"}
+            if applies_to != "*":
+                attrs.update(whenTagName=FROM_NAME, whenLabelValue=applies_to)
+            box = ET.SubElement(view, "View", attrs)
+            for kind, item in controls:
+                if kind == "choice":
+                    ET.SubElement(box, "Header", value=item.description or item.name)
+                    ctl = ET.SubElement(
+                        box,
+                        "Choices",
+                        name=item.name,
+                        toName=TO_NAME,
+                        perRegion="true",
+                        choice="single",
+                        showInline="true",
+                    )
+                    for value, hint in item.values.items():
+                        ET.SubElement(ctl, "Choice", value=value, hint=hint)
+                else:
+                    name, spec = item
+                    ET.SubElement(box, "Header", value=spec.get("description", name))
+                    ET.SubElement(
+                        box,
+                        "TextArea",
+                        name=name,
+                        toName=TO_NAME,
+                        perRegion="true",
+                        editable="true",
+                        maxSubmissions="1",
+                        rows="1",
+                    )
+
+    # ---------------------------------------------------------------- spans ⇄ results
+    def to_ls_result(
+        self,
+        spans: list[Span],
+        relations: list[Relation],
+        *,
+        judgement: str | None = None,
+        segment_start: int = 0,
+        segment_text: str,
+    ) -> list[dict[str, Any]]:
+        """Label Studio result items for spans in *document* offsets, on a task whose text
+        starts at ``segment_start``."""
+        tax = self.taxonomy
+        out: list[dict[str, Any]] = []
+        for span in spans:
+            start, end = span.start - segment_start, span.end - segment_start
+            base = {"start": start, "end": end, "text": segment_text[start:end]}
+            common = {"id": span.id, "to_name": TO_NAME, "origin": "manual"}
+            item = {
+                **common,
+                "from_name": FROM_NAME,
+                "type": "labels",
+                "value": {**base, "labels": [span.label]},
+            }
+            if span.score is not None:
+                item["score"] = span.score
+            out.append(item)
+            for choice in tax.region_choices():
+                value = span.attrs.get(choice.name)
+                if value is not None and tax.choice_applies(choice, span.label):
+                    out.append(
+                        {
+                            **common,
+                            "from_name": choice.name,
+                            "type": "choices",
+                            "value": {**base, "choices": [value]},
+                        }
+                    )
+            for name in tax.text_fields:
+                value = span.attrs.get(name)
+                if value:
+                    out.append(
+                        {
+                            **common,
+                            "from_name": name,
+                            "type": "textarea",
+                            "value": {**base, "text": [value]},
+                        }
+                    )
+        for rel in relations:
+            out.append(
+                {
+                    "from_id": rel.from_id,
+                    "to_id": rel.to_id,
+                    "type": "relation",
+                    "direction": "right",
+                    "labels": [rel.label],
+                }
+            )
+        if judgement is not None:
+            name = tax.segment_choices()[0].name
+            out.append(
+                {
+                    "id": new_region_id(),
+                    "from_name": name,
+                    "to_name": TO_NAME,
+                    "type": "choices",
+                    "origin": "manual",
+                    "value": {"choices": [judgement]},
+                }
+            )
+        return out
+
+    def from_ls_result(
+        self,
+        result: list[dict[str, Any]],
+        *,
+        segment_start: int,
+        segment_text: str,
+        json_path: str = "$.result",
+    ) -> Converted:
+        """Spans (in document offsets), relations and judgement from a Label Studio result
+        list. ``value.text`` is never trusted: the span text is recomputed from the offsets,
+        and a difference is reported as a warning."""
+        tax = self.taxonomy
+        out = Converted()
+        regions: dict[str, Span] = {}
+        extras: list[tuple[int, dict[str, Any]]] = []
+        segment_names = {c.name for c in tax.segment_choices()}
+        for i, item in enumerate(result):
+            where = f"{json_path}[{i}]"
+            kind = item.get("type")
+            if kind == "relation":
+                labels = item.get("labels") or []
+                label = labels[0] if labels else next(iter(tax.relations), "")
+                out.relations.append(
+                    Relation(str(item.get("from_id")), str(item.get("to_id")), label)
+                )
+                continue
+            value = item.get("value") or {}
+            if kind == "choices" and item.get("from_name") in segment_names:
+                choices = value.get("choices") or []
+                out.judgement = choices[0] if choices else None
+                continue
+            if kind in ("labels", "hypertextlabels") or (
+                kind not in ("choices", "textarea") and "labels" in value
+            ):
+                labels = value.get("labels") or []
+                start, end = value.get("start"), value.get("end")
+                if not isinstance(start, int) or not isinstance(end, int):
+                    out.issues.append(
+                        Issue(
+                            "offset-type",
+                            f"start/end must be integers, got {start!r}/{end!r}",
+                            json_path=f"{where}.value",
+                        )
+                    )
+                    continue
+                if not labels:
+                    out.issues.append(
+                        Issue("no-label", "region has no label", json_path=f"{where}.value.labels")
+                    )
+                    continue
+                if len(labels) > 1:
+                    out.issues.append(
+                        Issue(
+                            "many-labels",
+                            f"region has {len(labels)} labels {labels}; one expected",
+                            json_path=f"{where}.value.labels",
+                        )
+                    )
+                text = segment_text[start:end] if 0 <= start <= end <= len(segment_text) else ""
+                given = value.get("text")
+                if isinstance(given, str) and given != text and text:
+                    out.issues.append(
+                        Issue(
+                            "stale-text",
+                            f"value.text {given!r} differs from the text at [{start}, {end}) {text!r}; recomputed",
+                            severity="warning",
+                            json_path=f"{where}.value.text",
+                        )
+                    )
+                rid = str(item.get("id") or new_region_id())
+                span = Span(
+                    id=rid,
+                    start=start + segment_start,
+                    end=end + segment_start,
+                    text=text,
+                    label=labels[0],
+                    score=item.get("score"),
+                )
+                regions[rid] = span
+                out.spans.append(span)
+            else:
+                extras.append((i, item))
+        for i, item in extras:
+            rid = str(item.get("id"))
+            name = item.get("from_name")
+            value = item.get("value") or {}
+            span = regions.get(rid)
+            if span is None:
+                out.issues.append(
+                    Issue(
+                        "orphan-region-field",
+                        f"{name!r} refers to region {rid!r}, which has no label",
+                        json_path=f"{json_path}[{i}]",
+                    )
+                )
+                continue
+            if item.get("type") == "choices":
+                choices = value.get("choices") or []
+                span.attrs[str(name)] = choices[0] if choices else None
+            elif item.get("type") == "textarea":
+                texts = value.get("text") or []
+                joined = "\n".join(t for t in texts if isinstance(t, str)).strip()
+                span.attrs[str(name)] = joined or None
+        return out
+
+    # ---------------------------------------------------------------- release
+    def features(self) -> datasets.Features:
+        """The Hugging Face features of this layer's release rows."""
+        raise NotImplementedError
+
+    def rows(self, annotation: Annotation, document: Document) -> list[dict[str, Any]]:
+        """The release rows of one (gold) annotation."""
+        raise NotImplementedError

@@ -1,0 +1,35 @@
+"""The release manifest: what a release was built from and what it contains."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from annotate.pins import file_sha256
+
+__all__ = ["MANIFEST", "file_entries", "write_manifest"]
+
+MANIFEST = "manifest.json"
+
+
+def file_entries(root: Path, rows: dict[str, int]) -> list[dict[str, Any]]:
+    """sha256, size and row count of every file under ``root`` (but the manifest)."""
+    out = []
+    for p in sorted(root.rglob("*")):
+        if not p.is_file() or p.name == MANIFEST:
+            continue
+        rel = p.relative_to(root).as_posix()
+        entry: dict[str, Any] = {"path": rel, "sha256": file_sha256(p), "bytes": p.stat().st_size}
+        if rel in rows:
+            entry["rows"] = rows[rel]
+        out.append(entry)
+    return out
+
+
+def write_manifest(root: Path, manifest: dict[str, Any]) -> Path:
+    path = root / MANIFEST
+    path.write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return path

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotate.errors import ReleaseError
 
@@ -67,7 +68,7 @@ def read_pins(pins_path: Path, *, verify: bool = True) -> list[Pin]:
 
 def write_pin(pins_path: Path, *, layer: str, export_path: Path, project: str = "") -> Pin:
     """Pin ``export_path`` as the export of ``layer`` (replacing the previous pin)."""
-    raw = {"layers": {}}
+    raw: dict[str, Any] = {"layers": {}}
     if pins_path.exists():
         raw = json.loads(pins_path.read_text(encoding="utf-8"))
     rel = export_path.resolve().relative_to(pins_path.parent.resolve()).as_posix()

@@ -146,12 +146,12 @@ def load_worksheet(path: Path, document: Document, *, layers: list[str] | None =
         records[layer] = out
     all_ids = {s.id for s in spans_by_layer.get("claims", [])}
     for i, r in enumerate(relations):
-        for end in (r.from_id, r.to_id):
-            if end not in all_ids:
+        for end_id in (r.from_id, r.to_id):
+            if end_id not in all_ids:
                 issues.append(
                     Issue(
                         "dangling-relation",
-                        f"relation end {end!r} names no claim/source span",
+                        f"relation end {end_id!r} names no claim/source span",
                         file=file,
                         json_path=f"$.claim_relations[{i}]",
                     )

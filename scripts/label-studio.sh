@@ -63,7 +63,13 @@ server_pid() {
     local pid
     [[ -f $PIDFILE ]] || return 0
     pid=$(<"$PIDFILE")
-    if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+    if [[ $pid =~ ^[0-9]+$ ]] && alive "$pid"; then echo "$pid"; fi
+}
+
+# A killed server may linger as a zombie until its new parent reaps it.
+alive() {
+    local stat
+    stat=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $stat != Z* ]]
 }
 
 server_url() {
@@ -99,9 +105,12 @@ ensure_installed() {
         rm -rf "$VENV"
         "$PYTHON" -m venv "$VENV"
     fi
-    echo "Installing label-studio==$LS_VERSION into $VENV (takes a few minutes the first time)" >&2
-    "$VENV/bin/python" -m pip install --quiet "label-studio==$LS_VERSION" >&2 \
-        || die "pip install label-studio==$LS_VERSION failed"
+    local log=$CACHE/ls-$LS_VERSION-install.log
+    echo "Installing label-studio==$LS_VERSION into $VENV (a few minutes; log: $log)" >&2
+    if ! "$VENV/bin/python" -m pip install "label-studio==$LS_VERSION" >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        die "pip install label-studio==$LS_VERSION failed (full log: $log)"
+    fi
     "$VENV/bin/python" -c 'import label_studio' || die "label_studio does not import after install"
     echo "$LS_VERSION" >"$MARKER"
 }
@@ -154,7 +163,7 @@ wait_healthy() {
     local url=$1 pid=$2 deadline=$((SECONDS + START_TIMEOUT))
     while ((SECONDS < deadline)); do
         healthy "$url" && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
+        alive "$pid" || return 1
         sleep 1
     done
     return 1
@@ -240,10 +249,10 @@ stop_server() {
     local pid=$1 i
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+        alive "$pid" || break
         sleep 0.2
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
         kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$PIDFILE"

@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from annotate.errors import AnnotateError, ConfigError
+from annotate.model import Document, Unit
+from annotate.preannotate import Prediction
 
 app = typer.Typer(
     help="annotate: articles → Label Studio tasks → validated labels → versioned datasets.",
@@ -29,8 +31,8 @@ schema_app = typer.Typer(
 )
 app.add_typer(schema_app, name="schema")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 ALL = "all"
 LayersOpt = Annotated[str, typer.Option("--layers", help="Comma-separated layers, or 'all'.")]
@@ -68,15 +70,15 @@ def _fail(exc: AnnotateError) -> None:
     raise typer.Exit(code)
 
 
-def _predictions(names: str | None, documents: list) -> list:  # type: ignore[type-arg]
+def _predictions(names: str | None, documents: list[Document]) -> list[Prediction]:
     if not names:
         return []
-    from annotate.preannotate import run_predictors
+    from annotate.preannotate.run import run_predictors
 
     return run_predictors([n.strip() for n in names.split(",") if n.strip()], documents)
 
 
-def _unit(value: str):  # type: ignore[no-untyped-def]
+def _unit(value: str) -> Unit:
     if value not in ("sentence", "paragraph", "document"):
         raise ConfigError(f"unknown unit {value!r}; known: sentence, paragraph, document")
-    return value
+    return cast(Unit, value)

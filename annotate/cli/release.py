@@ -1,7 +1,9 @@
-"""annotate build."""
+"""annotate build / release / diff / verify / mqm-import."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,51 +14,291 @@ from annotate.cli._app import (
     _fail,
     _progress,
     app,
+    err,
     out,
 )
 from annotate.errors import AnnotateError
 
+ArticlesOpt = Annotated[Path, typer.Option(help="The corpus.")]
+PinsOpt = Annotated[
+    Path | None,
+    typer.Option(help="Pinned exports (default: data/labels/pins.json unless --export)."),
+]
+ExportOpt = Annotated[list[Path] | None, typer.Option(help="Extra raw exports to build from.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Releases directory.")]
+DatasetOpt = Annotated[str, typer.Option(help="Dataset name.")]
+CardOpt = Annotated[Path, typer.Option(help="Dataset card template.")]
+LicenseOpt = Annotated[str, typer.Option(help="License of the dataset (card metadata).")]
+DEFAULT_DATASET = "stargate-fr-annotations"
+
+
+def _default_pins(pins: Path | None, export: list[Path] | None) -> Path | None:
+    return Path("data/labels/pins.json") if pins is None and not export else pins
+
+
+def _formats(value: str) -> list[str]:
+    from annotate.release.formats import check_formats, format_names
+
+    if value in ("", "none"):
+        return []
+    names = format_names() if value == "all" else [v.strip() for v in value.split(",")]
+    return check_formats([n for n in names if n])
+
 
 @app.command()
 def build(
-    articles: Annotated[Path, typer.Option(help="The corpus.")] = Path("data/articles"),
-    pins: Annotated[
-        Path | None,
-        typer.Option(help="Pinned exports (default: data/labels/pins.json unless --export)."),
-    ] = None,
-    export: Annotated[
-        list[Path] | None, typer.Option(help="Extra raw exports to build from.")
-    ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Releases directory.")] = Path("releases"),
-    dataset: Annotated[str, typer.Option(help="Dataset name.")] = "stargate-fr-annotations",
+    articles: ArticlesOpt = Path("data/articles"),
+    pins: PinsOpt = None,
+    export: ExportOpt = None,
+    out_dir: OutOpt = Path("releases"),
+    dataset: DatasetOpt = DEFAULT_DATASET,
     version: Annotated[str, typer.Option(help="Release version (semver).")] = "0.0.0-dev",
-    card: Annotated[Path, typer.Option(help="Dataset card template.")] = Path("dataset_card.md"),
+    card: CardOpt = Path("dataset_card.md"),
+    license: LicenseOpt = "other",
+    formats: Annotated[
+        str,
+        typer.Option(help="Training formats: comma-separated (conll, spacy, mqm), all or none."),
+    ] = "none",
 ) -> None:
-    """Build a release: parquet per config, README.md card, manifest.json.
+    """Build a release with a version you give: parquet per config, README.md card, manifest.json.
 
-    Example: annotate build --dataset stargate-fr-annotations --version 1.0.0
+    Example: annotate build --dataset stargate-fr-annotations --version 1.0.0-rc.1
     """
     from annotate.release.build import build_release
 
-    if pins is None and not export:
-        pins = Path("data/labels/pins.json")
     try:
         with _progress("build") as say:
             result = build_release(
                 articles=articles,
-                pins=pins,
+                pins=_default_pins(pins, export),
                 exports=export,
                 out=out_dir,
                 dataset=dataset,
                 version=version,
                 card_template=card,
+                license=license,
+                formats=_formats(formats),
                 progress=say,
             )
     except AnnotateError as exc:
         _fail(exc)
-    table = Table("config", "rows", title=str(result.path))
-    for name, n in result.counts.items():
-        table.add_row(name, str(n))
-    out.print(table)
+    _print_counts(result.path, result.counts)
     c = result.report.counts()
     out.print(f"validation: {c['valid']} valid, {c['quarantined']} quarantined (held back)")
+
+
+def _print_counts(path: Path, counts: dict[str, int]) -> None:
+    table = Table("config", "rows", title=str(path))
+    for name, n in counts.items():
+        table.add_row(name, str(n))
+    out.print(table)
+
+
+@app.command()
+def release(
+    articles: ArticlesOpt = Path("data/articles"),
+    pins: PinsOpt = None,
+    export: ExportOpt = None,
+    out_dir: OutOpt = Path("releases"),
+    dataset: DatasetOpt = DEFAULT_DATASET,
+    bump: Annotated[
+        str,
+        typer.Option(
+            help="auto (proposed from the diff with the latest release), major, minor or patch."
+        ),
+    ] = "auto",
+    version: Annotated[
+        str | None, typer.Option(help="Give the version yourself (overrides --bump).")
+    ] = None,
+    card: CardOpt = Path("dataset_card.md"),
+    license: LicenseOpt = "other",
+    formats: Annotated[
+        str,
+        typer.Option(help="Training formats: comma-separated (conll, spacy, mqm), all or none."),
+    ] = "all",
+    allow_empty: Annotated[
+        bool, typer.Option(help="Release even when nothing changed since the latest release.")
+    ] = False,
+    push_to_hub: Annotated[
+        str | None,
+        typer.Option(
+            help="Upload to this Hub dataset repository and tag it v<version> (uses HF_TOKEN)."
+        ),
+    ] = None,
+    private: Annotated[bool, typer.Option(help="Create the Hub repository private.")] = False,
+) -> None:
+    """Release the next version: the version is proposed from what changed, a changelog entry is written.
+
+    Major when the schema removes or renames a label or field, minor when annotations or
+    documents are added, patch when existing annotations are corrected or removed.
+
+    Example: annotate release --dataset stargate-fr-annotations --bump auto
+    """
+    from annotate.release.publish import release as release_
+
+    try:
+        with _progress("release") as say:
+            result = release_(
+                articles=articles,
+                pins=_default_pins(pins, export),
+                exports=export,
+                out=out_dir,
+                dataset=dataset,
+                bump=bump,
+                version=version,
+                card_template=card,
+                license=license,
+                formats=_formats(formats),
+                allow_empty=allow_empty,
+                push_to_hub=push_to_hub,
+                private=private,
+                progress=say,
+            )
+    except AnnotateError as exc:
+        _fail(exc)
+    p = result.proposal
+    chosen = f"[bold]{result.version}[/]"
+    if p.previous is None:
+        out.print(f"released {chosen} (first release)")
+    else:
+        how = " (chosen by hand; the rule proposed " + p.version + ")" if result.overridden else ""
+        out.print(f"released {chosen} after {p.previous}: {p.level or 'no'} change{how}")
+        for reason in p.reasons:
+            out.print(f"  - {reason}")
+    _print_counts(result.path, result.build.counts)
+    if result.hub is not None:
+        out.print(f"pushed to {result.hub.repo_id}, tag {result.hub.tag}")
+
+
+@app.command()
+def diff(
+    a: Annotated[Path, typer.Argument(help="A release directory (the older one).")],
+    b: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A release directory; without it, what the working inputs would release."
+        ),
+    ] = None,
+    articles: ArticlesOpt = Path("data/articles"),
+    pins: PinsOpt = None,
+    export: ExportOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole diff as JSON.")] = False,
+    examples: Annotated[int, typer.Option(help="Examples shown per kind of change.")] = 5,
+) -> None:
+    """Show what changed between two releases: documents, spans and judgements, per layer and label.
+
+    Example: annotate diff releases/stargate-fr-annotations/1.0.0 releases/stargate-fr-annotations/1.1.0
+    """
+    from annotate.release.publish import diff_release
+
+    try:
+        if b is None:
+            with _progress("diff") as say:
+                result = diff_release(
+                    a,
+                    articles=articles,
+                    pins=_default_pins(pins, export),
+                    exports=export,
+                    progress=say,
+                )
+        else:
+            result = diff_release(a, b)
+    except AnnotateError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(
+            json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
+        )
+        return
+    out.print(f"[bold]{result.a}[/] → [bold]{result.b}[/]")
+    for what in result.schema_removed:
+        out.print(f"[red]schema: {what} removed or renamed[/]")
+    for what in result.schema_added:
+        out.print(f"[green]schema: {what} added[/]")
+    docs = ", ".join(f"{len(v)} {k}" for k, v in result.documents.items() if v) or "no change"
+    out.print(f"documents: {docs}")
+    table = Table("layer", "label", "added", "removed", "changed", title="Changes")
+    for name, d in result.configs.items():
+        for label, c in d.per_label().items():
+            table.add_row(
+                "judgements" if name == "segments" else name,
+                label,
+                str(c["added"]),
+                str(c["removed"]),
+                str(c["changed"]),
+            )
+    out.print(table)
+    for name, d in result.configs.items():
+        for kind in ("added", "removed", "changed"):
+            for ch in d.of(kind)[:examples]:
+                out.print(f"{kind:>8} {name}: {ch.describe()}", highlight=False, markup=False)
+
+
+@app.command()
+def verify(
+    path: Annotated[Path, typer.Argument(help="A release directory.")],
+    load: Annotated[
+        bool, typer.Option(help="Also load every config with datasets.load_dataset.")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check a release: every checksum, every row against its version's schema, load_dataset of every config.
+
+    Exit code 1 when any problem is found; each is reported with the file it is about.
+
+    Example: annotate verify releases/stargate-fr-annotations/1.0.0
+    """
+    from annotate.release.verify import verify_release
+
+    try:
+        with _progress("verify") as say:
+            report = verify_release(path, load=load, progress=say)
+    except AnnotateError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for p in report.problems:
+            err.print(f"[red]✗[/] {p}", highlight=False)
+        if report.ok:
+            loaded = ", ".join(f"{k} {v}" for k, v in report.loaded.items())
+            out.print(
+                f"[green]✓[/] {report.path} {report.version}: {report.files} files, "
+                f"{report.rows} rows valid" + (f"; loaded: {loaded}" if loaded else "")
+            )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("mqm-import")
+def mqm_import(
+    tsv: Annotated[Path, typer.Argument(help="A WMT MQM TSV file.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Where to write documents.jsonl and export.json.")
+    ],
+    target_lang: Annotated[str, typer.Option(help="Language of the targets.")] = "und",
+    source_lang: Annotated[str | None, typer.Option(help="Language of the sources.")] = None,
+) -> None:
+    """Import WMT MQM TSV annotations as build inputs (a corpus and a Label Studio export).
+
+    Then: annotate build --articles OUT/documents.jsonl --export OUT/export.json
+
+    Example: annotate mqm-import mqm_ted_ende.tsv --out data/mqm/ende --target-lang de --source-lang en
+    """
+    from annotate.release.mqm import import_mqm
+
+    try:
+        imported = import_mqm(tsv, out=out_dir, target_lang=target_lang, source_lang=source_lang)
+    except AnnotateError as exc:
+        _fail(exc)
+    c = imported.counts()
+    out.print(
+        f"{c['rows']} rows → {c['documents']} documents, {c['records']} records, {c['spans']} spans"
+    )
+    for reason, n in c["skipped"].items():
+        out.print(f"  skipped {n}: {reason}")
+    for category, n in c["imported_as_other"].items():
+        out.print(f"  {n} × {category!r} imported as other")
+    for p in imported.issues:
+        err.print(f"[yellow]![/] {p}", highlight=False)
+    out.print(f"wrote {out_dir / 'documents.jsonl'} and {out_dir / 'export.json'}")

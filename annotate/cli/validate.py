@@ -5,72 +5,136 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from annotate.cli._app import (
-    _fail,
-    app,
-    out,
-)
-from annotate.errors import AnnotateError
+from annotate.cli._app import _fail, _progress, app, err, out
+from annotate.errors import AnnotateError, ConfigError
+
+if TYPE_CHECKING:
+    from annotate.validate import Report
+
+_DEFAULT_ARTICLES = Path("data/articles")
+_SHOWN = 200
 
 
 @app.command()
 def validate(
-    exports: Annotated[list[Path], typer.Argument(help="Raw Label Studio exports (JSON).")],
-    articles: Annotated[Path, typer.Option(help="The corpus the tasks were made from.")] = Path(
-        "data/articles"
-    ),
+    exports: Annotated[
+        list[Path], typer.Argument(help="Raw Label Studio exports (JSON or JSON_MIN).")
+    ],
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            help="The corpus the tasks were made from (default: data/articles, if present)."
+        ),
+    ] = None,
     layer: Annotated[
-        str | None, typer.Option(help="Layer of exports not made by annotate.")
+        str | None, typer.Option(help="Layer of the tasks not made by annotate.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the valid records (JSONL) here.")
     ] = None,
     quarantine: Annotated[
-        Path | None, typer.Option(help="Write rejected records (JSONL) here.")
+        Path | None, typer.Option(help="Write the rejected records (JSONL) here, with reasons.")
     ] = None,
     report_file: Annotated[
         Path | None, typer.Option("--report", help="Write the JSON report here.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    strict: Annotated[bool, typer.Option(help="Exit 1 if any record is quarantined.")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Fail the run (exit 1) on any problem, warnings included.")
+    ] = False,
+    whitespace: Annotated[
+        str, typer.Option(help="White space at span edges: 'flag' (an error) or 'fix' (trim).")
+    ] = "flag",
+    include_predictions: Annotated[
+        bool, typer.Option(help="Validate the tasks' predictions too (else counted as skipped).")
+    ] = False,
 ) -> None:
-    """Validate the annotations of raw exports: schema + semantic checks, every problem located.
+    """Validate the annotations of raw Label Studio exports: every problem of every record,
+    with its file, task, annotation, annotator and JSON path.
 
-    Exit code 0 when the run completed (quarantined records are reported), 1 with --strict
-    when any record was quarantined or when an input cannot be read, 2 for bad usage.
+    Reads current JSON exports, JSON_MIN and Label Studio 0.x ``completions`` as a stream.
+    Valid records go to --output, rejected ones (whole, with their reasons) to --quarantine;
+    cancelled annotations, drafts and tasks without annotation are counted as skipped.
+    received = valid + quarantined + skipped.
 
-    Example: annotate validate data/labels/*/*.json --quarantine build/quarantine.jsonl
+    Exit codes:
+    0 the run completed and every input was read; valid records are published and any
+    held-back (quarantined) record is reported;
+    1 an input could not be read to its end (truncated, not JSON, missing), or, with
+    --strict, any problem at all (a quarantined record, a warning, an unreadable input);
+    2 bad usage (unknown option or --layer, --whitespace not flag/fix).
+
+    Example: annotate validate data/labels/*/*.json -o build/valid.jsonl --quarantine build/quarantine.jsonl
     """
     from annotate.corpus import read_articles
-    from annotate.validate import validate_exports, write_outputs
+    from annotate.validate import run_validation
 
     try:
-        docs = {d.id: d for d in read_articles(articles)}
-        report = validate_exports(exports, docs, layer=layer)
-        write_outputs(report, quarantine_path=quarantine, report_path=report_file)
+        if whitespace not in ("flag", "fix"):
+            raise ConfigError(f"--whitespace must be 'flag' or 'fix', not {whitespace!r}")
+        corpus = articles if articles is not None else _DEFAULT_ARTICLES
+        docs = {}
+        if articles is not None or corpus.exists():
+            docs = {d.id: d for d in read_articles(corpus)}
+        with _progress("validating") as say:
+            report = run_validation(
+                exports,
+                docs,
+                layer=layer,
+                whitespace="fix" if whitespace == "fix" else "flag",
+                include_predictions=include_predictions,
+                output=output,
+                quarantine=quarantine,
+                report=report_file,
+                progress=say,
+            )
     except AnnotateError as exc:
         _fail(exc)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        _print_report(report)
-    if strict and not report.ok:
+        _print_report(report, quarantine)
+    counts = report.counts()
+    if not counts["balanced"]:
+        err.print("[bold red]error:[/] the counts do not balance; please report this bug")
+        raise typer.Exit(1)
+    if report.input_errors or (strict and not report.clean):
         raise typer.Exit(1)
 
 
-def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+def _print_report(report: Report, quarantine: Path | None) -> None:
     c = report.counts()
-    if report.errors:
-        table = Table("where", "code", "problem", title="Problems")
-        for i in report.errors[:200]:
-            table.add_row(i.location, i.code, i.message + (f" (hint: {i.hint})" if i.hint else ""))
+    problems = report.errors + report.warnings
+    if problems:
+        table = Table("where", "code", "problem", title="Problems", title_justify="left")
+        for i in problems[:_SHOWN]:
+            code = i.code if i.severity == "error" else f"{i.code} (warning)"
+            text = i.message + (f" — {i.hint}" if i.hint else "")
+            table.add_row(escape(i.location), escape(code), escape(text))
         out.print(table)
-        if len(report.errors) > 200:
-            out.print(f"… and {len(report.errors) - 200} more (use --report or --json for all)")
+        if len(problems) > _SHOWN:
+            out.print(f"… and {len(problems) - _SHOWN} more (use --report or --json for all)")
+        summary = Table("code", "count", title="By code", title_justify="left")
+        for code, n in report.issue_counts().items():
+            summary.add_row(escape(code), str(n))
+        out.print(summary)
     skipped = ", ".join(f"{k}: {v}" for k, v in c["skipped"].items()) or "none"
     out.print(
-        f"{c['received']} records: [green]{c['valid']} valid[/], [red]{c['quarantined']} quarantined[/], "
-        f"{c['warnings']} warnings; not records: {skipped}"
+        f"{c['received']} received: [green]{c['valid']} valid[/], "
+        f"[red]{c['quarantined']} quarantined[/], {c['skipped_total']} skipped ({escape(skipped)}); "
+        f"{c['warnings']} warning(s); counts balance: {'yes' if c['balanced'] else 'NO'}"
     )
+    if c["quarantined"]:
+        where = f"see {quarantine}" if quarantine else "pass --quarantine FILE to keep them"
+        out.print(f"{c['quarantined']} record(s) held back ({escape(where)})")
+    if report.input_errors:
+        out.print(
+            f"[red]{c['unreadable_inputs']} input(s) could not be read to the end[/]; "
+            "the records before the fault were validated"
+        )

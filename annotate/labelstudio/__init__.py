@@ -1,0 +1,1 @@
+"""All that speaks Label Studio: labelling configs, tasks, the client (push/pull), exports."""

@@ -139,7 +139,7 @@ class Layer:
             start, end = span.start - segment_start, span.end - segment_start
             base = {"start": start, "end": end, "text": segment_text[start:end]}
             common = {"id": span.id, "to_name": TO_NAME, "origin": "manual"}
-            item = {
+            item: dict[str, Any] = {
                 **common,
                 "from_name": FROM_NAME,
                 "type": "labels",
@@ -280,8 +280,8 @@ class Layer:
             rid = str(item.get("id"))
             name = item.get("from_name")
             value = item.get("value") or {}
-            span = regions.get(rid)
-            if span is None:
+            target = regions.get(rid)
+            if target is None:
                 out.issues.append(
                     Issue(
                         "orphan-region-field",
@@ -292,11 +292,11 @@ class Layer:
                 continue
             if item.get("type") == "choices":
                 choices = value.get("choices") or []
-                span.attrs[str(name)] = choices[0] if choices else None
+                target.attrs[str(name)] = choices[0] if choices else None
             elif item.get("type") == "textarea":
                 texts = value.get("text") or []
                 joined = "\n".join(t for t in texts if isinstance(t, str)).strip()
-                span.attrs[str(name)] = joined or None
+                target.attrs[str(name)] = joined or None
         return out
 
     # ---------------------------------------------------------------- release

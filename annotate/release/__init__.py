@@ -1,0 +1,30 @@
+"""Releases: versioned, verifiable dataset directories built from pinned exports.
+
+``build_release`` writes one version; ``release`` chooses the next version from what
+changed and writes the changelog, training formats and (optionally) pushes to the Hub;
+``diff_release`` says what changed; ``verify_release`` checks a release. Submodules are
+imported lazily by the CLI; this module only names the public functions.
+"""
+
+from __future__ import annotations
+
+from annotate.release.build import BuildResult, build_release
+from annotate.release.diff import ReleaseDiff, diff_releases
+from annotate.release.mqm import import_mqm, read_mqm_tsv, write_mqm_tsv
+from annotate.release.publish import ReleaseResult, diff_release, release
+from annotate.release.verify import VerifyReport, verify_release
+
+__all__ = [
+    "BuildResult",
+    "ReleaseDiff",
+    "ReleaseResult",
+    "VerifyReport",
+    "build_release",
+    "diff_release",
+    "diff_releases",
+    "import_mqm",
+    "read_mqm_tsv",
+    "release",
+    "verify_release",
+    "write_mqm_tsv",
+]

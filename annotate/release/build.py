@@ -1,19 +1,31 @@
 """Build a release: pinned exports + corpus + schema → ``releases/<dataset>/<version>/``.
 
-The release holds one parquet file per config (``documents`` and one per layer) with
-explicit features, a README.md dataset card and a manifest.json of inputs and outputs with
-their sha256. It is written to a temporary directory and renamed into place, and an
-existing version is never overwritten. The same inputs give byte-identical files.
+Three steps, so that :func:`annotate.release.publish.release` can choose the version from
+the data before the version is written anywhere:
+
+1. :func:`collect` reads the corpus and the exports, validates them and picks the gold;
+2. :func:`write_data` writes what does not depend on the version: one parquet file per
+   config (``documents``, ``segments`` and one per layer), the training formats asked
+   for, the distribution plot and a copy of the schemas;
+3. :func:`write_metadata` writes the dataset card (README.md), the CHANGELOG.md and
+   manifest.json (inputs and outputs with their sha256, counts, versions).
+
+:func:`build_release` runs the three into a temporary directory and renames it into
+place; an existing version is never overwritten. The same inputs give byte-identical
+files: nothing reads the clock; the manifest's ``created`` comes from SOURCE_DATE_EPOCH or
+else from the latest annotation time in the exports.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
+import hashlib
 import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,16 +36,37 @@ from annotate.corpus import read_articles
 from annotate.errors import ReleaseError
 from annotate.layers import LAYERS, get_layer
 from annotate.layers.translation_errors import TranslationErrorsLayer
+from annotate.model import Annotation, Document
 from annotate.pins import file_sha256, read_pins
 from annotate.release.card import render_card
+from annotate.release.formats import FORMATS, write_formats
 from annotate.release.manifest import file_entries, write_manifest
-from annotate.release.tables import DOCUMENT_FEATURES, document_rows, write_parquet
-from annotate.schemas import schema_files
+from annotate.release.plot import PLOT, write_plot
+from annotate.release.tables import (
+    DOCUMENT_FEATURES,
+    SEGMENT_FEATURES,
+    document_rows,
+    row_id_column,
+    segment_row,
+    write_parquet,
+)
+from annotate.schemas import schema_files, taxonomy
 from annotate.validate import Report, validate_exports
 
-__all__ = ["BuildResult", "build_release"]
+__all__ = [
+    "BuildResult",
+    "ReleaseData",
+    "build_release",
+    "collect",
+    "config_features",
+    "staging",
+    "write_data",
+    "write_metadata",
+]
 
 Progress = Callable[[str], None]
+SCHEMA_DIR = "schema"
+CHANGELOG = "CHANGELOG.md"
 
 
 @dataclass(slots=True)
@@ -44,15 +77,247 @@ class BuildResult:
     gold_rules: dict[str, Counter[str]] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class ReleaseData:
+    """What a release is made of, before anything is written."""
+
+    documents: dict[str, Document]
+    rows: dict[str, list[dict[str, Any]]]  # config → rows ("segments" and one per layer)
+    report: Report
+    gold_rules: dict[str, Counter[str]]
+    inputs: list[dict[str, str]]  # path (relative to the project root) and sha256
+    created: str | None
+    created_from: str | None  # "SOURCE_DATE_EPOCH", "annotations" or None
+    lock: str | None = None  # sha256 of the project's requirements.lock
+
+    @property
+    def configs(self) -> list[str]:
+        return ["documents", *self.rows]
+
+
+def config_features(config: str) -> Any:
+    """The features of one config of a release."""
+    if config == "documents":
+        return DOCUMENT_FEATURES
+    if config == "segments":
+        return SEGMENT_FEATURES
+    return get_layer(config).features()
+
+
 def _input_entries(paths: list[Path], root: Path) -> list[dict[str, str]]:
-    out = []
-    for p in sorted(set(paths)):
+    out = {}
+    for p in set(paths):
         try:
             name = p.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             name = p.name
-        out.append({"path": name, "sha256": file_sha256(p)})
-    return sorted(out, key=lambda e: e["path"])
+        out[name] = {"path": name, "sha256": file_sha256(p)}
+    return [out[k] for k in sorted(out)]
+
+
+def _sort_rows(config: str, rows: list[dict[str, Any]]) -> None:
+    if config == "segments":
+        rows.sort(key=lambda r: (r["layer"], r["doc_id"], r["segment_start"], r["segment_end"]))
+        return
+    ident = row_id_column(config_features(config)) or "doc_id"
+    rows.sort(key=lambda r: (r["doc_id"], r["start"], r["end"], str(r.get(ident))))
+
+
+def collect(
+    *,
+    articles: Path,
+    pins: Path | None = None,
+    exports: Sequence[Path] | None = None,
+    card_template: Path | None = None,
+    project_root: Path = Path("."),
+    progress: Progress | None = None,
+) -> ReleaseData:
+    """Read the corpus and the pinned (or given) exports, validate, and choose the gold."""
+    say = progress or (lambda _msg: None)
+    say("reading the corpus")
+    documents = {d.id: d for d in read_articles(articles)}
+    export_paths = list(exports or [])
+    if pins is not None:
+        export_paths += [pins.parent / p.path for p in read_pins(pins)]
+    if not export_paths:
+        raise ReleaseError("no exports to build from", hint="pass --pins or --export")
+    say(f"validating {len(export_paths)} exports")
+    report = validate_exports(export_paths, documents)
+    gold = select_gold(report.valid)
+    rules: dict[str, Counter[str]] = {}
+    rows: dict[str, list[dict[str, Any]]] = {"segments": [], **{name: [] for name in LAYERS}}
+    for choice in gold.values():
+        ann = choice.annotation
+        rules.setdefault(ann.layer, Counter())[choice.rule] += 1
+        layer_rows = get_layer(ann.layer).rows(ann, documents[ann.doc_id])
+        rows[ann.layer] += layer_rows
+        rows["segments"].append(
+            segment_row(
+                doc_id=ann.doc_id,
+                layer=ann.layer,
+                segment_start=ann.segment_start,
+                segment_end=ann.segment_end,
+                judgement=ann.judgement,
+                annotator=ann.annotator,
+                rule=choice.rule,
+                candidates=choice.candidates,
+                spans=len(layer_rows),
+            )
+        )
+    for config, config_rows in rows.items():
+        _sort_rows(config, config_rows)
+    sources = [Path(d.source_path.split(":")[0]) for d in documents.values() if d.source_path]
+    sidecars = [p.with_name(p.stem + ".meta.json") for p in sources]
+    input_paths = [*export_paths, *sources, *(p for p in sidecars if p.exists())]
+    if pins is not None:
+        input_paths.append(pins)
+    if card_template is not None:
+        input_paths.append(card_template)
+    created, created_from = _created(report.valid)
+    return ReleaseData(
+        documents=documents,
+        rows=rows,
+        report=report,
+        gold_rules=rules,
+        inputs=_input_entries(input_paths, project_root),
+        created=created,
+        created_from=created_from,
+        lock=_lock_hash(project_root),
+    )
+
+
+def write_data(
+    data: ReleaseData,
+    root: Path,
+    *,
+    formats: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Write the version-independent files of a release into ``root``; returns the row
+    count of every parquet file by its relative path."""
+    say = progress or (lambda _msg: None)
+    say("writing parquet")
+    file_rows = {
+        "documents/train.parquet": write_parquet(
+            document_rows(data.documents.values()),
+            DOCUMENT_FEATURES,
+            root / "documents/train.parquet",
+        )
+    }
+    for config, rows in data.rows.items():
+        path = f"{config}/train.parquet"
+        file_rows[path] = write_parquet(rows, config_features(config), root / path)
+    schema_dir = root / SCHEMA_DIR
+    schema_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in schema_files().items():
+        (schema_dir / name).write_text(text, encoding="utf-8")
+    if formats:
+        say(f"writing {', '.join(formats)}")
+        write_formats(formats, data.documents, data.rows, root)
+    say("drawing the plot")
+    write_plot(data.rows, root / PLOT)
+    return file_rows
+
+
+def write_metadata(
+    data: ReleaseData,
+    root: Path,
+    *,
+    file_rows: dict[str, int],
+    dataset: str,
+    version: str,
+    card_template: Path,
+    license: str = "other",
+    formats: Sequence[str] = (),
+    changelog: str | None = None,
+    changes: str | None = None,
+    previous: str | None = None,
+    bump: dict[str, Any] | None = None,
+    repo_id: str | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Write README.md (the card), CHANGELOG.md (when given) and manifest.json into
+    ``root``; returns the manifest."""
+    say = progress or (lambda _msg: None)
+    counts = {"documents": len(data.documents), **{k: len(v) for k, v in data.rows.items()}}
+    say("rendering the card")
+    context = card_context(data)
+    context.update(
+        formats=[
+            {"name": n, "path": FORMATS[n].path, "description": FORMATS[n].description}
+            for n in formats
+        ],
+        plot=PLOT,
+        changes=changes,
+        previous=previous,
+        repo_id=repo_id,
+    )
+    card = render_card(
+        card_template,
+        dataset=dataset,
+        version=version,
+        configs=data.configs,
+        languages=sorted({d.lang for d in data.documents.values()}),
+        license=license,
+        total_rows=sum(v for k, v in counts.items() if k not in ("documents", "segments")),
+        context=context,
+    )
+    (root / "README.md").write_text(card, encoding="utf-8")
+    if changelog is not None:
+        (root / CHANGELOG).write_text(changelog, encoding="utf-8")
+    manifest = {
+        "dataset": dataset,
+        "version": version,
+        "previous": previous,
+        "bump": bump,
+        "toolkit": {"name": "annotate", "version": annotate.__version__},
+        "created": data.created,
+        "created_from": data.created_from,
+        "schema": _schema_hashes(),
+        "schema_versions": {name: taxonomy(name).version for name in LAYERS},
+        "lock": data.lock,
+        "inputs": data.inputs,
+        "configs": data.configs,
+        "formats": {n: FORMATS[n].path for n in formats},
+        "files": file_entries(root, file_rows),
+        "counts": counts,
+        "validation": data.report.counts(),
+    }
+    write_manifest(root, manifest)
+    return manifest
+
+
+@contextmanager
+def staging(out: Path, dataset: str, version: str) -> Iterator[Path]:
+    """A temporary directory beside the releases of ``dataset``, removed unless it was
+    renamed into place by the caller."""
+    parent = out / dataset
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=parent))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def refuse_existing(target: Path) -> None:
+    if target.exists():
+        raise ReleaseError(
+            "this version already exists; releases are immutable",
+            file=target,
+            hint="choose a new version (or let `annotate release --bump auto` choose)",
+        )
+
+
+def place(tmp: Path, target: Path) -> None:
+    """Rename the finished release into place; refuses when the version appeared meanwhile."""
+    refuse_existing(target)
+    try:
+        os.rename(tmp, target)
+    except OSError as exc:  # another build took the name between the check and the rename
+        raise ReleaseError(
+            f"cannot move the release into place: {exc.strerror}", file=target
+        ) from exc
 
 
 def build_release(
@@ -66,116 +331,67 @@ def build_release(
     card_template: Path,
     license: str = "other",
     project_root: Path = Path("."),
+    formats: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports."""
-    say = progress or (lambda _msg: None)
     target = out / dataset / version
-    if target.exists():
-        raise ReleaseError(
-            "this version already exists; releases are immutable",
-            file=target,
-            hint="choose a new version",
-        )
-    say("reading the corpus")
-    documents = {d.id: d for d in read_articles(articles)}
-    export_paths = list(exports or [])
-    if pins is not None:
-        export_paths += [pins.parent / p.path for p in read_pins(pins)]
-    if not export_paths:
-        raise ReleaseError("no exports to build from", hint="pass --pins or --export")
-    say(f"validating {len(export_paths)} exports")
-    report = validate_exports(export_paths, documents)
-    gold = select_gold(report.valid)
-    rules: dict[str, Counter[str]] = {}
-    rows_by_layer: dict[str, list[dict[str, Any]]] = {name: [] for name in LAYERS}
-    for choice in gold.values():
-        ann = choice.annotation
-        rules.setdefault(ann.layer, Counter())[choice.rule] += 1
-        rows_by_layer[ann.layer] += get_layer(ann.layer).rows(ann, documents[ann.doc_id])
-
-    tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=_ensure(out / dataset)))
-    try:
-        counts: dict[str, int] = {}
-        file_rows: dict[str, int] = {}
-        say("writing parquet")
-        counts["documents"] = write_parquet(
-            document_rows(list(documents.values())),
-            DOCUMENT_FEATURES,
-            tmp / "documents/train.parquet",
-        )
-        file_rows["documents/train.parquet"] = counts["documents"]
-        for name, rows in rows_by_layer.items():
-            lay = get_layer(name)
-            rows.sort(
-                key=lambda r: (
-                    r["doc_id"],
-                    r["start"],
-                    r["end"],
-                    json.dumps(r, sort_keys=True, default=str),
-                )
-            )
-            counts[name] = write_parquet(rows, lay.features(), tmp / f"{name}/train.parquet")
-            file_rows[f"{name}/train.parquet"] = counts[name]
-        configs = ["documents", *rows_by_layer]
-        context = _card_context(documents, rows_by_layer, rules, report)
-        say("rendering the card")
-        card = render_card(
-            card_template,
+    refuse_existing(target)
+    data = collect(
+        articles=articles,
+        pins=pins,
+        exports=exports,
+        card_template=card_template,
+        project_root=project_root,
+        progress=progress,
+    )
+    with staging(out, dataset, version) as tmp:
+        file_rows = write_data(data, tmp, formats=formats, progress=progress)
+        manifest = write_metadata(
+            data,
+            tmp,
+            file_rows=file_rows,
             dataset=dataset,
             version=version,
-            configs=configs,
-            languages=sorted({d.lang for d in documents.values()}),
+            card_template=card_template,
             license=license,
-            total_rows=sum(counts.values()),
-            context=context,
+            formats=formats,
+            progress=progress,
         )
-        (tmp / "README.md").write_text(card, encoding="utf-8")
-        inputs = _input_entries(
-            [
-                *export_paths,
-                *(Path(d.source_path.split(":")[0]) for d in documents.values() if d.source_path),
-            ],
-            project_root,
-        )
-        manifest = {
-            "dataset": dataset,
-            "version": version,
-            "toolkit": {"name": "annotate", "version": annotate.__version__},
-            "created": _created(),
-            "schema": {name: text_sha for name, text_sha in _schema_hashes().items()},
-            "lock": _lock_hash(project_root),
-            "inputs": inputs,
-            "files": file_entries(tmp, file_rows),
-            "counts": counts,
-            "validation": report.counts(),
-        }
-        write_manifest(tmp, manifest)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return BuildResult(target, counts, report, rules)
+        place(tmp, target)
+    return BuildResult(target, manifest["counts"], data.report, data.gold_rules)
 
 
-def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _created() -> str | None:
-    """Build time only when SOURCE_DATE_EPOCH pins it, so that rebuilds are identical."""
+def _created(records: list[Annotation]) -> tuple[str | None, str | None]:
+    """The build time: SOURCE_DATE_EPOCH when set, else the latest annotation time of the
+    inputs, else none; never the clock, so that rebuilds are identical."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if epoch:
+        try:
+            when = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except ValueError:
+            raise ReleaseError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds",
+                hint="unset it or give an integer",
+            ) from None
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ"), "SOURCE_DATE_EPOCH"
+    times = []
+    for rec in records:
+        if not rec.created_at:
+            continue
+        try:
+            parsed = dt.datetime.fromisoformat(rec.created_at)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        times.append(parsed.astimezone(dt.UTC))
+    if not times:
+        return None, None
+    return max(times).strftime("%Y-%m-%dT%H:%M:%SZ"), "annotations"
 
 
 def _schema_hashes() -> dict[str, str]:
-    import hashlib
-
     return {
         name: hashlib.sha256(text.encode()).hexdigest() for name, text in schema_files().items()
     }
@@ -186,17 +402,25 @@ def _lock_hash(root: Path) -> str | None:
     return file_sha256(lock) if lock.exists() else None
 
 
-def _card_context(documents, rows_by_layer, rules, report) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def card_context(data: ReleaseData) -> dict[str, Any]:
+    """The numbers and tables of the card, computed from the release's rows."""
+    documents, rows_by_layer, rules = data.documents, data.rows, data.gold_rules
     mqm = TranslationErrorsLayer()
     per_segment: dict[tuple[str, int, int], float] = {}
     for r in rows_by_layer.get("translation_errors", []):
         key = (r["doc_id"], r["segment_start"], r["segment_end"])
         per_segment[key] = per_segment.get(key, 0.0) + mqm.weight(r["label"], r["severity"])
+    judged = {
+        (r["doc_id"], r["segment_start"], r["segment_end"])
+        for r in rows_by_layer.get("segments", [])
+        if r["layer"] == "translation_errors"
+    }
     paragraphs = []
     for d in sorted(documents.values(), key=lambda d: d.id):
         for p in d.paragraphs:
             words = len(d.text[p.start : p.end].split())
-            score = round(per_segment.get((d.id, p.start, p.end), 0.0), 2)
+            key = (d.id, p.start, p.end)
+            score = round(per_segment.get(key, 0.0), 2)
             paragraphs.append(
                 {
                     "doc": d.id[:12],
@@ -205,6 +429,7 @@ def _card_context(documents, rows_by_layer, rules, report) -> dict[str, Any]:  #
                     "score": score,
                     "per100": round(100 * score / words, 2) if words else 0.0,
                     "boilerplate": p.boilerplate,
+                    "judged": key in judged,
                 }
             )
 
@@ -223,7 +448,7 @@ def _card_context(documents, rows_by_layer, rules, report) -> dict[str, Any]:  #
             }
             for d in sorted(documents.values(), key=lambda d: d.id)
         ],
-        "counts": {name: len(rows) for name, rows in rows_by_layer.items()},
+        "counts": {"documents": len(documents), **{k: len(v) for k, v in rows_by_layer.items()}},
         "entity_labels": label_counts("entities", "label"),
         "claim_types": label_counts("claims", "claim_type"),
         "claim_modalities": label_counts("claims", "modality"),
@@ -231,5 +456,7 @@ def _card_context(documents, rows_by_layer, rules, report) -> dict[str, Any]:  #
         "mqm_severities": label_counts("translation_errors", "severity"),
         "mqm_paragraphs": paragraphs,
         "gold_rules": {k: dict(sorted(v.items())) for k, v in sorted(rules.items())},
-        "validation": report.counts(),
+        "validation": data.report.counts(),
+        "created": data.created,
+        "agreement": None,  # filled by the agreement work (issue 3): a list of dicts
     }

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from annotate.errors import ReleaseError
 from annotate.pins import file_sha256
 
-__all__ = ["MANIFEST", "file_entries", "write_manifest"]
+__all__ = ["MANIFEST", "file_entries", "read_manifest", "write_manifest"]
 
 MANIFEST = "manifest.json"
 
@@ -33,3 +34,21 @@ def write_manifest(root: Path, manifest: dict[str, Any]) -> Path:
         json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
     return path
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    """The manifest of the release in ``root``."""
+    path = root / MANIFEST
+    if not path.is_file():
+        raise ReleaseError(
+            "not a release: no manifest.json",
+            file=path,
+            hint="give a directory made by `annotate build` or `annotate release`",
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ReleaseError(f"manifest is not valid JSON: {exc}", file=path) from exc
+    if not isinstance(manifest, dict):
+        raise ReleaseError("manifest must be a JSON object", file=path, json_path="$")
+    return manifest

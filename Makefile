@@ -1,0 +1,59 @@
+# One entry point for set-up, tests, lint and the demo, locally and in CI.
+#   make demo   — install, start a local Label Studio, run the whole pipeline on the bundled article
+#   make test   — install and run the tests (integration tests start Label Studio themselves)
+#   make lint   — ruff (lint + format check) and mypy
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install test test-unit lint format demo bench ls-start ls-stop ls-status clean
+
+install: $(STAMP)
+
+# The project's own virtualenv, from the lock file (every dependency pinned).
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9 || true
+	if [ -x $(VENV)/bin/uv ]; then \
+	  $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock; \
+	else \
+	  $(PY) -m pip install --quiet -r requirements.lock; \
+	fi
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+test: install
+	$(PY) -m pytest -q
+
+test-unit: install
+	ANNOTATE_SKIP_LS=1 $(PY) -m pytest -q -m "not integration"
+
+lint: install
+	$(VENV)/bin/ruff check annotate tests scripts
+	$(VENV)/bin/ruff format --check annotate tests scripts
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff check --fix annotate tests scripts
+	$(VENV)/bin/ruff format annotate tests scripts
+
+demo: install
+	scripts/label-studio.sh start
+	$(PY) scripts/demo.py
+
+bench: install
+	$(PY) -m pytest tests/benchmarks --benchmark-enable --benchmark-only -q
+
+ls-start:
+	scripts/label-studio.sh start
+
+ls-stop:
+	scripts/label-studio.sh stop
+
+ls-status:
+	scripts/label-studio.sh status
+
+clean:
+	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache build dist

@@ -1,0 +1,355 @@
+"""Score an annotation set (predictions, or one annotator) against gold, per layer.
+
+Spans are compared per document, in document offsets:
+
+- **exact**: same ``start``, ``end`` and label;
+- **overlap**: same label and at least one shared character, matched one-to-one (the pairs
+  that share the most characters first), as in the "partial" scheme of MUC/SemEval.
+
+For each label and overall (micro-averaged; macro F1 beside it): true positives, false
+positives, false negatives, precision, recall, F1. Relations (``attributed_to``) match when
+their label matches and both ends match under the same scheme. Per-region choices
+(``claim_type``, ``modality``, ``checkworthy``, ``severity``) are scored as accuracy over the
+overlap-matched span pairs.
+
+Only the text that gold covers is scored: a predicted span outside every gold segment of its
+document is ignored (``scope="all"`` counts it). Gold with several annotators on the same
+text and no ground truth is ambiguous and raises :class:`ConfigError` naming every such
+task; so does a predicted set with two sources on the same text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from annotate.errors import ConfigError
+from annotate.model import Annotation, Span
+from annotate.schemas import taxonomy
+
+__all__ = [
+    "AttributeScore",
+    "Counts",
+    "EvalResult",
+    "MatchScores",
+    "evaluate",
+    "evaluate_layers",
+]
+
+Scheme = Literal["exact", "overlap"]
+SCHEMES: tuple[Scheme, ...] = ("exact", "overlap")
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """True positives, false positives and false negatives, with P/R/F1 (0 when undefined)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def support(self) -> int:
+        """The number of gold items."""
+        return self.tp + self.fn
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "support": self.support,
+        }
+
+
+@dataclass(slots=True)
+class MatchScores:
+    """Counts per label under one matching scheme."""
+
+    per_label: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def overall(self) -> Counts:
+        """Micro-averaged counts over every label."""
+        total = Counts()
+        for c in self.per_label.values():
+            total = total + c
+        return total
+
+    @property
+    def macro_f1(self) -> float:
+        """The mean of the per-label F1 (0 when there is no label)."""
+        if not self.per_label:
+            return 0.0
+        return sum(c.f1 for c in self.per_label.values()) / len(self.per_label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "overall": self.overall.to_dict(),
+            "macro_f1": round(self.macro_f1, 4),
+            "labels": {k: v.to_dict() for k, v in sorted(self.per_label.items())},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeScore:
+    """Agreement on one per-region choice over the overlap-matched span pairs."""
+
+    correct: int
+    total: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"correct": self.correct, "total": self.total, "accuracy": round(self.accuracy, 4)}
+
+
+@dataclass(slots=True)
+class EvalResult:
+    """Precision, recall and F1 of one layer: spans per label (exact and overlap), relations,
+    and per-region choices."""
+
+    layer: str
+    documents: int
+    gold_spans: int
+    predicted_spans: int
+    spans: dict[str, MatchScores]
+    relations: dict[str, MatchScores]
+    attributes: dict[str, AttributeScore]
+    predicted_out_of_scope: int = 0
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per (label, scheme), the overall rows last: a table for the CLI."""
+        out = []
+        for scheme in SCHEMES:
+            scores = self.spans[scheme]
+            for label, c in sorted(scores.per_label.items()):
+                out.append({"label": label, "match": scheme, **c.to_dict()})
+        for scheme in SCHEMES:
+            out.append({"label": "overall", "match": scheme, **self.spans[scheme].overall.to_dict()})
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer,
+            "documents": self.documents,
+            "gold_spans": self.gold_spans,
+            "predicted_spans": self.predicted_spans,
+            "predicted_out_of_scope": self.predicted_out_of_scope,
+            "spans": {k: v.to_dict() for k, v in self.spans.items()},
+            "relations": {k: v.to_dict() for k, v in self.relations.items()},
+            "attributes": {k: v.to_dict() for k, v in sorted(self.attributes.items())},
+        }
+
+
+# ---------------------------------------------------------------------------- grouping
+
+
+@dataclass(slots=True)
+class _DocSet:
+    spans: list[Span] = field(default_factory=list)
+    relations: list[tuple[Span, Span, str]] = field(default_factory=list)
+    segments: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _select(annotations: Iterable[Annotation], layer: str, role: str) -> dict[str, _DocSet]:
+    by_doc: dict[str, list[Annotation]] = defaultdict(list)
+    for a in annotations:
+        if a.layer == layer:
+            by_doc[a.doc_id].append(a)
+    problems: list[str] = []
+    out: dict[str, _DocSet] = {}
+    for doc_id, items in by_doc.items():
+        truth = [a for a in items if a.ground_truth]
+        if truth and role == "gold":
+            items = truth
+        problems.extend(_ambiguous(items))
+        docset = _DocSet()
+        seen: set[tuple[int, int, str]] = set()
+        for a in items:
+            docset.segments.append((a.segment_start, a.segment_end))
+            by_id = {s.id: s for s in a.spans}
+            for s in a.spans:
+                if (s.start, s.end, s.label) not in seen:
+                    seen.add((s.start, s.end, s.label))
+                    docset.spans.append(s)
+            for r in a.relations:
+                if r.from_id in by_id and r.to_id in by_id:
+                    docset.relations.append((by_id[r.from_id], by_id[r.to_id], r.label))
+        out[doc_id] = docset
+    if problems:
+        raise ConfigError(
+            f"{role} annotations are ambiguous: " + "; ".join(problems),
+            hint=(
+                "mark the adjudicated annotations as ground truth"
+                if role == "gold"
+                else "evaluate one annotator or model version at a time"
+            ),
+        )
+    return out
+
+
+def _ambiguous(items: list[Annotation]) -> list[str]:
+    """Places where two different annotators cover the same text of one document."""
+    out = []
+    ordered = sorted(items, key=lambda a: (a.segment_start, a.segment_end))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if b.segment_start >= a.segment_end:
+                break
+            if a.annotator != b.annotator:
+                out.append(f"task {b.task_key}: {a.annotator!r} and {b.annotator!r}")
+    return out
+
+
+# ---------------------------------------------------------------------------- matching
+
+
+def _match(gold: list[Span], pred: list[Span], scheme: Scheme) -> list[tuple[Span, Span]]:
+    """One-to-one pairs of same-label spans: equal offsets, or the largest overlaps first."""
+    if scheme == "exact":
+        index = {(g.start, g.end, g.label): g for g in gold}
+        return [(index[k], p) for p in pred if (k := (p.start, p.end, p.label)) in index]
+    candidates = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            shared = min(g.end, p.end) - max(g.start, p.start)
+            if g.label == p.label and shared > 0:
+                candidates.append((-shared, abs(g.start - p.start) + abs(g.end - p.end), gi, pi))
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    pairs = []
+    for _, _, gi, pi in sorted(candidates):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            pairs.append((gold[gi], pred[pi]))
+    return pairs
+
+
+def _count(
+    gold: Iterable[str], pred: Iterable[str], matched: Iterable[str], into: dict[str, list[int]]
+) -> None:
+    for label in gold:
+        into[label][2] += 1
+    for label in pred:
+        into[label][1] += 1
+    for label in matched:
+        into[label][0] += 1
+        into[label][1] -= 1
+        into[label][2] -= 1
+
+
+def _scores(raw: dict[str, list[int]]) -> MatchScores:
+    return MatchScores({label: Counts(tp, fp, fn) for label, (tp, fp, fn) in raw.items()})
+
+
+def evaluate(
+    gold: Iterable[Annotation],
+    predicted: Iterable[Annotation],
+    *,
+    layer: str,
+    scope: Literal["gold-segments", "all"] = "gold-segments",
+) -> EvalResult:
+    """Precision, recall and F1 of ``predicted`` against ``gold`` for one layer (annotations
+    of other layers are ignored). See the module documentation for the matching rules."""
+    tax = taxonomy(layer)
+    choice_names = [c.name for c in tax.region_choices()]
+    gold_docs = _select(gold, layer, "gold")
+    pred_docs = _select(predicted, layer, "predicted")
+    span_raw = {s: defaultdict(lambda: [0, 0, 0]) for s in SCHEMES}
+    rel_raw = {s: defaultdict(lambda: [0, 0, 0]) for s in SCHEMES}
+    attrs = {name: [0, 0] for name in choice_names}
+    n_gold = n_pred = out_of_scope = 0
+    for doc_id, g in gold_docs.items():
+        p = pred_docs.get(doc_id, _DocSet())
+        pred_spans = p.spans
+        if scope == "gold-segments":
+            pred_spans = [s for s in p.spans if any(a <= s.start < b for a, b in g.segments)]
+            out_of_scope += len(p.spans) - len(pred_spans)
+        kept = {id(s) for s in pred_spans}
+        pred_rels = [r for r in p.relations if id(r[0]) in kept and id(r[1]) in kept]
+        n_gold += len(g.spans)
+        n_pred += len(pred_spans)
+        for scheme in SCHEMES:
+            pairs = _match(g.spans, pred_spans, scheme)
+            _count(
+                (s.label for s in g.spans),
+                (s.label for s in pred_spans),
+                (gs.label for gs, _ in pairs),
+                span_raw[scheme],
+            )
+            to_gold = {id(ps): gs for gs, ps in pairs}
+            gold_rels = {(id(a), id(b), lab) for a, b, lab in g.relations}
+            hits = []
+            for a, b, lab in pred_rels:
+                ga, gb = to_gold.get(id(a)), to_gold.get(id(b))
+                key = (id(ga), id(gb), lab)
+                if ga is not None and gb is not None and key in gold_rels:
+                    gold_rels.discard(key)
+                    hits.append(lab)
+            _count((r[2] for r in g.relations), (r[2] for r in pred_rels), hits, rel_raw[scheme])
+            if scheme == "overlap":
+                for gs, ps in pairs:
+                    for name in choice_names:
+                        if name in gs.attrs:
+                            attrs[name][1] += 1
+                            attrs[name][0] += gs.attrs.get(name) == ps.attrs.get(name)
+    if scope == "all":
+        for doc_id, p in pred_docs.items():
+            if doc_id not in gold_docs:
+                n_pred += len(p.spans)
+                for scheme in SCHEMES:
+                    _count((), (s.label for s in p.spans), (), span_raw[scheme])
+                    _count((), (r[2] for r in p.relations), (), rel_raw[scheme])
+    else:
+        out_of_scope += sum(len(p.spans) for d, p in pred_docs.items() if d not in gold_docs)
+    return EvalResult(
+        layer=layer,
+        documents=len(gold_docs),
+        gold_spans=n_gold,
+        predicted_spans=n_pred,
+        spans={s: _scores(span_raw[s]) for s in SCHEMES},
+        relations={s: _scores(rel_raw[s]) for s in SCHEMES} if tax.relations else {},
+        attributes={k: AttributeScore(c, t) for k, (c, t) in attrs.items()},
+        predicted_out_of_scope=out_of_scope,
+    )
+
+
+def evaluate_layers(
+    gold: Iterable[Annotation],
+    predicted: Iterable[Annotation],
+    *,
+    scope: Literal["gold-segments", "all"] = "gold-segments",
+) -> dict[str, EvalResult]:
+    """:func:`evaluate` for every layer that has gold annotations, in layer order."""
+    gold_list = list(gold)
+    pred_list = list(predicted)
+    order = ["entities", "claims", "translation_errors"]
+    layers = sorted({a.layer for a in gold_list}, key=lambda n: (n not in order, order.index(n) if n in order else 0, n))
+    return {
+        name: evaluate(gold_list, pred_list, layer=name, scope=scope) for name in layers
+    }

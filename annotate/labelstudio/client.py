@@ -1,0 +1,562 @@
+"""The low-level Label Studio client: small, rerunnable calls over the official SDK.
+
+Every function takes the ``LabelStudio`` client returned by :func:`connect` first and
+keyword-only options after. Each is safe to rerun: projects and users are found before they
+are created, tasks are imported only when their key is not in the project yet, exports are
+read-only snapshots.
+
+Retries: only temporary failures (connection refused or reset, timeouts, HTTP 5xx and 429)
+are retried, with exponential backoff and a bound. The SDK's own retries are switched off
+(they would resend a POST after a 5xx); connection failures before a request is sent are
+retried by the httpx transport. A call that is not safe to resend (submitting an
+annotation) is retried only in that last case.
+
+Errors are :class:`annotate.errors.LabelStudioError`; their messages carry the HTTP status
+and the server's answer, never the API token or the response headers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from label_studio_sdk import LabelStudio
+from label_studio_sdk.core.api_error import ApiError
+from label_studio_sdk.core.request_options import RequestOptions
+from label_studio_sdk.types import (
+    LseAnnotationFilterOptionsRequest,
+    LseTaskFilterOptionsRequest,
+    SerializationOptionRequest,
+    SerializationOptionsRequest,
+)
+
+from annotate.errors import LabelStudioError
+
+__all__ = [
+    "ImportResult",
+    "connect",
+    "ensure_project",
+    "ensure_user",
+    "existing_task_keys",
+    "export_project",
+    "find_project",
+    "import_tasks",
+    "submit_annotation",
+]
+
+T = TypeVar("T")
+
+URL_VAR = "LABEL_STUDIO_URL"
+API_KEY_VAR = "LABEL_STUDIO_API_KEY"
+
+IMPORT_BATCH_SIZE = 500
+TASK_PAGE_SIZE = 1000
+EXPORT_TIMEOUT_S = 1800.0
+TITLE_MIN_LEN, TITLE_MAX_LEN = 3, 50  # Label Studio's PROJECT_TITLE_MIN_LEN / _MAX_LEN
+
+RETRY_ATTEMPTS = 5
+RETRY_FIRST_DELAY_S = 0.5
+RETRY_MAX_DELAY_S = 8.0
+
+# One retry policy, ours: the SDK's would resend non-idempotent POSTs after a 5xx.
+_NO_SDK_RETRY: RequestOptions = {"max_retries": 0}
+_LONG_CALL: RequestOptions = {"max_retries": 0, "timeout_in_seconds": int(EXPORT_TIMEOUT_S)}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What :func:`import_tasks` did: tasks created, tasks skipped, and every key's task id."""
+
+    created: int
+    skipped: int
+    task_ids: dict[str, int]
+
+
+# --- errors and retries ----------------------------------------------------------------
+
+
+def _is_temporary(exc: BaseException) -> bool:
+    if isinstance(exc, httpx.TransportError):  # refused, reset, timeouts, protocol errors
+        return True
+    if isinstance(exc, ApiError):
+        return exc.status_code is not None and (exc.status_code >= 500 or exc.status_code == 429)
+    return False
+
+
+def _as_error(exc: BaseException, doing: str, **context: Any) -> LabelStudioError:
+    """A LabelStudioError for `exc`; ApiError's own str() would include response headers."""
+    if isinstance(exc, LabelStudioError):
+        return exc
+    if isinstance(exc, ApiError):
+        hint = None
+        if exc.status_code == 401:
+            hint = f"check {API_KEY_VAR} (scripts/label-studio.sh env prints a working one)"
+        elif exc.status_code == 404:
+            hint = "the project, task or user may have been deleted on the server"
+        return LabelStudioError(
+            f"{doing}: HTTP {exc.status_code}: {_short(exc.body)}", hint=hint, **context
+        )
+    if isinstance(exc, httpx.TransportError):
+        return LabelStudioError(
+            f"{doing}: {type(exc).__name__}: {exc}",
+            hint="is the server running? scripts/label-studio.sh status",
+            **context,
+        )
+    return LabelStudioError(f"{doing}: {type(exc).__name__}: {exc}", **context)
+
+
+def _short(body: Any, limit: int = 500) -> str:
+    text = str(body)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _retrying(call: Callable[[], T], *, doing: str, **context: Any) -> T:
+    """Run `call`, retrying temporary failures with exponential backoff; `call` must be
+    safe to rerun as a whole."""
+    delay = RETRY_FIRST_DELAY_S
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            return call()
+        except Exception as exc:
+            if attempt == RETRY_ATTEMPTS or not _is_temporary(exc):
+                raise _as_error(exc, doing, **context) from exc
+        time.sleep(delay)
+        delay = min(delay * 2, RETRY_MAX_DELAY_S)
+    raise AssertionError("unreachable")
+
+
+# --- connection ------------------------------------------------------------------------
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file (comments, blank lines and `export ` allowed)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def connect(*, url: str | None = None, api_key: str | None = None) -> LabelStudio:
+    """A client for the server at `url` with `api_key`, checked to answer and accept the key.
+
+    Each value comes from the argument, else the environment (``LABEL_STUDIO_URL``,
+    ``LABEL_STUDIO_API_KEY``), else a ``.env`` file in the current directory. Legacy tokens
+    and personal access tokens (JWT refresh tokens) both work.
+    """
+    dotenv = _read_dotenv(Path.cwd() / ".env")
+    url = url or os.environ.get(URL_VAR) or dotenv.get(URL_VAR)
+    api_key = api_key or os.environ.get(API_KEY_VAR) or dotenv.get(API_KEY_VAR)
+    if not url or not api_key:
+        missing = [name for name, value in ((URL_VAR, url), (API_KEY_VAR, api_key)) if not value]
+        raise LabelStudioError(
+            f"Label Studio is not configured: {' and '.join(missing)} not set",
+            hint="set them in the environment or .env; scripts/label-studio.sh start "
+            "starts a local server and writes .env",
+        )
+    if not url.startswith(("http://", "https://")):
+        raise LabelStudioError(
+            f"{URL_VAR} must start with http:// or https://, got {url!r}",
+            hint="e.g. http://127.0.0.1:8080",
+        )
+    http = httpx.Client(
+        timeout=httpx.Timeout(60.0, connect=10.0),
+        follow_redirects=True,
+        # Retries only connections that failed before a request was sent: safe for any call.
+        transport=httpx.HTTPTransport(retries=2),
+    )
+    doing = f"connecting to Label Studio at {url}"
+    try:
+        client = LabelStudio(base_url=url.rstrip("/"), api_key=api_key, httpx_client=http)
+        _retrying(lambda: client.users.whoami(request_options=_NO_SDK_RETRY), doing=doing)
+    except Exception as exc:  # the SDK raises ApiError itself for an expired token
+        http.close()
+        raise _as_error(exc, doing) from exc
+    return client
+
+
+# --- projects --------------------------------------------------------------------------
+
+
+def find_project(client: LabelStudio, *, title: str) -> int | None:
+    """The id of the project titled exactly `title`, or None."""
+
+    def find() -> int | None:
+        # The server's `title` filter is a case-insensitive substring match.
+        projects: Iterator[Any] = iter(
+            client.projects.list(title=title, page_size=100, request_options=_NO_SDK_RETRY)
+        )
+        ids = sorted(p.id for p in projects if p.title == title and p.id is not None)
+        if len(ids) > 1:
+            raise LabelStudioError(
+                f"{len(ids)} projects are titled {title!r}: ids {ids}",
+                hint="rename or delete all but one in Label Studio",
+            )
+        return ids[0] if ids else None
+
+    return _retrying(find, doing=f"looking up project {title!r}")
+
+
+def ensure_project(
+    client: LabelStudio,
+    *,
+    title: str,
+    label_config: str,
+    description: str = "",
+    instructions: str = "",
+) -> tuple[int, bool]:
+    """Create the project titled `title`, or bring its config, description and
+    instructions (HTML, shown before labelling) up to date. Returns (id, created)."""
+    if not TITLE_MIN_LEN <= len(title) <= TITLE_MAX_LEN:
+        raise LabelStudioError(
+            f"project title {title!r} has {len(title)} characters; Label Studio accepts "
+            f"{TITLE_MIN_LEN} to {TITLE_MAX_LEN}",
+            hint="use a shorter project prefix",
+        )
+    wanted: dict[str, Any] = {
+        "label_config": label_config,
+        "description": description,
+        "expert_instruction": instructions,
+        "show_instruction": bool(instructions),
+    }
+
+    def ensure() -> tuple[int, bool]:
+        project_id = find_project(client, title=title)
+        if project_id is None:
+            created = client.projects.create(title=title, **wanted, request_options=_NO_SDK_RETRY)
+            assert created.id is not None
+            return created.id, True
+        current = client.projects.get(project_id, request_options=_NO_SDK_RETRY)
+        changed = {k: v for k, v in wanted.items() if getattr(current, k, None) != v}
+        if changed:
+            client.projects.update(project_id, **changed, request_options=_NO_SDK_RETRY)
+        return project_id, False
+
+    # Rerunning is safe: a project created by a failed attempt is found by the next one.
+    return _retrying(ensure, doing=f"creating or updating project {title!r}")
+
+
+# --- tasks -----------------------------------------------------------------------------
+
+
+def _task_pages(client: LabelStudio, project_id: int) -> Iterator[list[Any]]:
+    """Pages of the project's tasks carrying only `id` and `data`."""
+    page, seen = 1, 0
+    while True:
+        pager = _retrying(
+            partial(
+                client.tasks.list,
+                project=project_id,
+                page=page,
+                page_size=TASK_PAGE_SIZE,
+                fields="task_only",
+                include="id,data",
+                request_options=_LONG_CALL,
+            ),
+            doing=f"listing tasks of project {project_id} (page {page})",
+        )
+        items = list(pager.items or [])
+        total = getattr(pager.response, "total", None)
+        yield items
+        seen += len(items)
+        if not items or total is None or seen >= total:
+            return
+        page += 1
+
+
+def existing_task_keys(
+    client: LabelStudio, project_id: int, *, key_field: str = "task_key"
+) -> dict[str, int]:
+    """``data[key_field] -> task id`` for every task of the project that has that field.
+
+    Reads pages of 1000 tasks carrying only id and data (10k tasks: about 6 s on a local
+    server, faster than an export). If two tasks share a key, the lower id wins.
+    """
+    keys: dict[str, int] = {}
+    for page in _task_pages(client, project_id):
+        for task in page:
+            data = task.data if isinstance(task.data, dict) else {}
+            key = data.get(key_field)
+            if key is not None and task.id is not None:
+                key = str(key)
+                keys[key] = min(task.id, keys.get(key, task.id))
+    return keys
+
+
+def _task_key(task: dict[str, Any], index: int, key_field: str) -> str:
+    data = task.get("data")
+    if not isinstance(data, dict) or data.get(key_field) in (None, ""):
+        raise LabelStudioError(
+            f"task #{index} has no data.{key_field}",
+            json_path=f"$[{index}].data.{key_field}",
+            hint="every task needs a stable key so that a re-import can skip it",
+        )
+    return str(data[key_field])
+
+
+def import_tasks(
+    client: LabelStudio,
+    project_id: int,
+    tasks: Sequence[dict[str, Any]],
+    *,
+    key_field: str = "task_key",
+    batch_size: int = IMPORT_BATCH_SIZE,
+) -> ImportResult:
+    """Import the tasks whose ``data[key_field]`` is not in the project yet, in batches.
+
+    Tasks look like ``{"data": {...}, "predictions": [{"model_version", "score",
+    "result"}]}``. A task whose key is already in the project, or repeated in `tasks`, is
+    skipped. After a temporary failure the batch is resent without the tasks that reached
+    the server, so a rerun or a retry never duplicates a task.
+    """
+    keys = [_task_key(task, i, key_field) for i, task in enumerate(tasks)]
+    existing = existing_task_keys(client, project_id, key_field=key_field)
+    task_ids: dict[str, int] = {}
+    pending: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    skipped = 0
+    for key, task in zip(keys, tasks, strict=True):
+        if key in existing:
+            task_ids[key] = existing[key]
+            skipped += 1
+        elif key in seen:  # the same key twice in `tasks`: the same task
+            skipped += 1
+        else:
+            seen.add(key)
+            pending.append((key, task))
+    created = 0
+    for start in range(0, len(pending), batch_size):
+        batch = pending[start : start + batch_size]
+        ids = _import_batch(client, project_id, batch, key_field=key_field)
+        task_ids.update(ids)
+        created += len(ids)
+    return ImportResult(created=created, skipped=skipped, task_ids=task_ids)
+
+
+def _import_batch(
+    client: LabelStudio,
+    project_id: int,
+    batch: list[tuple[str, dict[str, Any]]],
+    *,
+    key_field: str,
+) -> dict[str, int]:
+    """Import one batch; returns key -> task id for the tasks it created."""
+    found: dict[str, int] = {}
+    delay = RETRY_FIRST_DELAY_S
+    doing = f"importing {len(batch)} tasks into project {project_id}"
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        todo = [(k, t) for k, t in batch if k not in found]
+        if not todo:
+            return found
+        try:
+            response = client.projects.import_tasks(
+                project_id,
+                request=[t for _, t in todo],  # type: ignore[misc]  # plain dicts serialise as is
+                return_task_ids=True,
+                request_options=_LONG_CALL,
+            )
+        except Exception as exc:
+            if attempt == RETRY_ATTEMPTS or not _is_temporary(exc):
+                raise _as_error(exc, doing) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_DELAY_S)
+            # The failed request may have been committed: keep what reached the server.
+            present = existing_task_keys(client, project_id, key_field=key_field)
+            found.update({k: present[k] for k, _ in todo if k in present})
+            continue
+        ids = (response.model_extra or {}).get("task_ids")
+        if isinstance(ids, list) and len(ids) == len(todo):
+            found.update({k: int(i) for (k, _), i in zip(todo, ids, strict=True)})
+        else:  # an edition that imports asynchronously: read the ids back
+            present = existing_task_keys(client, project_id, key_field=key_field)
+            found.update({k: present[k] for k, _ in todo if k in present})
+        return found
+    raise AssertionError("unreachable")
+
+
+# --- exports ---------------------------------------------------------------------------
+
+
+def export_project(
+    client: LabelStudio,
+    project_id: int,
+    *,
+    export_type: str = "JSON",
+    download_all_tasks: bool = True,
+    timeout: float = EXPORT_TIMEOUT_S,
+) -> bytes:
+    """The raw bytes of a snapshot export of the project (exports API).
+
+    A snapshot is created, awaited, converted when `export_type` is not JSON, downloaded
+    and then deleted from the server. It holds every annotation (submitted, ground truth
+    and skipped ones: ``was_cancelled`` tells), full predictions, ``completed_by`` as a
+    user id, and drafts as ids only (a draft is unsubmitted work). With
+    `download_all_tasks` false, only tasks that have annotations are exported.
+    """
+    exports = client.projects.exports
+    doing = f"exporting project {project_id}"
+    snapshot = _retrying(
+        lambda: exports.create(
+            project_id,
+            title="annotate pull",
+            task_filter_options=LseTaskFilterOptionsRequest(
+                only_with_annotations=not download_all_tasks
+            ),
+            annotation_filter_options=LseAnnotationFilterOptionsRequest(
+                usual=True, ground_truth=True, skipped=True
+            ),
+            serialization_options=SerializationOptionsRequest(
+                drafts=SerializationOptionRequest(only_id=True),
+                predictions=SerializationOptionRequest(only_id=False),
+                annotations__completed_by=SerializationOptionRequest(only_id=True),
+                include_annotation_history=False,
+            ),
+            request_options=_LONG_CALL,
+        ),
+        doing=doing,
+    )
+    export_pk = snapshot.id
+    assert export_pk is not None
+    try:
+        deadline = time.monotonic() + timeout
+        _wait_export(client, project_id, export_pk, None, deadline=deadline, doing=doing)
+        if export_type != "JSON":
+            _retrying(
+                lambda: exports.convert(
+                    project_id, export_pk, export_type=export_type, request_options=_LONG_CALL
+                ),
+                doing=f"{doing} as {export_type}",
+            )
+            _wait_export(client, project_id, export_pk, export_type, deadline=deadline, doing=doing)
+        return _retrying(
+            lambda: b"".join(
+                exports.download(
+                    project_id, export_pk, export_type=export_type, request_options=_LONG_CALL
+                )
+            ),
+            doing=f"downloading export {export_pk} of project {project_id}",
+        )
+    finally:
+        # Cleanup only: a snapshot left behind costs disk space, nothing else.
+        with contextlib.suppress(ApiError, httpx.TransportError):
+            exports.delete(project_id, export_pk, request_options=_NO_SDK_RETRY)
+
+
+def _wait_export(
+    client: LabelStudio,
+    project_id: int,
+    export_pk: int,
+    export_type: str | None,
+    *,
+    deadline: float,
+    doing: str,
+) -> None:
+    """Poll until the snapshot (or its conversion to `export_type`) is completed."""
+    delay = 0.2
+    while True:
+        snapshot = _retrying(
+            lambda: client.projects.exports.get(
+                project_id, export_pk, request_options=_NO_SDK_RETRY
+            ),
+            doing=doing,
+        )
+        if export_type is None:
+            status, traceback = snapshot.status, None
+        else:
+            converted = [
+                c for c in snapshot.converted_formats or [] if c.export_type == export_type
+            ]
+            status = converted[0].status if converted else None
+            traceback = converted[0].traceback if converted else None
+        if status == "completed":
+            return
+        if status == "failed":
+            raise LabelStudioError(
+                f"{doing}: export {export_pk} failed"
+                + (f" converting to {export_type}: {_short(traceback)}" if export_type else ""),
+                hint="see the server log (.labelstudio/label-studio.log for a local server)",
+            )
+        if time.monotonic() > deadline:
+            raise LabelStudioError(
+                f"{doing}: export {export_pk} still {status} after the timeout",
+                hint="pass a longer timeout",
+            )
+        time.sleep(delay)
+        delay = min(delay * 2, 5.0)
+
+
+# --- users and annotations -------------------------------------------------------------
+
+
+def ensure_user(
+    client: LabelStudio, *, email: str, first_name: str = "", last_name: str = ""
+) -> int:
+    """The id of the organisation's user with `email`, created if missing; names updated.
+
+    Label Studio 1.23 gives an admin no way to read or set another user's API token, nor a
+    password (users made through the API cannot log in until they reset it in the
+    browser): annotations are attributed to a user through ``completed_by`` in
+    :func:`submit_annotation`, which an admin may set.
+    """
+    wanted = {"first_name": first_name, "last_name": last_name}
+
+    def ensure() -> int:
+        users = client.users.list(request_options=_NO_SDK_RETRY)
+        for user in users:
+            if (user.email or "").lower() == email.lower() and user.id is not None:
+                changed = {k: v for k, v in wanted.items() if v and getattr(user, k, None) != v}
+                if changed:
+                    client.users.update(user.id, **changed, request_options=_NO_SDK_RETRY)
+                return user.id
+        created = client.users.create(
+            email=email, username=email, **wanted, request_options=_NO_SDK_RETRY
+        )
+        assert created.id is not None
+        return created.id
+
+    # Rerunning is safe: a user created by a failed attempt is found by the next one.
+    return _retrying(ensure, doing=f"creating or finding user {email!r}")
+
+
+def submit_annotation(
+    client: LabelStudio,
+    *,
+    task_id: int,
+    result: list[dict[str, Any]],
+    completed_by: int | None = None,
+    ground_truth: bool = False,
+    lead_time: float | None = None,
+) -> int:
+    """Submit an annotation of `task_id` and return its id.
+
+    `completed_by` attributes it to that user (default: the API key's user). Not
+    idempotent, so it is retried only when the connection failed before sending.
+    """
+    options: dict[str, Any] = {"result": result, "ground_truth": ground_truth}
+    if completed_by is not None:
+        options["completed_by"] = completed_by
+    if lead_time is not None:
+        options["lead_time"] = lead_time
+    try:
+        annotation = client.annotations.create(task_id, **options, request_options=_NO_SDK_RETRY)
+    except Exception as exc:
+        raise _as_error(
+            exc, f"submitting an annotation of task {task_id}", task_id=task_id
+        ) from exc
+    assert annotation.id is not None
+    return annotation.id

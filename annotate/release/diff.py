@@ -1,0 +1,422 @@
+"""What changed between two releases: documents, spans and judgements added, removed and
+changed, per layer and per label, with examples in context; and schema changes.
+
+Rows of a layer are matched in three passes: by document and row id (``span_id``,
+``claim_id``, ``error_id``: Label Studio keeps a region's id when an annotator corrects
+it), then by document and offsets, then by overlapping offsets in the same segment (a
+corrected boundary); what is left is removed (only in A) or added (only in B). A matched
+pair whose other fields differ is a change, with the fields named. Judgements are the
+rows of the ``segments`` config, matched by layer, document and segment offsets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import datasets
+
+from annotate.errors import ReleaseError
+from annotate.release.manifest import read_manifest
+from annotate.release.tables import features_of, label_column, read_rows, row_id_column
+
+__all__ = [
+    "Change",
+    "ConfigDiff",
+    "ReleaseDiff",
+    "Snapshot",
+    "diff_releases",
+    "diff_snapshots",
+    "load_snapshot",
+]
+
+Kind = Literal["added", "removed", "changed"]
+_CONTEXT = 40
+_EXAMPLES = 3
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """A release read back for comparison."""
+
+    path: Path
+    version: str | None
+    documents: dict[str, dict[str, Any]]
+    configs: dict[str, list[dict[str, Any]]]  # every config but documents
+    features: dict[str, datasets.Features]  # every config, documents included
+    taxonomies: dict[str, dict[str, Any]]  # layer → the x-annotate block of its schema copy
+
+
+def load_snapshot(
+    path: Path, *, configs: list[str] | None = None, version: str | None = None
+) -> Snapshot:
+    """Read the release in ``path`` (its manifest, parquet files and schema copy); with
+    ``configs`` (a release being built, without manifest yet) the manifest is not read."""
+    manifest = read_manifest(path) if configs is None else {"version": version}
+    names = (
+        configs
+        or manifest.get("configs")
+        or sorted(p.parent.name for p in path.glob("*/train.parquet"))
+    )
+    features: dict[str, datasets.Features] = {}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    documents: dict[str, dict[str, Any]] = {}
+    for name in names:
+        file = path / name / "train.parquet"
+        if not file.is_file():
+            raise ReleaseError(f"config {name!r} has no data file", file=file)
+        features[name] = features_of(file)
+        rows = read_rows(file)
+        if name == "documents":
+            documents = {r["doc_id"]: r for r in rows}
+        else:
+            tables[name] = rows
+    taxonomies = {}
+    for schema_file in sorted((path / "schema").glob("*.schema.json")):
+        meta = json.loads(schema_file.read_text(encoding="utf-8")).get("x-annotate")
+        if meta:
+            taxonomies[meta["layer"]] = meta
+    return Snapshot(path, manifest.get("version"), documents, tables, features, taxonomies)
+
+
+@dataclass(slots=True)
+class Change:
+    kind: Kind
+    config: str
+    doc_id: str
+    label: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    fields: list[str] = field(default_factory=list)
+    context: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "config": self.config,
+            "doc_id": self.doc_id,
+            "label": self.label,
+            "fields": self.fields,
+            "context": self.context,
+            "before": self.before,
+            "after": self.after,
+        }
+
+    def describe(self) -> str:
+        """One line: what happened to which span, in context."""
+        row = self.after or self.before or {}
+        if self.config == "segments":
+            where = (
+                f"{row.get('layer')} segment [{row.get('segment_start')}, {row.get('segment_end')})"
+            )
+            if self.kind == "changed" and self.before and self.after:
+                was = ", ".join(
+                    f"{f} {self.before.get(f)!r} → {self.after.get(f)!r}" for f in self.fields
+                )
+                return f"{where}: {was}"
+            return f"{where} {self.kind} (judgement {row.get('judgement')!r})"
+        text = f"{self.label} {self.context}"
+        if self.kind == "changed" and self.before and self.after:
+            was = ", ".join(
+                f"{f} {self.before.get(f)!r} → {self.after.get(f)!r}" for f in self.fields
+            )
+            return f"{text} ({was})"
+        return text
+
+
+@dataclass(slots=True)
+class ConfigDiff:
+    config: str
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+
+    def of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(ch.kind for ch in self.changes)
+        return {k: c.get(k, 0) for k in ("added", "removed", "changed")}
+
+    def per_label(self) -> dict[str, dict[str, int]]:
+        out: dict[str, Counter[str]] = defaultdict(Counter)
+        for ch in self.changes:
+            out[ch.label][ch.kind] += 1
+        return {
+            label: {k: c.get(k, 0) for k in ("added", "removed", "changed")}
+            for label, c in sorted(out.items())
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts(),
+            "unchanged": self.unchanged,
+            "per_label": self.per_label(),
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+@dataclass(slots=True)
+class ReleaseDiff:
+    a: str
+    b: str
+    documents: dict[str, list[str]]  # added / removed / changed → doc ids
+    configs: dict[str, ConfigDiff]  # "segments" (judgements) and one per layer
+    schema_removed: list[str] = field(default_factory=list)  # breaking: removed or renamed
+    schema_added: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            any(self.documents.values())
+            or any(d.changes for d in self.configs.values())
+            or self.schema_removed
+            or self.schema_added
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "documents": self.documents,
+            "schema": {"removed": self.schema_removed, "added": self.schema_added},
+            "configs": {k: v.to_dict() for k, v in self.configs.items()},
+        }
+
+    def summary(self) -> str:
+        """A Markdown summary (for the changelog and the card): counts per config and
+        label, and a few examples of each kind of change."""
+        lines = []
+        for what in self.schema_removed:
+            lines.append(f"- schema: {what} (removed or renamed)")
+        for what in self.schema_added:
+            lines.append(f"- schema: {what} (added)")
+        docs = ", ".join(f"{len(v)} {k}" for k, v in self.documents.items() if v)
+        if docs:
+            lines.append(f"- documents: {docs}")
+        for name, d in self.configs.items():
+            if not d.changes:
+                continue
+            title = "judgements" if name == "segments" else name
+            counts = ", ".join(f"{n} {k}" for k, n in d.counts().items() if n)
+            labels = "; ".join(
+                f"{label}: " + ", ".join(f"{n} {k}" for k, n in c.items() if n)
+                for label, c in d.per_label().items()
+            )
+            lines.append(f"- {title}: {counts} ({labels})")
+            for kind in ("added", "removed", "changed"):
+                for ch in d.of(kind)[:_EXAMPLES]:
+                    lines.append(f"  - {kind}: {_md(ch.describe())}")
+        return "\n".join(lines) if lines else "- no change in the data"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _context(text: str, start: int, end: int) -> str:
+    left = text[max(0, start - _CONTEXT) : start].replace("\n", " ")
+    right = text[end : end + _CONTEXT].replace("\n", " ")
+    return f"…{left}[{text[start:end]}]{right}…"
+
+
+def _fields(a: dict[str, Any], b: dict[str, Any], ignore: Iterable[str | None]) -> list[str]:
+    skip = set(ignore)
+    return [k for k in sorted(set(a) | set(b)) if k not in skip and a.get(k) != b.get(k)]
+
+
+def _doc_text(snap: Snapshot, doc_id: str) -> str:
+    return str(snap.documents.get(doc_id, {}).get("text") or "")
+
+
+def _diff_layer(name: str, a: Snapshot, b: Snapshot) -> ConfigDiff:
+    feats = b.features.get(name) or a.features[name]
+    ident = row_id_column(feats)
+    label_col = label_column(feats)
+    rows_a, rows_b = a.configs.get(name, []), b.configs.get(name, [])
+    out = ConfigDiff(name)
+    left = dict(enumerate(rows_a))
+    right = dict(enumerate(rows_b))
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def match(key_of: Any) -> None:
+        index: dict[Any, list[int]] = defaultdict(list)
+        for j, r in right.items():
+            index[key_of(r)].append(j)
+        for i in list(left):
+            candidates = index.get(key_of(left[i]))
+            while candidates and candidates[0] not in right:
+                candidates.pop(0)
+            if candidates:
+                j = candidates.pop(0)
+                pairs.append((left.pop(i), right.pop(j)))
+
+    if ident:
+        match(lambda r: (r["doc_id"], r[ident]))
+    match(lambda r: (r["doc_id"], r["start"], r["end"]))
+    # a corrected boundary: the same segment, overlapping offsets
+    by_segment: dict[Any, list[int]] = defaultdict(list)
+    for j, r in right.items():
+        by_segment[(r["doc_id"], r["segment_start"], r["segment_end"])].append(j)
+    for i in list(left):
+        r = left[i]
+        best, best_overlap = None, 0
+        for j in by_segment.get((r["doc_id"], r["segment_start"], r["segment_end"]), []):
+            if j not in right:
+                continue
+            overlap = min(r["end"], right[j]["end"]) - max(r["start"], right[j]["start"])
+            if overlap > best_overlap:
+                best, best_overlap = j, overlap
+        if best is not None:
+            pairs.append((left.pop(i), right.pop(best)))
+
+    def label(r: dict[str, Any]) -> str:
+        return str(r.get(label_col)) if label_col else name
+
+    for ra, rb in pairs:
+        changed = _fields(ra, rb, ignore=(ident,))
+        if not changed:
+            out.unchanged += 1
+            continue
+        out.changes.append(
+            Change(
+                "changed",
+                name,
+                rb["doc_id"],
+                label(rb),
+                ra,
+                rb,
+                changed,
+                _context(_doc_text(b, rb["doc_id"]), rb["start"], rb["end"]),
+            )
+        )
+    for ra in left.values():
+        ctx = _context(_doc_text(a, ra["doc_id"]), ra["start"], ra["end"])
+        out.changes.append(Change("removed", name, ra["doc_id"], label(ra), ra, None, [], ctx))
+    for rb in right.values():
+        ctx = _context(_doc_text(b, rb["doc_id"]), rb["start"], rb["end"])
+        out.changes.append(Change("added", name, rb["doc_id"], label(rb), None, rb, [], ctx))
+    out.changes.sort(key=lambda c: (c.kind, c.doc_id, (c.after or c.before or {}).get("start", 0)))
+    return out
+
+
+def _diff_segments(a: Snapshot, b: Snapshot) -> ConfigDiff:
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        return (r["layer"], r["doc_id"], r["segment_start"], r["segment_end"])
+
+    rows_a = {key(r): r for r in a.configs.get("segments", [])}
+    rows_b = {key(r): r for r in b.configs.get("segments", [])}
+    out = ConfigDiff("segments")
+    for k in sorted(set(rows_a) | set(rows_b)):
+        ra, rb = rows_a.get(k), rows_b.get(k)
+        row = rb or ra or {}
+        lab = f"{row['layer']}:{row.get('judgement')}"
+        if ra is None:
+            out.changes.append(Change("added", "segments", k[1], lab, None, rb))
+        elif rb is None:
+            out.changes.append(Change("removed", "segments", k[1], lab, ra, None))
+        else:
+            # the counts of spans follow from the layers' own diffs
+            changed = _fields(ra, rb, ignore=("spans",))
+            if changed:
+                out.changes.append(Change("changed", "segments", k[1], lab, ra, rb, changed))
+            else:
+                out.unchanged += 1
+    return out
+
+
+def _taxonomy_items(meta: dict[str, Any]) -> set[str]:
+    layer = meta["layer"]
+    items = {f"{layer}.label: {label!r}" for label in meta.get("labels", {})}
+    for name, choice in meta.get("choices", {}).items():
+        items.add(f"{layer}: field {name!r}")
+        items |= {f"{layer}.{name}: {v!r}" for v in choice.get("values", {})}
+    items |= {f"{layer}: field {name!r}" for name in meta.get("text_fields", {})}
+    items |= {f"{layer}: relation {name!r}" for name in meta.get("relations", {})}
+    return items
+
+
+def _features_items(config: str, feats: datasets.Features) -> set[str]:
+    items = {f"config {config!r}"}
+    for name, feat in feats.items():
+        items.add(f"{config}: column {name!r} ({_type_name(feat)})")
+        if isinstance(feat, datasets.ClassLabel):
+            items |= {f"{config}.{name}: {v!r}" for v in feat.names}
+    return items
+
+
+def _type_name(feat: Any) -> str:
+    if isinstance(feat, datasets.ClassLabel):
+        return "label"
+    if isinstance(feat, datasets.Value):
+        return str(feat.dtype)
+    return type(feat).__name__
+
+
+def _schema_changes(a: Snapshot, b: Snapshot) -> tuple[list[str], list[str]]:
+    """What the schema of ``b`` removed (or renamed) and added compared with ``a``: configs,
+    columns and their types, label names (from the parquet features), and the fields,
+    values and relations of the taxonomies both releases carry a copy of."""
+    items_a: set[str] = set()
+    items_b: set[str] = set()
+    shared = set(a.taxonomies) & set(b.taxonomies)
+    for snap, items in ((a, items_a), (b, items_b)):
+        for config, feats in snap.features.items():
+            items |= _features_items(config, feats)
+        for layer in shared:
+            items |= _taxonomy_items(snap.taxonomies[layer])
+    return sorted(items_a - items_b), sorted(items_b - items_a)
+
+
+def diff_snapshots(a: Snapshot, b: Snapshot) -> ReleaseDiff:
+    """What changed from release ``a`` to release ``b``."""
+    docs_a, docs_b = set(a.documents), set(b.documents)
+    changed_docs = sorted(
+        d for d in docs_a & docs_b if _fields(a.documents[d], b.documents[d], ignore=())
+    )
+    configs = {"segments": _diff_segments(a, b)}
+    for name in sorted((set(a.configs) | set(b.configs)) - {"segments"}):
+        if name in a.features and name in b.features:
+            configs[name] = _diff_layer(name, a, b)
+        else:
+            side = b if name in b.configs else a
+            kind: Kind = "added" if side is b else "removed"
+            d = ConfigDiff(name)
+            feats = side.features[name]
+            lab = label_column(feats)
+            for r in side.configs[name]:
+                ctx = _context(_doc_text(side, r["doc_id"]), r["start"], r["end"])
+                d.changes.append(
+                    Change(
+                        kind,
+                        name,
+                        r["doc_id"],
+                        str(r.get(lab)) if lab else name,
+                        r if kind == "removed" else None,
+                        r if kind == "added" else None,
+                        [],
+                        ctx,
+                    )
+                )
+            configs[name] = d
+    removed, added = _schema_changes(a, b)
+    return ReleaseDiff(
+        a=a.version or str(a.path),
+        b=b.version or str(b.path),
+        documents={
+            "added": sorted(docs_b - docs_a),
+            "removed": sorted(docs_a - docs_b),
+            "changed": changed_docs,
+        },
+        configs=configs,
+        schema_removed=removed,
+        schema_added=added,
+    )
+
+
+def diff_releases(a: Path, b: Path) -> ReleaseDiff:
+    """What changed from the release in directory ``a`` to the one in ``b``."""
+    return diff_snapshots(load_snapshot(a), load_snapshot(b))

@@ -1,0 +1,212 @@
+"""``annotate release``: build the next version of a dataset, with the version chosen from
+what changed, a changelog entry, the training formats, and optionally the Hub.
+
+The data files are written first into a temporary directory beside the releases; they are
+compared with the latest release (:mod:`annotate.release.diff`), the rule of
+:mod:`annotate.release.version` proposes the version (which the caller may override), and
+only then are the card, the changelog and the manifest written with that version and the
+directory renamed into place. ``releases/<dataset>/CHANGELOG.md`` gets the new entry, and
+with ``push_to_hub`` the release is uploaded and tagged.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotate.errors import ConfigError, ReleaseError
+from annotate.release.build import (
+    BuildResult,
+    collect,
+    place,
+    refuse_existing,
+    staging,
+    write_data,
+    write_metadata,
+)
+from annotate.release.changelog import CHANGELOG, add_entry, changelog_entry
+from annotate.release.diff import ReleaseDiff, diff_releases, diff_snapshots, load_snapshot
+from annotate.release.formats import FORMATS, check_formats
+from annotate.release.hub import HubResult, hub_token
+from annotate.release.hub import push_to_hub as push
+from annotate.release.version import (
+    BUMPS,
+    BumpProposal,
+    bump_version,
+    latest_version,
+    parse_version,
+    propose_bump,
+)
+
+__all__ = ["ReleaseResult", "diff_release", "release"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class ReleaseResult:
+    path: Path
+    version: str
+    proposal: BumpProposal
+    overridden: bool
+    diff: ReleaseDiff | None
+    build: BuildResult
+    changelog_entry: str
+    hub: HubResult | None = None
+
+
+def _choose(proposal: BumpProposal, previous: str | None, *, bump: str, version: str | None) -> str:
+    if bump not in BUMPS:
+        raise ConfigError(f"unknown bump {bump!r}; known: {', '.join(BUMPS)}")
+    if version is not None:
+        chosen = parse_version(version)
+        if previous is not None and chosen[:3] <= parse_version(previous)[:3]:
+            raise ConfigError(
+                f"version {version} is not after the latest release {previous}",
+                hint=f"the rule proposes {proposal.version}",
+            )
+        return version
+    if bump == "auto":
+        return proposal.version
+    if previous is None:
+        return bump_version("0.0.0", bump)  # type: ignore[arg-type]
+    return bump_version(previous, bump)  # type: ignore[arg-type]
+
+
+def release(
+    *,
+    articles: Path,
+    pins: Path | None = None,
+    exports: list[Path] | None = None,
+    out: Path,
+    dataset: str,
+    card_template: Path,
+    bump: str = "auto",
+    version: str | None = None,
+    license: str = "other",
+    formats: Sequence[str] = tuple(FORMATS),
+    allow_empty: bool = False,
+    push_to_hub: str | None = None,
+    private: bool = False,
+    project_root: Path = Path("."),
+    progress: Progress | None = None,
+) -> ReleaseResult:
+    """Build the next release of ``dataset`` under ``out``; see the module docstring."""
+    say = progress or (lambda _msg: None)
+    formats = check_formats(formats)
+    if bump not in BUMPS:
+        raise ConfigError(f"unknown bump {bump!r}; known: {', '.join(BUMPS)}")
+    if push_to_hub:
+        hub_token()  # fail before building, not after
+    if version is not None:
+        parse_version(version)
+        refuse_existing(out / dataset / version)
+    dataset_dir = out / dataset
+    previous = latest_version(dataset_dir)
+    data = collect(
+        articles=articles,
+        pins=pins,
+        exports=exports,
+        card_template=card_template,
+        project_root=project_root,
+        progress=progress,
+    )
+    with staging(out, dataset, "next") as tmp:
+        file_rows = write_data(data, tmp, formats=formats, progress=progress)
+        diff = None
+        if previous is not None:
+            say(f"comparing with {previous}")
+            diff = diff_snapshots(
+                load_snapshot(dataset_dir / previous),
+                load_snapshot(tmp, configs=data.configs, version="new"),
+            )
+        proposal = propose_bump(diff, previous)
+        if (
+            version is None
+            and bump == "auto"
+            and proposal.level is None
+            and previous
+            and not allow_empty
+        ):
+            raise ReleaseError(
+                f"nothing changed since {previous}",
+                file=dataset_dir / previous,
+                hint="pass --allow-empty with --bump patch (or --version) to release anyway",
+            )
+        chosen = _choose(proposal, previous, bump=bump, version=version)
+        if diff is not None:
+            diff.b = chosen
+        target = dataset_dir / chosen
+        refuse_existing(target)
+        overridden = previous is not None and chosen != proposal.version
+        entry = changelog_entry(
+            chosen, proposal=proposal, diff=diff, date=data.created, overridden=overridden
+        )
+        existing = _existing_changelog(dataset_dir, previous)
+        full = add_entry(existing, entry, dataset=dataset)
+        manifest = write_metadata(
+            data,
+            tmp,
+            file_rows=file_rows,
+            dataset=dataset,
+            version=chosen,
+            card_template=card_template,
+            license=license,
+            formats=formats,
+            changelog=full,
+            changes=diff.summary() if diff is not None else None,
+            previous=previous,
+            bump={**proposal.to_dict(), "chosen": chosen, "overridden": overridden},
+            repo_id=push_to_hub,
+            progress=progress,
+        )
+        place(tmp, target)
+    _write_atomically(dataset_dir / CHANGELOG, full)
+    hub = None
+    if push_to_hub:
+        say(f"uploading to {push_to_hub}")
+        hub = push(target, repo_id=push_to_hub, version=chosen, private=private)
+    build = BuildResult(target, manifest["counts"], data.report, data.gold_rules)
+    return ReleaseResult(target, chosen, proposal, overridden, diff, build, entry, hub)
+
+
+def _existing_changelog(dataset_dir: Path, previous: str | None) -> str | None:
+    for path in (dataset_dir / CHANGELOG, dataset_dir / (previous or "-") / CHANGELOG):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def diff_release(
+    a: Path,
+    b: Path | None = None,
+    *,
+    articles: Path = Path("data/articles"),
+    pins: Path | None = None,
+    exports: list[Path] | None = None,
+    progress: Progress | None = None,
+) -> ReleaseDiff:
+    """What changed from release ``a`` to release ``b`` or, without ``b``, to what the
+    working inputs (corpus and pinned or given exports) would release now."""
+    if b is not None:
+        return diff_releases(a, b)
+    data = collect(articles=articles, pins=pins, exports=exports, progress=progress)
+    with tempfile.TemporaryDirectory(prefix="annotate-diff-") as tmp:
+        write_data(data, Path(tmp), progress=progress)
+        return diff_snapshots(
+            load_snapshot(a), load_snapshot(Path(tmp), configs=data.configs, version="working")
+        )

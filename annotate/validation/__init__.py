@@ -1,0 +1,11 @@
+"""The validation engine behind :mod:`annotate.validate` (its public face).
+
+- :mod:`~annotate.validation.structural` — the layer's JSON Schema: compiled fast path,
+  ``jsonschema`` to explain failures in plain words;
+- :mod:`~annotate.validation.semantic` — the rules a schema cannot express;
+- :mod:`~annotate.validation.engine` — records in, valid / quarantined / skipped out;
+- :mod:`~annotate.validation.report` — the report, quarantine entries, output files;
+- :mod:`~annotate.validation.offsets`, :mod:`~annotate.validation.words` — helpers.
+
+Kept free of imports so that the Label Studio reader can use the helpers without a cycle.
+"""

@@ -1,0 +1,165 @@
+"""Deterministic synthetic inputs for tests and benchmarks: a corpus, annotation records of
+``n`` spans each, and Label Studio exports of any size written as a stream (with broken
+records at known places, to check that the valid ones all come through)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotate.corpus import make_document
+from annotate.model import Annotation, Document, Segment, Span, task_key
+
+__all__ = ["SyntheticExport", "synthetic_documents", "synthetic_records", "write_synthetic_export"]
+
+_WORDS = (
+    "Microsoft OpenAI Reno Austin Paris Genève données centre milliards dollars projet annonce "
+    "puces société président réseau électricité Stargate serveurs calcul modèle énergie "
+    "investissement rapport ministre Bruxelles régulateurs accord usine semaine année"
+).split()
+_LABELS = ("ORG", "PER", "LOC", "PRODUCT", "MISC", "DATE", "MONEY", "QUANTITY")
+
+
+def synthetic_documents(n: int = 20, *, paragraphs: int = 8, seed: int = 0) -> list[Document]:
+    """``n`` French-looking documents of ``paragraphs`` paragraphs of 48 words each."""
+    rng = random.Random(seed)
+    docs = []
+    for d in range(n):
+        paras = [
+            " ".join(rng.choice(_WORDS) for _ in range(48)) + "." for _ in range(paragraphs)
+        ]
+        docs.append(make_document(f"Dépêche {d}\n\n" + "\n\n".join(paras), lang="fr"))
+    return docs
+
+
+def _spans(doc: Document, seg: Segment, n: int, rng: random.Random, prefix: str) -> list[Span]:
+    """``n`` non-overlapping single-word spans of the segment, in document offsets."""
+    words = []
+    pos = seg.start
+    for word in doc.text[seg.start : seg.end].split(" "):
+        words.append((pos, pos + len(word.rstrip("."))))
+        pos += len(word) + 1
+    chosen = sorted(rng.sample(range(len(words)), min(n, len(words))))
+    return [
+        Span(f"{prefix}{k}", s, e, doc.text[s:e], rng.choice(_LABELS))
+        for k, (s, e) in enumerate(words[i] for i in chosen)
+    ]
+
+
+def synthetic_records(
+    n: int, documents: list[Document], *, spans: int = 10, seed: int = 0
+) -> Iterator[tuple[dict[str, Any], Document, str]]:
+    """``n`` valid entities records of ``spans`` spans each, with their document and the
+    text of their segment: ``(record, document, segment_text)``."""
+    rng = random.Random(seed)
+    for i in range(n):
+        doc = documents[i % len(documents)]
+        seg = doc.paragraphs[1 + (i // len(documents)) % (len(doc.paragraphs) - 1)]
+        ann = Annotation(
+            layer="entities",
+            doc_id=doc.id,
+            task_key=task_key(doc.id, "entities", seg.start, seg.end),
+            segment_start=seg.start,
+            segment_end=seg.end,
+            annotator=f"annotator-{i % 7}",
+            annotation_id=i + 1,
+            task_id=i // 3 + 1,
+            lead_time=12.5,
+            created_at="2024-05-01T10:00:00Z",
+            spans=_spans(doc, seg, spans, rng, f"r{i}-"),
+        )
+        yield ann.to_record(), doc, seg.slice(doc.text)
+
+
+@dataclass(slots=True)
+class SyntheticExport:
+    """What :func:`write_synthetic_export` wrote."""
+
+    path: Path
+    bytes: int
+    tasks: int
+    valid: int
+    bad: int
+    cancelled: int
+    bad_tasks: list[int]
+
+
+def write_synthetic_export(
+    path: Path,
+    documents: list[Document],
+    *,
+    size: int,
+    spans: int = 10,
+    bad_every: int = 0,
+    cancelled_every: int = 0,
+    seed: int = 0,
+) -> SyntheticExport:
+    """Write a Label Studio JSON export of about ``size`` bytes (one annotation per task),
+    one task at a time. Every ``bad_every``-th task carries an unknown label (it must be
+    quarantined); every ``cancelled_every``-th adds a cancelled annotation (skipped)."""
+    from annotate.layers import get_layer
+
+    layer = get_layer("entities")
+    rng = random.Random(seed)
+    pool: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for doc in documents:
+        for seg in doc.paragraphs[1:]:
+            seg_text = seg.slice(doc.text)
+            data = {
+                "text": seg_text,
+                "task_key": task_key(doc.id, "entities", seg.start, seg.end),
+                "doc_id": doc.id,
+                "layer": "entities",
+                "unit": "paragraph",
+                "segment_index": seg.index,
+                "segment_start": seg.start,
+                "segment_end": seg.end,
+                "boilerplate": False,
+                "lang": doc.lang,
+                "title": "",
+            }
+            result = layer.to_ls_result(
+                _spans(doc, seg, spans, rng, "r"), [], segment_start=seg.start, segment_text=seg_text
+            )
+            pool.append((data, result))
+    out = SyntheticExport(path, 0, 0, 0, 0, 0, [])
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[")
+        written = 1
+        while written < size:
+            n = out.tasks
+            data, result = pool[n % len(pool)]
+            bad = bool(bad_every) and n % bad_every == bad_every - 1
+            if bad:
+                result = [dict(result[0], value={**result[0]["value"], "labels": ["Organisation"]})]
+                result += pool[n % len(pool)][1][1:]
+                out.bad += 1
+                out.bad_tasks.append(n)
+            else:
+                out.valid += 1
+            annotations = [
+                {
+                    "id": n + 1,
+                    "completed_by": 1 + n % 5,
+                    "result": result,
+                    "was_cancelled": False,
+                    "ground_truth": False,
+                    "created_at": "2024-05-01T10:00:00.000000Z",
+                    "lead_time": 12.5,
+                }
+            ]
+            if cancelled_every and n % cancelled_every == cancelled_every - 1:
+                annotations.append({"id": -(n + 1), "completed_by": 9, "result": [], "was_cancelled": True})
+                out.cancelled += 1
+            task = {"id": n + 1, "data": data, "annotations": annotations, "predictions": []}
+            text = ("," if n else "") + json.dumps(task, ensure_ascii=False)
+            fh.write(text)
+            written += len(text.encode("utf-8"))
+            out.tasks += 1
+        fh.write("]")
+    out.bytes = path.stat().st_size
+    return out

@@ -1,0 +1,147 @@
+"""build_release: reproducible bytes, the manifest, immutability, the card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotate.errors import ReleaseError
+from annotate.pins import file_sha256
+from annotate.release.build import card_context, collect
+from annotate.release.card import render_card
+from annotate.release.manifest import read_manifest
+from annotate.release.tables import pseudonym, read_rows
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_building_twice_gives_identical_files(build, exports):
+    formats = ("conll", "spacy", "mqm")
+    a = build(exports, out="one", formats=formats)
+    b = build(exports, out="two", formats=formats)
+    first, second = _files(a.path), _files(b.path)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    assert read_manifest(a.path)["files"] == read_manifest(b.path)["files"]
+    # every format and the plot are among the checksummed files
+    listed = {e["path"] for e in read_manifest(a.path)["files"]}
+    assert {"label_distribution.png", "formats/entities.conll", "formats/entities.spacy"} <= listed
+    assert b"Software" not in first["label_distribution.png"]
+
+
+def test_manifest_records_inputs_outputs_versions(build, exports, paths):
+    ROOT, ARTICLES, CARD = paths.root, paths.articles, paths.card
+    result = build(exports)
+    manifest = read_manifest(result.path)
+    assert manifest["toolkit"]["name"] == "annotate"
+    assert manifest["lock"] == file_sha256(ROOT / "requirements.lock")
+    inputs = {e["path"]: e["sha256"] for e in manifest["inputs"]}
+    for path in exports:
+        assert file_sha256(path) in inputs.values()
+    assert inputs["data/articles/stargate-fr.txt"] == file_sha256(ARTICLES / "stargate-fr.txt")
+    assert inputs["dataset_card.md"] == file_sha256(CARD)
+    assert manifest["schema_versions"] == {
+        "entities": "1.0.0",
+        "claims": "1.0.0",
+        "translation_errors": "1.0.0",
+    }
+    files = {e["path"]: e for e in manifest["files"]}
+    for path, entry in files.items():
+        assert file_sha256(result.path / path) == entry["sha256"]
+    assert files["entities/train.parquet"]["rows"] == 30 == manifest["counts"]["entities"]
+    assert manifest["counts"] == {
+        "documents": 1,
+        "segments": 13,
+        "entities": 30,
+        "claims": 2,
+        "translation_errors": 3,
+    }
+    # no clock: the time is the latest annotation's
+    assert manifest["created"] == "2026-11-20T10:00:00Z"
+    assert manifest["created_from"] == "annotations"
+
+
+def test_source_date_epoch_sets_the_time(build, exports, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    manifest = read_manifest(build(exports).path)
+    assert (manifest["created"], manifest["created_from"]) == (
+        "2023-11-14T22:13:20Z",
+        "SOURCE_DATE_EPOCH",
+    )
+
+
+def test_an_existing_version_cannot_be_overwritten(build, exports):
+    first = build(exports)
+    before = _files(first.path)
+    with pytest.raises(ReleaseError, match="already exists") as info:
+        build(exports)
+    assert info.value.file == str(first.path)
+    assert _files(first.path) == before
+    # no temporary directory is left behind
+    assert [p.name for p in first.path.parent.iterdir()] == ["1.0.0"]
+
+
+def test_segments_config_records_judgements_and_pseudonyms(build, exports):
+    rows = read_rows(build(exports).path / "segments/train.parquet")
+    te = {r["segment_start"]: r for r in rows if r["layer"] == "translation_errors"}
+    assert [r["judgement"] for r in te.values()] == ["errors", "errors", "no-error", "errors"]
+    assert {r["annotator"] for r in rows} == {pseudonym("annotator-a@example.org")}
+    assert all("@" not in r["annotator"] for r in rows)
+
+
+def test_card_has_metadata_tables_plot_and_how_to_load(build, exports):
+    card = (build(exports, formats=("mqm",)).path / "README.md").read_text(encoding="utf-8")
+    assert "config_name: entities" in card
+    assert "default: true" in card
+    assert "- fr" in card
+    assert 'load_dataset("path/to/demo/1.0.0", "claims", split="train")' in card
+    assert "![Label and severity distributions](label_distribution.png)" in card
+    assert "| ORG | 20 |" in card
+    assert "formats/translation_errors.mqm.tsv" in card
+    assert "Inter-annotator agreement" not in card
+
+
+def test_card_renders_an_agreement_table_when_given(exports, paths):
+    data = collect(articles=paths.articles, exports=exports, project_root=paths.root)
+    context = card_context(data)
+    context["agreement"] = [
+        {
+            "layer": "entities",
+            "matching": "exact",
+            "annotators": "a / b",
+            "precision": 0.9,
+            "recall": 0.8,
+            "f1": 0.85,
+            "n_a": 30,
+            "n_b": 27,
+        }
+    ]
+    card = render_card(
+        paths.card,
+        dataset="demo",
+        version="1.0.0",
+        configs=data.configs,
+        languages=["fr"],
+        license="other",
+        total_rows=35,
+        context=context,
+    )
+    assert "## Inter-annotator agreement" in card
+    assert "| entities | exact | a / b | 0.9 | 0.8 | 0.85 | 30 | 27 |" in card
+
+
+def test_the_release_loads_with_datasets(build, exports, tmp_path):
+    import datasets
+
+    path = build(exports).path
+    entities = datasets.load_dataset(
+        str(path), "entities", split="train", cache_dir=str(tmp_path / "cache")
+    )
+    assert entities.num_rows == 30
+    assert entities.features["label"].names[:3] == ["PER", "ORG", "LOC"]
+    docs = json.loads((path / "manifest.json").read_text(encoding="utf-8"))["configs"]
+    assert docs[0] == "documents"

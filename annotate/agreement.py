@@ -1,4 +1,6 @@
-"""Choose the gold annotation of each task (adjudication) from the valid records.
+"""Gold selection (adjudication) and inter-annotator agreement.
+
+Choose the gold annotation of each task from the valid records.
 
 Rules, per task: an annotation marked ``ground_truth`` in Label Studio (or of origin
 ``adjudication``) wins; else a single annotation is gold; else the consensus of the
@@ -11,10 +13,11 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from annotate.model import Annotation, Relation, Span
 
-__all__ = ["GoldChoice", "select_gold"]
+__all__ = ["GoldChoice", "pairwise_agreement", "select_gold"]
 
 
 @dataclass(slots=True)
@@ -86,3 +89,117 @@ def select_gold(records: Iterable[Annotation]) -> dict[str, GoldChoice]:
         else:
             gold[key] = GoldChoice(_consensus(anns), "consensus", len(anns))
     return gold
+
+
+def _annotators(records: list[Annotation], layer: str) -> list[str]:
+    return sorted(
+        {
+            r.annotator
+            for r in records
+            if r.layer == layer and r.origin == "annotation" and not r.ground_truth
+        }
+    )
+
+
+def pairwise_agreement(records: Iterable[Annotation]) -> dict[str, list[dict[str, Any]]]:
+    """Inter-annotator agreement between every pair of (non-ground-truth) annotators.
+
+    Spans: precision/recall/F1 of one annotator against the other, exact and overlap
+    matching (F1 is symmetric; the usual agreement measure for span annotation, where
+    kappa is ill-defined). Per-region choices: observed agreement on the overlap-matched
+    span pairs. Segment judgements (MQM ``no-error``/``errors``): Krippendorff's alpha
+    (nominal) over the segments both judged."""
+    import krippendorff
+
+    from annotate.evaluate import evaluate
+
+    recs = list(records)
+    spans: list[dict[str, Any]] = []
+    attributes: list[dict[str, Any]] = []
+    judgements: list[dict[str, Any]] = []
+    layers = sorted(
+        {r.layer for r in recs},
+        key=lambda n: (n not in _ORDER, _ORDER.index(n) if n in _ORDER else 0),
+    )
+    for layer in layers:
+        names = _annotators(recs, layer)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                ra = [
+                    r for r in recs if r.layer == layer and r.annotator == a and not r.ground_truth
+                ]
+                rb = [
+                    r for r in recs if r.layer == layer and r.annotator == b and not r.ground_truth
+                ]
+                res = evaluate(ra, rb, layer=layer)
+                pair = f"{a} vs {b}"
+                for scheme in ("exact", "overlap"):
+                    c = res.spans[scheme].overall
+                    spans.append(
+                        {
+                            "layer": layer,
+                            "matching": scheme,
+                            "annotators": pair,
+                            "precision": round(c.precision, 4),
+                            "recall": round(c.recall, 4),
+                            "f1": round(c.f1, 4),
+                            "n_a": res.gold_spans,
+                            "n_b": res.predicted_spans,
+                        }
+                    )
+                    if res.relations:
+                        rc = res.relations[scheme].overall
+                        spans.append(
+                            {
+                                "layer": f"{layer} (relations)",
+                                "matching": scheme,
+                                "annotators": pair,
+                                "precision": round(rc.precision, 4),
+                                "recall": round(rc.recall, 4),
+                                "f1": round(rc.f1, 4),
+                                "n_a": rc.tp + rc.fn,
+                                "n_b": rc.tp + rc.fp,
+                            }
+                        )
+                for name, score in sorted(res.attributes.items()):
+                    attributes.append(
+                        {
+                            "layer": layer,
+                            "attribute": name,
+                            "annotators": pair,
+                            "agreement": round(score.accuracy, 4),
+                            "pairs": score.total,
+                        }
+                    )
+                ja = {r.task_key: r.judgement for r in ra if r.judgement}
+                jb = {r.task_key: r.judgement for r in rb if r.judgement}
+                both = sorted(set(ja) & set(jb))
+                if both:
+                    values = sorted({ja[k] for k in both} | {jb[k] for k in both})
+                    data = [
+                        [values.index(ja[k]) for k in both],
+                        [values.index(jb[k]) for k in both],
+                    ]
+                    same = sum(ja[k] == jb[k] for k in both)
+                    alpha = (
+                        float(
+                            krippendorff.alpha(
+                                reliability_data=data, level_of_measurement="nominal"
+                            )
+                        )
+                        if len(values) > 1
+                        else 1.0
+                    )
+                    judgements.append(
+                        {
+                            "layer": layer,
+                            "annotators": pair,
+                            "segments": len(both),
+                            "agreement": round(same / len(both), 4),
+                            "alpha": round(alpha, 4),
+                        }
+                    )
+    return {"spans": spans, "attributes": attributes, "judgements": judgements}
+
+
+_ORDER = ["entities", "claims", "translation_errors"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from annotate.errors import ReleaseError
 
-__all__ = ["Pin", "file_sha256", "read_pins", "write_pin"]
+__all__ = ["Pin", "file_sha256", "read_annotators", "read_pins", "write_annotators", "write_pin"]
 
 
 def file_sha256(path: Path) -> str:
@@ -79,3 +79,20 @@ def write_pin(pins_path: Path, *, layer: str, export_path: Path, project: str = 
     pins_path.parent.mkdir(parents=True, exist_ok=True)
     pins_path.write_text(json.dumps(raw, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return pin
+
+
+def write_annotators(pins_path: Path, names: dict[str, str]) -> None:
+    """Record how Label Studio user ids are named in releases (``{"24": "annotator-a"}``)."""
+    raw: dict[str, Any] = {"layers": {}}
+    if pins_path.exists():
+        raw = json.loads(pins_path.read_text(encoding="utf-8"))
+    raw["annotators"] = names
+    pins_path.parent.mkdir(parents=True, exist_ok=True)
+    pins_path.write_text(json.dumps(raw, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_annotators(pins_path: Path) -> dict[str, str]:
+    """Label Studio user id → the name releases use (empty when none were recorded)."""
+    if not pins_path.exists():
+        return {}
+    return dict(json.loads(pins_path.read_text(encoding="utf-8")).get("annotators", {}))

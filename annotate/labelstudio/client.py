@@ -41,6 +41,7 @@ from annotate.errors import LabelStudioError
 
 __all__ = [
     "ImportResult",
+    "annotator_names",
     "connect",
     "ensure_project",
     "ensure_user",
@@ -560,3 +561,16 @@ def submit_annotation(
         ) from exc
     assert annotation.id is not None
     return annotation.id
+
+
+def annotator_names(client: LabelStudio) -> dict[str, str]:
+    """User id → the local part of the user's e-mail, for every user of the organisation."""
+
+    def names() -> dict[str, str]:
+        return {
+            str(u.id): (u.email or f"user-{u.id}").split("@", 1)[0]
+            for u in client.users.list(request_options=_NO_SDK_RETRY)
+            if u.id is not None
+        }
+
+    return _retrying(names, doing="listing users")

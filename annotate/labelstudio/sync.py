@@ -10,17 +10,18 @@ pins them for the build.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from annotate.labelstudio import client as ls
+from annotate.labelstudio.export import iter_tasks
 from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.layers import get_layer
 from annotate.model import Document, Unit
-from annotate.pins import write_pin
+from annotate.pins import write_annotators, write_pin
 from annotate.preannotate import Prediction
 
 __all__ = ["PullResult", "PushResult", "guidelines_html", "project_title", "pull", "push"]
@@ -118,11 +119,10 @@ def pull(
     progress: Progress | None = None,
 ) -> list[PullResult]:
     """Export each layer's project and store the raw export immutably (content-addressed)."""
-    import json
-
     say = progress or (lambda _m: None)
     client = ls.connect(url=url, api_key=api_key)
     results = []
+    seen: set[str] = set()
     for layer in layers:
         title = project_title(prefix, layer)
         project_id = ls.find_project(client, title=title)
@@ -145,6 +145,14 @@ def pull(
             tmp.replace(path)
         if pin:
             write_pin(labels_dir / "pins.json", layer=layer, export_path=path, project=title)
-        tasks: list[Any] = json.loads(raw)
-        results.append(PullResult(layer, project_id, path, digest, new, len(tasks)))
+        tasks = 0
+        for task in iter_tasks(io.BytesIO(raw)):
+            tasks += 1
+            seen.update(str(a.get("completed_by")) for a in task.get("annotations") or [])
+        results.append(PullResult(layer, project_id, path, digest, new, tasks))
+    if pin:
+        # Releases name annotators by the local part of their e-mail, not by the server's ids
+        # (the e-mail itself is personal data and stays out of releases).
+        names = ls.annotator_names(client)
+        write_annotators(labels_dir / "pins.json", {k: v for k, v in names.items() if k in seen})
     return results

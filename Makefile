@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-unit lint format demo bench ls-start ls-stop ls-status clean
+.PHONY: install browser test test-unit lint format demo bench ls-start ls-stop ls-status clean
 
 install: $(STAMP)
 
@@ -24,7 +24,18 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-test: install
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Installed when missing and we are root (CI); elsewhere the browser tests say how and skip.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is not installed (sudo apt-get install chromium): browser tests will be skipped"; \
+	  fi; \
+	fi
+
+test: install browser
 	$(PY) -m pytest -q
 
 test-unit: install
@@ -43,8 +54,9 @@ demo: install
 	scripts/label-studio.sh start
 	$(PY) scripts/demo.py
 
+# Benchmarks report ratios against a baseline measured in the same run (sizes: see each file).
 bench: install
-	$(PY) -m pytest tests/benchmarks --benchmark-enable --benchmark-only -q
+	$(PY) -m pytest tests/benchmarks/bench_*.py --benchmark-enable -q -s
 
 ls-start:
 	scripts/label-studio.sh start

@@ -149,7 +149,9 @@ class EvalResult:
             for label, c in sorted(scores.per_label.items()):
                 out.append({"label": label, "match": scheme, **c.to_dict()})
         for scheme in SCHEMES:
-            out.append({"label": "overall", "match": scheme, **self.spans[scheme].overall.to_dict()})
+            out.append(
+                {"label": "overall", "match": scheme, **self.spans[scheme].overall.to_dict()}
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -280,8 +282,8 @@ def evaluate(
     choice_names = [c.name for c in tax.region_choices()]
     gold_docs = _select(gold, layer, "gold")
     pred_docs = _select(predicted, layer, "predicted")
-    span_raw = {s: defaultdict(lambda: [0, 0, 0]) for s in SCHEMES}
-    rel_raw = {s: defaultdict(lambda: [0, 0, 0]) for s in SCHEMES}
+    span_raw: dict[str, dict[str, list[int]]] = {s: defaultdict(lambda: [0, 0, 0]) for s in SCHEMES}
+    rel_raw: dict[str, dict[str, list[int]]] = {s: defaultdict(lambda: [0, 0, 0]) for s in SCHEMES}
     attrs = {name: [0, 0] for name in choice_names}
     n_gold = n_pred = out_of_scope = 0
     for doc_id, g in gold_docs.items():
@@ -349,7 +351,8 @@ def evaluate_layers(
     gold_list = list(gold)
     pred_list = list(predicted)
     order = ["entities", "claims", "translation_errors"]
-    layers = sorted({a.layer for a in gold_list}, key=lambda n: (n not in order, order.index(n) if n in order else 0, n))
-    return {
-        name: evaluate(gold_list, pred_list, layer=name, scope=scope) for name in layers
-    }
+    layers = sorted(
+        {a.layer for a in gold_list},
+        key=lambda n: (n not in order, order.index(n) if n in order else 0, n),
+    )
+    return {name: evaluate(gold_list, pred_list, layer=name, scope=scope) for name in layers}

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -78,15 +79,16 @@ class ExportStats:
 @dataclass(slots=True)
 class Locator:
     """Maps a JSON path in a converted record (``$.spans[2].end``) to the place in the
-    export it came from (``$[7].annotations[0].result[4].value.end``)."""
+    export it came from (``$[7].annotations[0].result[4].value.end``). Paths are built only
+    when an issue needs one."""
 
     annotation: str
     data: str
     annotator_key: str = "completed_by"
-    spans: list[tuple[str, str]] = field(default_factory=list)  # (item path, value path)
-    attrs: dict[tuple[str, str], str] = field(default_factory=dict)  # (span id, field)
-    relations: list[tuple[str, Any, Any]] = field(default_factory=list)  # (path, from, to)
-    judgement: str | None = None
+    spans: list[_Entry] = field(default_factory=list)
+    attrs: dict[tuple[str, str], tuple[_Entry, str]] = field(default_factory=dict)
+    relations: list[tuple[_Entry, str, str]] = field(default_factory=list)
+    judgement: _Entry | None = None
     results: str = ""
     flagged: set[str] = field(default_factory=set)  # item paths the reader already faulted
     dropped: set[str] = field(default_factory=set)  # ids of regions that were not kept
@@ -101,30 +103,32 @@ class Locator:
             i, name = int(m[1]), m[2]
             if i >= len(self.spans):
                 return self.results
-            item, value = self.spans[i]
+            entry = self.spans[i]
+            item = entry.path
             if item in self.flagged:
                 return None
             if name in (None, ""):
                 return item
             if name in ("start", "end", "text"):
-                return f"{value}.{name}"
+                return f"{entry.value_path}.{name}"
             if name == "label":
-                return f"{value}.labels"
+                return f"{entry.value_path}.labels"
             if name in ("id", "score"):
                 return f"{item}.{name}"
-            sid = str(record["spans"][i].get("id"))
-            return self.attrs.get((sid, name), item)
+            found = self.attrs.get((str(record["spans"][i].get("id")), name))
+            return found[0].field_path(found[1]) if found else item
         if m := self._REL.match(path):
             j, name = int(m[1]), m[2]
             if j >= len(self.relations):
                 return self.results
-            item, src, dst = self.relations[j]
+            entry, src, dst = self.relations[j]
+            item = entry.path
             if item in self.flagged or (name in ("from_id", "to_id") and {src, dst} & self.dropped):
                 return None
             return f"{item}.{'labels' if name == 'label' else name}" if name else item
         top = path[2:].split(".")[0].split("[")[0] if path.startswith("$.") else ""
         if top == "judgement":
-            return self.judgement or self.results
+            return self.judgement.field_path("choices") if self.judgement else self.results
         if top in ("spans", "relations"):
             return self.results
         if top in ("doc_id", "task_key", "layer"):
@@ -460,7 +464,7 @@ def _full_task(
             yield _broken(ann, issue, file, where, task_id)
             continue
         if isinstance(ctx, Issue):
-            yield _broken(ann, Issue(**{**ctx.to_dict()}), file, where, task_id)
+            yield _broken(ann, replace(ctx), file, where, task_id)
             continue
         result = ann.get("result")
         if result is None:
@@ -473,10 +477,8 @@ def _full_task(
             )
             yield _broken(ann, issue, file, where, task_id)
             continue
-        entries = [
-            _Entry(r, f"{apath}.result[{i}]", f"{apath}.result[{i}].value", full=True)
-            for i, r in enumerate(result)
-        ]
+        rpath = f"{apath}.result"
+        entries = [_Entry(r, rpath, i, True) for i, r in enumerate(result)]
         if origin == "prediction":
             who: str | None = str(ann.get("model_version") or "prediction")
         else:
@@ -556,7 +558,7 @@ def _min_entries(
                 region_id = f"{k}-{i}"
                 regions.setdefault((r.get("start"), r.get("end")), region_id)
                 region = {"id": region_id, "type": "labels", "from_name": k, "value": r}
-                entries.append(_Entry(region, f"{where}.{k}[{i}]", f"{where}.{k}[{i}]"))
+                entries.append(_Entry(region, f"{where}.{k}", i))
     only = next(iter(regions.values())) if len(regions) == 1 else None
     for k in controls:
         v = row[k]
@@ -587,20 +589,32 @@ def _min_entries(
                     )
                     continue
                 item["id"] = rid
-            entries.append(_Entry(item, path, path, field_path=path))
+            entries.append(_Entry(item, f"{where}.{k}", i if isinstance(v, list) else None))
     return entries, issues
 
 
 # ---------------------------------------------------------------------- results
 @dataclass(slots=True)
 class _Entry:
-    """One Label Studio result item and where it is in the export."""
+    """One Label Studio result item and where it is in the export: item ``index`` of the
+    list at ``prefix`` (or the value at ``prefix`` itself when ``index`` is ``None``)."""
 
     item: Any
-    path: str
-    value_path: str
-    full: bool = False
-    field_path: str | None = None
+    prefix: str
+    index: int | None
+    full: bool = False  # a full export item ({"value": {...}}), not a JSON_MIN value
+
+    @property
+    def path(self) -> str:
+        return self.prefix if self.index is None else f"{self.prefix}[{self.index}]"
+
+    @property
+    def value_path(self) -> str:
+        return f"{self.path}.value" if self.full else self.path
+
+    def field_path(self, name: str) -> str:
+        """Where a choice's or a text field's value is."""
+        return f"{self.value_path}.{name}" if self.full else self.path
 
 
 def _record(
@@ -627,9 +641,7 @@ def _record(
             tail = m[2]
             if not entry.full and tail.startswith(".value"):
                 tail = tail[len(".value") :]
-                issue.json_path = entry.value_path + tail
-            else:
-                issue.json_path = entry.path + tail
+            issue.json_path = entry.path + tail
             loc.flagged.add(entry.path)
         issues.append(issue)
     ann_id = _as_id(
@@ -682,14 +694,20 @@ def _context(issue: Issue, file: str | None, task_id: Any, record: Annotation | 
         issue.record_id = record.record_id
 
 
+@cache
+def _controls(layer: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The per-segment choices of a layer, and all its choices and text fields."""
+    tax = get_layer(layer).taxonomy
+    segment = frozenset(c.name for c in tax.segment_choices())
+    return segment, frozenset(tax.choices) | frozenset(tax.text_fields)
+
+
 def _prepare(
     ctx: _Task, entries: list[_Entry], loc: Locator
 ) -> tuple[list[dict[str, Any]], list[_Entry], list[Issue]]:
     """Check the shape of each result item before conversion; return the items to convert
     (offsets mapped to the normalised text, ids filled in), their entries, and issues."""
-    tax = ctx.layer.taxonomy
-    segment_names = {c.name for c in tax.segment_choices()}
-    known = set(tax.choices) | set(tax.text_fields)
+    segment_names, known = _controls(ctx.layer.name)
     items: list[dict[str, Any]] = []
     kept: list[_Entry] = []
     issues: list[Issue] = []
@@ -728,7 +746,7 @@ def _prepare(
                     entry,
                 )
                 continue
-            loc.relations.append((entry.path, str(src), str(dst)))
+            loc.relations.append((entry, str(src), str(dst)))
             items.append(item)
             kept.append(entry)
             continue
@@ -746,7 +764,7 @@ def _prepare(
         ):
             region = _region(ctx, item, value, entry, n, loc, fault)
             if region is not None:
-                loc.spans.append((entry.path, entry.value_path))
+                loc.spans.append(entry)
                 items.append(region)
                 kept.append(entry)
             continue
@@ -775,14 +793,13 @@ def _prepare(
                 entry,
             )
             continue
-        where = entry.field_path or f"{entry.value_path}.{field_name}"
         if name in segment_names:
-            loc.judgement = where
+            loc.judgement = entry
         else:
             rid = item.get("id")
             if rid in loc.dropped:
                 continue
-            loc.attrs[(str(rid), str(name))] = where
+            loc.attrs[(str(rid), str(name))] = (entry, field_name)
         items.append(item)
         kept.append(entry)
     return items, kept, issues
@@ -797,10 +814,26 @@ def _region(
     loc: Locator,
     fault: Any,
 ) -> dict[str, Any] | None:
-    vp = entry.value_path
-    rid = item.get("id")
-    rid = f"r{n}" if rid in (None, "") or isinstance(rid, bool) else str(rid)
+    given_id = item.get("id")
+    if type(given_id) is str and given_id:
+        rid = given_id
+    else:
+        rid = f"r{n}" if given_id in (None, "") or isinstance(given_id, bool) else str(given_id)
     labels = value.get("labels")
+    start, end = value.get("start"), value.get("end")
+    raw = ctx.raw_text
+    if (  # the common case, decided without building anything
+        type(labels) is list
+        and len(labels) == 1
+        and type(labels[0]) is str
+        and type(start) is int
+        and type(end) is int
+        and 0 <= start < end <= len(raw)
+        and value.get("text") == raw[start:end]
+        and not ctx.offsets.changed
+    ):
+        return item if given_id == rid else {**item, "id": rid}
+    vp = entry.value_path
     if not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):
         fault(
             "wrong-type",
@@ -814,7 +847,7 @@ def _region(
         fault("no-label", "the region has no label", f"{vp}.labels", entry)
         loc.dropped.add(rid)
         return None
-    start, end = _int(value.get("start")), _int(value.get("end"))
+    start, end = _int(start), _int(end)
     for name, v in (("start", start), ("end", end)):
         if v is None:
             got = value.get(name)
@@ -827,7 +860,6 @@ def _region(
     if start is None or end is None:
         loc.dropped.add(rid)
         return None
-    raw = ctx.raw_text
     size = len(raw)
     if start < 0 or end < 0:
         fault(

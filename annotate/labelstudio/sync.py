@@ -38,20 +38,19 @@ def _slug(text: str) -> str:
 
 
 def guidelines_html(guidelines: Path | None, layer: str) -> str:
-    """The layer's section of the guidelines (``## <title>`` up to the next ``## ``), as HTML."""
+    """The layer's section of the guidelines (from its ``## <Layer>`` heading to the next
+    ``## ``), rendered to HTML with tables, for the project's instructions."""
     if guidelines is None or not guidelines.exists():
         return ""
     from markdown_it import MarkdownIt
 
     text = guidelines.read_text(encoding="utf-8")
-    title = get_layer(layer).taxonomy.title.lower()
+    wanted = layer.replace("_", " ").lower()
     sections = re.split(r"(?m)^(?=## )", text)
-    wanted = [
-        s
-        for s in sections
-        if s.lower().startswith("## ") and s[3:].strip().lower().startswith(title.split(" (")[0])
+    chosen = [
+        s for s in sections if s.startswith("## ") and s[3:].strip().lower().startswith(wanted)
     ]
-    return MarkdownIt().render(wanted[0] if wanted else text)
+    return MarkdownIt("commonmark").enable("table").render(chosen[0] if chosen else text)
 
 
 @dataclass(slots=True)

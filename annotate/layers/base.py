@@ -7,6 +7,7 @@ features, scores); the generic span/choice/relation machinery lives here.
 
 from __future__ import annotations
 
+import re
 import secrets
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -23,6 +24,15 @@ __all__ = ["FROM_NAME", "TO_NAME", "Converted", "Layer", "new_region_id"]
 FROM_NAME = "label"
 TO_NAME = "text"
 _RELATIONS = "relations"
+# The headers above per-region controls are hints, not titles: Label Studio's default
+# Header is as large as the layer's title.
+_HINT = {"size": "5", "style": "font-size:13px;font-weight:normal;color:#555;margin:8px 0 2px"}
+
+
+def region_id(span_id: str) -> str:
+    """A span id Label Studio can use as a region id: its frontend builds a CSS class from
+    the id, and a dot or other punctuation leaves the region uncoloured in the text."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", span_id)
 
 
 def new_region_id() -> str:
@@ -71,7 +81,7 @@ class Layer:
         self._region_controls(view, tax)
         for choice in tax.segment_choices():
             box = ET.SubElement(view, "View")
-            ET.SubElement(box, "Header", value=choice.description or choice.name)
+            ET.SubElement(box, "Header", value=choice.description or choice.name, **_HINT)
             ctl = ET.SubElement(
                 box, "Choices", name=choice.name, toName=TO_NAME, choice="single", showInline="true"
             )
@@ -95,7 +105,7 @@ class Layer:
             box = ET.SubElement(view, "View", attrs)
             for kind, item in controls:
                 if kind == "choice":
-                    ET.SubElement(box, "Header", value=item.description or item.name)
+                    ET.SubElement(box, "Header", value=item.description or item.name, **_HINT)
                     ctl = ET.SubElement(
                         box,
                         "Choices",
@@ -109,7 +119,7 @@ class Layer:
                         ET.SubElement(ctl, "Choice", value=value, hint=hint)
                 else:
                     name, spec = item
-                    ET.SubElement(box, "Header", value=spec.get("description", name))
+                    ET.SubElement(box, "Header", value=spec.get("description", name), **_HINT)
                     ET.SubElement(
                         box,
                         "TextArea",
@@ -138,7 +148,7 @@ class Layer:
         for span in spans:
             start, end = span.start - segment_start, span.end - segment_start
             base = {"start": start, "end": end, "text": segment_text[start:end]}
-            common = {"id": span.id, "to_name": TO_NAME, "origin": "manual"}
+            common = {"id": region_id(span.id), "to_name": TO_NAME, "origin": "manual"}
             item: dict[str, Any] = {
                 **common,
                 "from_name": FROM_NAME,
@@ -173,8 +183,8 @@ class Layer:
         for rel in relations:
             out.append(
                 {
-                    "from_id": rel.from_id,
-                    "to_id": rel.to_id,
+                    "from_id": region_id(rel.from_id),
+                    "to_id": region_id(rel.to_id),
                     "type": "relation",
                     "direction": "right",
                     "labels": [rel.label],

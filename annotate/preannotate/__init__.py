@@ -13,7 +13,7 @@ import):
 - ``claims.cues``: claim and source spans from cues, with modality and attribution;
 - ``translation_errors.checks``: monolingual MQM checks with a proposed severity.
 
-:func:`run_predictors` runs several of them over a corpus with one ``nlp.pipe`` per spaCy
+:func:`run_predictors` (or :func:`iter_predictions`) runs several of them over a corpus with one ``nlp.pipe`` per spaCy
 pipeline (in several processes when the corpus is large), reporting progress to a callback.
 """
 
@@ -38,14 +38,15 @@ if TYPE_CHECKING:
 __all__ = [
     "AUTO_PROCESSES_FROM",
     "PREDICTORS",
-    "Prediction",
     "PredictProgress",
+    "Prediction",
     "Predictor",
     "PredictorOptions",
     "SpacyPredictor",
     "as_annotation",
     "boilerplate_ranges",
     "get_predictor",
+    "iter_predictions",
     "pipe_documents",
     "predictor_names",
     "register",
@@ -98,12 +99,15 @@ class PredictorOptions:
 
 @dataclass(frozen=True, slots=True)
 class PredictProgress:
-    """Progress of :func:`run_predictors`: ``done`` of ``total`` documents through
-    ``pipeline`` (the predictors that share one spaCy pipeline)."""
+    """Progress of :func:`run_predictors`: ``done`` of ``total`` documents through the
+    ``predictors`` that share one spaCy pipeline; ``str()`` gives a one-line message."""
 
     predictors: tuple[str, ...]
     done: int
     total: int
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.predictors)}: {self.done}/{self.total} documents"
 
 
 class Predictor(Protocol):
@@ -203,14 +207,15 @@ def pipe_documents(
         yield sdoc, pending.popleft()
 
 
-def run_predictors(
-    documents: Iterable[Document],
+def iter_predictions(
     names: Sequence[str],
+    documents: Iterable[Document],
     *,
     options: PredictorOptions | None = None,
     progress: Callable[[PredictProgress], None] | None = None,
 ) -> Iterator[Prediction]:
-    """Run the named predictors over the documents; yield every :class:`Prediction`.
+    """Run the named predictors over the documents, yielding each :class:`Prediction` as
+    soon as it is made.
 
     Predictors that share a spaCy pipeline share one ``nlp.pipe`` (batched, several
     processes for a large corpus: see :class:`PredictorOptions`). ``progress`` is called
@@ -240,6 +245,18 @@ def run_predictors(
             yield prediction
             if progress is not None:
                 progress(PredictProgress((other.name,), done, len(docs)))
+
+
+def run_predictors(
+    names: Sequence[str],
+    documents: Iterable[Document],
+    *,
+    options: PredictorOptions | None = None,
+    progress: Callable[[PredictProgress], None] | None = None,
+) -> list[Prediction]:
+    """Every :class:`Prediction` of the named predictors over the documents (see
+    :func:`iter_predictions`, which yields them one at a time)."""
+    return list(iter_predictions(names, documents, options=options, progress=progress))
 
 
 def as_annotation(prediction: Prediction, document: Document) -> Annotation:

@@ -31,6 +31,7 @@ from annotate.corpus import split_sentences
 from annotate.model import Document, Relation, Span
 from annotate.preannotate import Prediction, PredictorOptions, boilerplate_ranges, register
 from annotate.preannotate.entities import model_version, shared_rules_nlp
+from annotate.preannotate.gazetteer import words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -38,52 +39,79 @@ if TYPE_CHECKING:
 
 __all__ = ["ClaimCuesPredictor", "is_conditional", "is_future"]
 
-REPORTING_LEMMAS = frozenset(
+REPORTING_LEMMAS = words(
     """déclarer rapporter affirmer indiquer annoncer dire expliquer estimer assurer confirmer
     préciser ajouter souligner révéler prévenir reconnaître admettre juger considérer écrire
     raconter démentir nier prétendre avancer signaler noter rappeler insister assurer
-    soutenir répondre confier détailler annoncer""".split()
+    soutenir répondre confier détailler annoncer"""
 )
-HEDGE_WORDS = frozenset(
+HEDGE_WORDS = words(
     """apparemment probablement vraisemblablement possiblement potentiellement peut-être
-    supposément présumément""".split()
+    supposément présumément"""
 )
-HEDGE_PHRASES = ("sans doute", "semble-t-il", "il semble que", "il semblerait que",
-                 "il est possible que", "selon toute vraisemblance")
-INTENTION_LEMMAS = frozenset(
+HEDGE_PHRASES = (
+    "sans doute",
+    "semble-t-il",
+    "il semble que",
+    "il semblerait que",
+    "il est possible que",
+    "selon toute vraisemblance",
+)
+INTENTION_LEMMAS = words(
     """prévoir planifier envisager projeter souhaiter vouloir compter viser ambitionner
-    apprêter programmer entendre""".split()
+    apprêter programmer entendre"""
 )
-RELATION_LEMMAS = frozenset(
+RELATION_LEMMAS = words(
     """détenir posséder contrôler appartenir racheter acquérir diriger présider fonder
-    rejoindre associer allier""".split()
+    rejoindre associer allier"""
 )
-RELATION_NOUNS = frozenset(
+RELATION_NOUNS = words(
     """pdg président présidente directeur directrice fondateur fondatrice cofondateur
-    co-fondateur actionnaire filiale partenaire propriétaire membre""".split()
+    co-fondateur actionnaire filiale partenaire propriétaire membre"""
 )
-NAMING_LEMMAS = frozenset("appeler baptiser nommer surnommer dénommer".split())
-SUPERLATIVES = frozenset(
+NAMING_LEMMAS = words("appeler baptiser nommer surnommer dénommer")
+SUPERLATIVES = words(
     "meilleur meilleure meilleurs meilleures pionnier pionnière pionniers pionnières premier "
-    "première record leader".split()
+    "première record leader"
 )
-NON_RESPONSE = ("pas répondu", "pas immédiatement répondu", "pas souhaité commenter",
-                "refusé de commenter", "pas donné suite", "pas réagi", "injoignable")
-_IRREGULAR_FUTURE_STEMS = frozenset(
+NON_RESPONSE = (
+    "pas répondu",
+    "pas immédiatement répondu",
+    "pas souhaité commenter",
+    "refusé de commenter",
+    "pas donné suite",
+    "pas réagi",
+    "injoignable",
+)
+_IRREGULAR_FUTURE_STEMS = words(
     """ser aur pourr devr fer ir saur verr viendr tiendr voudr faudr vaudr enverr mourr courr
-    recevr devr obtiendr deviendr reviendr maintiendr conviendr""".split()
+    recevr devr obtiendr deviendr reviendr maintiendr conviendr"""
 )
 _FUTURE_ENDINGS = ("ont", "ons", "ez", "ai", "as", "a")
 _CONDITIONAL_ENDINGS = ("aient", "ions", "iez", "ais", "ait")
 _OPENERS = {"«", "“", '"', "‘"}
 _CLOSERS = {"»", "”", '"', "’"}
-_SOURCE_STOPS = frozenset("dans lors sur devant pendant après avant auprès à au aux".split())
-_SKIP_FIRST = frozenset("que qu’ qu' et mais or donc".split())
+_SOURCE_STOPS = words("dans lors sur devant pendant après avant auprès à au aux")
+_SKIP_FIRST = words("que qu’ qu' et mais or donc")
 # Sentence connectives left out of a claim (« Pendant ce temps, Microsoft développe… »).
 CONNECTIVES = (
-    "pendant ce temps", "par ailleurs", "en outre", "de plus", "cependant", "toutefois",
-    "néanmoins", "de son côté", "de leur côté", "en revanche", "par conséquent", "ainsi",
-    "enfin", "d’ailleurs", "en effet", "dans le même temps", "parallèlement",
+    "pendant ce temps",
+    "par ailleurs",
+    "en outre",
+    "de plus",
+    "cependant",
+    "toutefois",
+    "néanmoins",
+    "de son côté",
+    "de leur côté",
+    "en revanche",
+    "par conséquent",
+    "ainsi",
+    "enfin",
+    "d’ailleurs",
+    "en effet",
+    "dans le même temps",
+    "parallèlement",
 )
 
 
@@ -104,14 +132,14 @@ def _tense_stem(tok: Token, endings: tuple[str, ...]) -> bool:
 def is_conditional(tok: Token) -> bool:
     """The conditional mood (« pourrait », « financerait »), from the morphology or the form
     (future stem + imperfect ending), since the small model often tags it as imperfect."""
-    if "Cnd" in tok.morph.get("Mood"):
+    if "Cnd" in tok.morph.get("Mood", []):
         return True
     return tok.pos_ in ("VERB", "AUX") and _tense_stem(tok, _CONDITIONAL_ENDINGS)
 
 
 def is_future(tok: Token) -> bool:
     """The simple future (« sera », « consommera »)."""
-    if "Fut" in tok.morph.get("Tense"):
+    if "Fut" in tok.morph.get("Tense", []):
         return True
     return tok.pos_ in ("VERB", "AUX") and _tense_stem(tok, _FUTURE_ENDINGS)
 
@@ -128,17 +156,24 @@ def _verb_tables(nlp: Language) -> tuple[Any, frozenset[str]]:
     return table, frozenset(index.get("verb", []))
 
 
-_VERB_TABLES: tuple[Any, frozenset[str]] = (None, frozenset())
+_NO_TABLES: tuple[Any, frozenset[str]] = (None, frozenset())
 
 
-def _finite(tok: Token) -> bool:
-    if tok.pos_ in ("VERB", "AUX"):
-        return "Fin" in tok.morph.get("VerbForm") or is_conditional(tok) or is_future(tok)
-    table, verbs = _VERB_TABLES
+def _verb_lemma(tok: Token, tables: tuple[Any, frozenset[str]]) -> str | None:
+    """The verb lemma of a finite verb the model tagged as something else, else None."""
+    table, verbs = tables
     if table is None or tok.is_title or tok.i == 0 or tok.nbor(-1).pos_ in ("DET", "ADP"):
-        return False
+        return None
     lemmas = table.get(tok.lower_) or []
-    return bool(lemmas) and lemmas[0] in verbs and lemmas[0] != tok.lower_
+    if lemmas and lemmas[0] in verbs and lemmas[0] != tok.lower_:
+        return str(lemmas[0])
+    return None
+
+
+def _finite(tok: Token, tables: tuple[Any, frozenset[str]] = _NO_TABLES) -> bool:
+    if tok.pos_ in ("VERB", "AUX"):
+        return "Fin" in tok.morph.get("VerbForm", []) or is_conditional(tok) or is_future(tok)
+    return _verb_lemma(tok, tables) is not None
 
 
 def _reporting(tok: Token) -> bool:
@@ -187,7 +222,26 @@ class _Sentence:
         named = [e for e in self.ents if i <= e.start and e.end <= j and e.label_ in ("PER", "ORG")]
         if len(named) == 1:
             rest = [t for t in self.doc[i:j] if not named[0].start <= t.i < named[0].end]
-            if all(t.pos_ == "DET" or t.lower_ in {"m.", "mme", "le", "la", "les", "l’", "l'", "cabinet", "agence", "quotidien", "journal", "site", "institut"} for t in rest):
+            if all(
+                t.pos_ == "DET"
+                or t.lower_
+                in {
+                    "m.",
+                    "mme",
+                    "le",
+                    "la",
+                    "les",
+                    "l’",
+                    "l'",
+                    "cabinet",
+                    "agence",
+                    "quotidien",
+                    "journal",
+                    "site",
+                    "institut",
+                }
+                for t in rest
+            ):
                 return named[0].start_char, named[0].end_char
         return self.chars(i, j)
 
@@ -196,7 +250,9 @@ class _Sentence:
         out = _Attribution()
         for t in doc[s:e]:
             # selon X / d’après X
-            if t.lower_ == "selon" or (t.lower_ == "après" and t.i > s and doc[t.i - 1].lower_ in ("d’", "d'")):
+            if t.lower_ == "selon" or (
+                t.lower_ == "après" and t.i > s and doc[t.i - 1].lower_ in ("d’", "d'")
+            ):
                 j = t.i + 1
                 while j < e and doc[j].text not in {",", ";", ":", "»", "”"}:
                     j += 1
@@ -216,7 +272,11 @@ class _Sentence:
             if not _reporting(t):
                 continue
             que = next(
-                (k for k in range(t.i + 1, min(e, t.i + 9)) if doc[k].lower_ in ("que", "qu’", "qu'")),
+                (
+                    k
+                    for k in range(t.i + 1, min(e, t.i + 9))
+                    if doc[k].lower_ in ("que", "qu’", "qu'")
+                ),
                 None,
             )
             if que is not None:
@@ -253,16 +313,17 @@ class _Sentence:
                 if k > i:
                     chunks.append((i, k))
                 i = k + 1
-        kept = []
+        kept: list[tuple[int, int]] = []
         for a, b in chunks:
             first = doc[a]
             if first.lower_ in ("citant", "cité", "citée", "citées", "cités"):
                 j = a + 1 + (doc[a + 1].lower_ == "par" if a + 1 < b else 0)
                 if (src := self.np_source(j, b)) is not None:
                     out.sources.append(src)
-            elif not kept and (first.pos_ in ("ADP", "ADV") or any(
-                x.start == a and x.end == b and x.label_ == "DATE" for x in self.ents
-            )):
+            elif not kept and (
+                first.pos_ in ("ADP", "ADV")
+                or any(x.start == a and x.end == b and x.label_ == "DATE" for x in self.ents)
+            ):
                 continue  # « Mardi, … », « Dans un communiqué, … »
             else:
                 kept.append((a, b))
@@ -291,7 +352,9 @@ class _Sentence:
                     out.sources.append((ent.start_char, ent.end_char))
 
 
-def _split_clauses(doc: Doc, i: int, j: int) -> list[tuple[int, int]]:
+def _split_clauses(
+    doc: Doc, i: int, j: int, tables: tuple[Any, frozenset[str]]
+) -> list[tuple[int, int]]:
     """Split a claim region where a new proposition starts."""
     cuts: list[tuple[int, int]] = []  # (end of left part, start of right part)
     for k in range(i + 1, j - 1):
@@ -303,19 +366,37 @@ def _split_clauses(doc: Doc, i: int, j: int) -> list[tuple[int, int]]:
         elif t.text == "," and nxt.lower_ in ("tandis", "alors", "mais") and k + 2 < j:
             skip = 3 if doc[k + 2].lower_ in ("que", "qu’", "qu'") else 2
             cuts.append((k, k + skip))
-        elif t.text == "," and nxt.pos_ == "DET" and any(
-            x.lower_ in ("étant", "ayant") for x in doc[k + 2 : min(j, k + 12)]
+        elif (
+            t.text == ","
+            and nxt.pos_ == "DET"
+            and any(x.lower_ in ("étant", "ayant") for x in doc[k + 2 : min(j, k + 12)])
         ):
             # « …, les dirigeants des deux sociétés étant en train de … »: an absolute clause
             cuts.append((k, k + 1))
         elif t.lower_ == "et":
             m = k + 1
-            while m < j and doc[m].lower_ in ("y", "en", "le", "la", "les", "l’", "se", "s’", "ne", "n’", "lui"):
+            while m < j and doc[m].lower_ in (
+                "y",
+                "en",
+                "le",
+                "la",
+                "les",
+                "l’",
+                "se",
+                "s’",
+                "ne",
+                "n’",
+                "lui",
+            ):
                 m += 1
             left = doc[i:k]
-            if m < j and _finite(doc[m]) and any(_finite(x) for x in left):
+            if m < j and _finite(doc[m], tables) and any(_finite(x, tables) for x in left):
                 cuts.append((k if doc[k - 1].text != "," else k - 1, k + 1))
-            elif m < j and "Part" in doc[m].morph.get("VerbForm") and any(x.pos_ == "AUX" for x in left):
+            elif (
+                m < j
+                and "Part" in doc[m].morph.get("VerbForm", [])
+                and any(x.pos_ == "AUX" for x in left)
+            ):
                 cuts.append((k, k + 1))
             elif doc[k - 1].text == "," and nxt.pos_ in ("DET", "PROPN", "PRON"):
                 # « …, et les dirigeants de Microsoft souhaitent … »: a new subject and verb
@@ -335,13 +416,11 @@ def _trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
         if doc[k].text == "," and doc[i:k].text.lower() in CONNECTIVES:
             i = k + 1
             break
+    # guidelines, span rule 1: a span never starts or ends with punctuation or a guillemet,
+    # even when that leaves a quoted name open (« est appelé « Stargate »)
     while i < j and (doc[i].lower_ in _SKIP_FIRST or doc[i].is_punct or doc[i].is_space):
-        if doc[i].text in _OPENERS and any(doc[x].text in _CLOSERS for x in range(i + 1, j)):
-            break
         i += 1
     while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space):
-        if doc[j - 1].text in _CLOSERS and any(doc[x].text in _OPENERS for x in range(i, j - 1)):
-            break
         j -= 1
     return i, j
 
@@ -354,7 +433,7 @@ class _Cues:
     checkworthy: str = "no"
 
 
-def _cues(doc: Doc, i: int, j: int, attributed: bool) -> _Cues:
+def _cues(doc: Doc, i: int, j: int, attributed: bool, tables: tuple[Any, frozenset[str]]) -> _Cues:
     toks = doc[i:j]
     text = toks.text.lower()
     ents = [e for e in doc.ents if i <= e.start and e.end <= j]
@@ -362,7 +441,8 @@ def _cues(doc: Doc, i: int, j: int, attributed: bool) -> _Cues:
     out = _Cues()
     conditional = [t for t in toks if is_conditional(t)]
     past_conditional = any(
-        t.lemma_ in ("avoir", "être") and any("Part" in x.morph.get("VerbForm") for x in doc[t.i + 1 : t.i + 3])
+        t.lemma_ in ("avoir", "être")
+        and any("Part" in x.morph.get("VerbForm", []) for x in doc[t.i + 1 : t.i + 3])
         for t in conditional
     )
     hedge = any(t.lower_ in HEDGE_WORDS for t in toks) or any(p in text for p in HEDGE_PHRASES)
@@ -375,11 +455,13 @@ def _cues(doc: Doc, i: int, j: int, attributed: bool) -> _Cues:
         out.kinds.add("hedge")
     if attributed:
         out.kinds.add("reported")
-    finite = any(_finite(t) for t in toks)
+    finite = any(_finite(t, tables) for t in toks)
     if labels - {"DATE", "MONEY", "QUANTITY"} and finite:
         out.kinds.add("entity")
     out.modality = "hedged" if (conditional or hedge) else "reported" if attributed else "asserted"
-    future = any(is_future(t) for t in toks) or any(t.lemma_ in INTENTION_LEMMAS for t in toks)
+    future = any(is_future(t) for t in toks) or any(
+        t.lemma_ in INTENTION_LEMMAS or _verb_lemma(t, tables) in INTENTION_LEMMAS for t in toks
+    )
     future = future or bool(conditional and not past_conditional)
     future = future or any(t.lower_.startswith("prochain") for t in toks)
     superlative = any(t.lower_ in SUPERLATIVES for t in toks) or any(
@@ -400,17 +482,29 @@ def _cues(doc: Doc, i: int, j: int, attributed: bool) -> _Cues:
         out.claim_type = "attribute"
     if any(p in text for p in NON_RESPONSE):
         out.checkworthy = "no"
+    elif naming and not (numbers or superlative or future or relation):
+        out.checkworthy = "no"  # what a thing is called: a fact nobody disputes
     elif numbers or superlative or future or labels - {"DATE"}:
         out.checkworthy = "yes"
     return out
 
 
-def claim_spans(sdoc: Doc, document: Document, name: str) -> tuple[list[Span], list[Relation]]:
-    """CLAIM and SOURCE spans (document offsets, deterministic ids) and their relations."""
+def claim_spans(
+    sdoc: Doc, document: Document, name: str, nlp: Language | None = None
+) -> tuple[list[Span], list[Relation]]:
+    """CLAIM and SOURCE spans (document offsets, deterministic ids) and their relations.
+    ``nlp`` (the pipeline that made ``sdoc``) lends its lemmatizer tables to the rules."""
+    tables = _verb_tables(nlp) if nlp is not None else _NO_TABLES
     skip = boilerplate_ranges(document)
-    sentences = [(s.start, s.end) for s in document.sentences] or [
-        se for p in (document.paragraphs or []) for se in split_sentences(document.text, p.start, p.end)
-    ] or split_sentences(document.text)
+    sentences = (
+        [(s.start, s.end) for s in document.sentences]
+        or [
+            se
+            for p in (document.paragraphs or [])
+            for se in split_sentences(document.text, p.start, p.end)
+        ]
+        or split_sentences(document.text)
+    )
     spans: dict[tuple[int, int, str], Span] = {}
     relations: list[Relation] = []
 
@@ -432,11 +526,11 @@ def claim_spans(sdoc: Doc, document: Document, name: str) -> tuple[list[Span], l
         sources = [add(a, b, "SOURCE", None) for a, b in dict.fromkeys(attribution.sources)]
         attributed = bool(attribution.sources)
         for ri, rj in attribution.regions:
-            for ci, cj in _split_clauses(sdoc, ri, rj):
+            for ci, cj in _split_clauses(sdoc, ri, rj, tables):
                 ci, cj = _trim(sdoc, ci, cj)
-                if cj - ci < 3 or not any(_finite(t) for t in sdoc[ci:cj]):
+                if cj - ci < 3 or not any(_finite(t, tables) for t in sdoc[ci:cj]):
                     continue
-                cues = _cues(sdoc, ci, cj, attributed)
+                cues = _cues(sdoc, ci, cj, attributed, tables)
                 if not cues.kinds:
                     continue
                 start, end = sent.chars(ci, cj)
@@ -480,9 +574,7 @@ class ClaimCuesPredictor:
         return shared_rules_nlp(self.options)
 
     def extract(self, sdoc: Doc, document: Document) -> Prediction:
-        global _VERB_TABLES
-        _VERB_TABLES = _verb_tables(self.load_nlp())
-        spans, relations = claim_spans(sdoc, document, self.name)
+        spans, relations = claim_spans(sdoc, document, self.name, self.load_nlp())
         return Prediction(document.id, self.layer, self.version, spans, relations)
 
     def predict(self, documents: Iterable[Document]) -> Iterator[Prediction]:

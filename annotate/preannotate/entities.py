@@ -19,14 +19,12 @@ Scores are rule confidences set a priori per rule kind; the model gives none.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotate.model import Document, Span
@@ -55,6 +53,7 @@ from annotate.preannotate.gazetteer import (
     WEEKDAYS,
     GazetteerEntry,
     load_gazetteer,
+    words,
 )
 
 if TYPE_CHECKING:
@@ -111,17 +110,13 @@ def rules_nlp(gazetteer: tuple[str, ...] = ()) -> Language:
     """The model plus the entity rules (a separate pipeline, loaded once per gazetteer)."""
     import spacy
 
+    _register_components()
     nlp = spacy.load(MODEL)
     entries = list(BUILTIN_GAZETTEER)
     for path in gazetteer:
         entries.extend(load_gazetteer(path))
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name="annotate_entity_rules",
-        after="ner",
-        config={"spans_key": RULES_KEY, "annotate_ents": False, "overwrite": True},
-    )
-    ruler.add_patterns(_gazetteer_patterns(entries) + _token_patterns())  # type: ignore[attr-defined]
+    rules = nlp.add_pipe("annotate_entity_rules", after="ner")
+    rules.add_gazetteer(entries)  # type: ignore[attr-defined]
     nlp.add_pipe("annotate_entity_resolver", after="annotate_entity_rules")
     return nlp
 
@@ -129,40 +124,30 @@ def rules_nlp(gazetteer: tuple[str, ...] = ()) -> Language:
 # ---------------------------------------------------------------------------- patterns
 
 
-def _gazetteer_patterns(entries: Iterable[GazetteerEntry]) -> list[dict[str, Any]]:
-    return [
-        {
-            "label": e.label,
-            "pattern": e.pattern,
-            "id": f"gazetteer|{e.kb_id}" if e.kb_id else "gazetteer",
-        }
-        for e in entries
-    ]
+def _in(items: Iterable[str], attr: str = "LOWER", **extra: Any) -> dict[str, Any]:
+    return {attr: {"IN": sorted(items)}, **extra}
 
 
-def _in(words: Iterable[str], attr: str = "LOWER", **extra: Any) -> dict[str, Any]:
-    return {attr: {"IN": sorted(words)}, **extra}
-
-
-_DIGITS = {"TEXT": {"REGEX": r"^\d+(?:[.,\u00a0\u202f]\d+)*$"}}
-_GROUP = {"TEXT": {"REGEX": r"^\d{3}$"}, "OP": "*"}  # « 1 200 » is two tokens
-_NUMBERS: list[list[dict[str, Any]]] = [
-    [_DIGITS, _GROUP],
-    [_in(NUMBER_WORDS), _in(NUMBER_WORDS, OP="*")],
-]
+# A number is a built-in flag (cheap in the Matcher); « un »/« une » are articles unless a
+# multiplier follows, which the resolver checks. « 1 200 » is two tokens.
+_NUMBER = {"LIKE_NUM": True}
+_NUMBER_REST = {"LIKE_NUM": True, "OP": "*"}
 _SCALE = _in(SCALE_WORDS)
 _DE = _in(["de", "d’", "d'"])
-_ARTICLE = _in(["le", "la", "l’", "l'", "les"])
 _CURRENCY_WORD = _in({w.lower() for w in CURRENCY_WORDS})
 _CURRENCY_QUALIFIER = _in(["américains", "canadiens", "australiens", "us", "sterling", "suisses"])
 _CURRENCY_SYMBOL = _in(CURRENCY_SYMBOLS, "TEXT")
 _UNITS = _in(
-    "% mw gw kw kwh mwh gwh twh km m m2 m² ha kg t go to mo gb tb mégawatts gigawatts "
-    "kilowatts térawattheures kilomètres mètres tonnes litres hectares téraoctets".split()
+    words(
+        "% mw gw kw kwh mwh gwh twh km m m2 m² ha kg t go to mo gb tb mégawatts gigawatts "
+        "kilowatts térawattheures kilomètres mètres tonnes litres hectares téraoctets"
+    )
 )
 _PRENOMINAL = _in(
-    "grands grandes petits petites nouveaux nouvelles gros grosses vastes jeunes anciens "
-    "anciennes".split()
+    words(
+        "grands grandes petits petites nouveaux nouvelles gros grosses vastes jeunes anciens "
+        "anciennes"
+    )
 )
 # A counted noun: a lower-case content word that is not a unit of time, money or scale.
 _COUNTED = {
@@ -180,95 +165,91 @@ _COUNTED = {
         )
     },
 }
-_YEAR = {"TEXT": {"REGEX": r"^(1[5-9]\d\d|20\d\d)$"}}
-_DAY = {"TEXT": {"REGEX": r"^([1-9]|[12]\d|3[01]|1er)$"}}
+# A year is four digits (the resolver keeps 1500–2099); a day is one or two digits.
+_YEAR = {"SHAPE": "dddd"}
+_DAYS: tuple[dict[str, Any], ...] = ({"SHAPE": "d"}, {"SHAPE": "dd"})
+_START_WORDS = ("début", "fin", "milieu", "mi")
+_ORDINALS = words("premier première premiers premières second seconde seconds secondes")
 
 
-def _expand(*parts: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
-    """Every concatenation of one alternative of each part (``[]`` is an empty option)."""
-    return [list(itertools.chain.from_iterable(combo)) for combo in itertools.product(*parts)]
-
-
-def _opt(*tokens: dict[str, Any]) -> list[list[dict[str, Any]]]:
-    return [[], list(tokens)]
-
-
-def _one(*tokens: dict[str, Any]) -> list[list[dict[str, Any]]]:
-    return [list(tokens)]
+def _opt(tok: dict[str, Any]) -> dict[str, Any]:
+    return {**tok, "OP": "?"}
 
 
 def _token_patterns() -> list[dict[str, Any]]:
-    """MONEY, QUANTITY, DATE and demonym patterns, written from the guidelines: amounts with
-    their multiplier and currency; number + counted noun; dates without their preposition."""
+    """MONEY, QUANTITY and DATE patterns, written from the guidelines: amounts with their
+    multiplier and currency; number + counted noun; dates without their preposition. Their
+    first token is a cheap test (a flag, a shape or a small word list), so that the Matcher
+    stays fast; a free-standing article or a weekday before a date is added by the resolver.
+    Single words (demonyms, weekdays, « hier ») are matched by a PhraseMatcher."""
+    num: list[dict[str, Any]] = [_NUMBER, _NUMBER_REST]
+    vague = _in(VAGUE_QUANTIFIERS)
     money = [
         # 100 milliards de dollars, 300 euros, 2,5 millions d’euros
-        *_expand(
-            _NUMBERS, _opt(_SCALE), _opt(_DE), _one(_CURRENCY_WORD), _opt(_CURRENCY_QUALIFIER)
-        ),
+        [*num, _opt(_SCALE), _opt(_DE), _CURRENCY_WORD, _opt(_CURRENCY_QUALIFIER)],
         # 300 $, 3 milliards $
-        *_expand(_NUMBERS, _opt(_SCALE), _one(_CURRENCY_SYMBOL)),
+        [*num, _opt(_SCALE), _CURRENCY_SYMBOL],
         # a garbled amount keeps its stray punctuation: 5 $ milliards, 3 $. milliards
-        *_expand(_NUMBERS, _one(_CURRENCY_SYMBOL), _opt({"IS_PUNCT": True}), _one(_SCALE)),
+        [*num, _CURRENCY_SYMBOL, _opt({"IS_PUNCT": True}), _SCALE],
         # $300, $ 5 milliards
-        *_expand(_one(_CURRENCY_SYMBOL), _NUMBERS, _opt(_SCALE)),
+        [_CURRENCY_SYMBOL, *num, _opt(_SCALE)],
         # plusieurs milliards de dollars, (des) milliards d’euros
-        *_expand(_opt(_in(VAGUE_QUANTIFIERS)), _one(_SCALE, _DE, _CURRENCY_WORD)),
+        [vague, _SCALE, _DE, _CURRENCY_WORD],
+        [_SCALE, _DE, _CURRENCY_WORD],
     ]
-    data_compound = _opt(_DE, {"LOWER": "données"})  # centres de données
-    quantity = [
-        *_expand(_NUMBERS, _opt(_SCALE, _DE), _opt(_PRENOMINAL), _one(_COUNTED), data_compound),
-        *_expand(_opt(_in(VAGUE_QUANTIFIERS)), _one(_SCALE, _DE, _COUNTED), data_compound),
-        *_expand(_NUMBERS, _one({"LOWER": "fois"})),
-        *_expand(_NUMBERS, _one(_UNITS)),
-        *_expand(_NUMBERS, _one({"LOWER": "pour"}, {"LOWER": "cent"})),
+    quantity = []
+    for compound in ([], [_DE, {"LOWER": "données"}]):  # centres de données
+        quantity.append([*num, _opt(_SCALE), _opt(_DE), _opt(_PRENOMINAL), _COUNTED, *compound])
+        quantity.append([vague, _SCALE, _DE, _COUNTED, *compound])
+        quantity.append([_SCALE, _DE, _COUNTED, *compound])
+    quantity += [
+        [*num, {"LOWER": "fois"}],
+        [*num, _UNITS],
+        [*num, {"LOWER": "pour"}, {"LOWER": "cent"}],
         # a bare number with its multiplier counts something (« contre 55 millions »); the
         # resolver makes it MONEY when a money word comes just before
-        *_expand(_NUMBERS, _one(_SCALE)),
+        [*num, _SCALE],
     ]
     time_noun = _in(TIME_UNITS)
     relative = _in(RELATIVE_TIME)
-    date = [
+    month = _in(MONTHS)
+    date: list[list[dict[str, Any]]] = [
         [_YEAR],
-        # lundi 3 mars 2024, 3 mars, mars 2023, septembre dernier
-        *_expand(_opt(_in(WEEKDAYS)), _opt(_DAY), _one(_in(MONTHS)), _opt(_YEAR)),
-        *_expand(_opt(_DAY), _one(_in(MONTHS), relative)),
-        [_in(WEEKDAYS)],
-        # le dernier trimestre, la prochaine décennie
-        *_expand(_opt(_ARTICLE), _one(relative, time_noun)),
-        # l’année prochaine, la semaine dernière
-        *_expand(_opt(_ARTICLE), _one(time_noun, relative)),
-        # six prochaines années, trois ans, plusieurs années, les trois derniers mois
-        *_expand(
-            _opt(_ARTICLE),
-            [*_NUMBERS, [_in(VAGUE_QUANTIFIERS)]],
-            _opt(relative),
-            _one(time_noun),
-            _opt(relative),
-        ),
-        # début de l’année prochaine, la fin de l’année, début de 2025, fin 2025
-        *_expand(
-            _opt(_ARTICLE),
-            _one(_in(["début", "fin", "milieu", "mi"])),
-            [[_DE], [{"LOWER": "du"}], []],
-            _opt(_ARTICLE),
-            [[time_noun], [time_noun, relative], [_YEAR], [_in(MONTHS)], [_in(MONTHS), _YEAR]],
+        # 3 mars 2024, mars 2023, septembre dernier
+        [month, _opt(_YEAR)],
+        *([day, month, _opt(_YEAR)] for day in _DAYS),
+        [month, relative],
+        *([day, month, relative] for day in _DAYS),
+        # dernier trimestre, année prochaine
+        [relative, time_noun],
+        [time_noun, relative],
+        # six prochaines années, trois ans, plusieurs années, trois derniers mois
+        [*num, _opt(relative), time_noun, _opt(relative)],
+        [vague, _opt(relative), time_noun, _opt(relative)],
+        # début de l’année prochaine, fin de l’année, début de 2025, fin 2025, mi-mars
+        *(
+            [
+                _in(_START_WORDS),
+                _opt(_in(["de", "du", "d’", "d'", "-"])),
+                _opt(_in(["la", "l’", "l'", "le"])),
+                point,
+                _opt(relative),
+                _opt(_YEAR),
+            ]
+            for point in (time_noun, month, _YEAR)
         ),
         # cette année, ce mois-ci
-        *_expand(_one(_in(["ce", "cet", "cette"])), _one(time_noun), _opt({"LOWER": "-ci"})),
-        [_in(["aujourd’hui", "aujourd'hui", "hier", "demain"])],
-        # années 1990, premier trimestre 2024, 15 h 30, 15h30
-        [{"LOWER": "années"}, {"TEXT": {"REGEX": r"^(19|20)\d0$"}}],
-        *_expand(
-            _one(_in(["premier", "deuxième", "second", "troisième", "quatrième"])),
-            _one(_in(["trimestre", "semestre"])),
-            _opt(_YEAR),
-        ),
+        [_in(["ce", "cet", "cette"]), time_noun, _opt({"LOWER": "-ci"})],
+        # années 1990, premier trimestre 2024
+        [{"LOWER": "années"}, _YEAR],
         [
-            {"TEXT": {"REGEX": r"^\d{1,2}$"}},
-            {"LOWER": "h"},
-            {"TEXT": {"REGEX": r"^\d\d$"}, "OP": "?"},
+            _in(["premier", "deuxième", "second", "troisième", "quatrième"]),
+            _in(["trimestre", "semestre"]),
+            _opt(_YEAR),
         ],
-        [{"TEXT": {"REGEX": r"^\d{1,2}h\d{0,2}$"}}],
+        # 15 h 30, 15h30, 9h
+        *([day, {"LOWER": "h"}, _opt({"SHAPE": "dd"})] for day in _DAYS),
+        [_in(["dxdd", "ddxdd", "dx", "ddx"], "SHAPE")],
     ]
     out: list[dict[str, Any]] = []
     for label, kind, patterns in (
@@ -277,48 +258,148 @@ def _token_patterns() -> list[dict[str, Any]]:
         ("DATE", "date", date),
     ):
         out.extend({"label": label, "pattern": p, "id": kind} for p in patterns)
-    out.append({"label": "MISC", "pattern": [_in(DEMONYMS)], "id": "demonym"})
     return out
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+# First tokens of the MONEY/QUANTITY/DATE patterns, besides numbers: the Matcher only runs
+# on windows around them, which keeps the rules cheap beside the model.
+_TRIGGERS = (
+    SCALE_WORDS
+    | MONTHS
+    | TIME_UNITS
+    | RELATIVE_TIME
+    | VAGUE_QUANTIFIERS
+    | {s.lower() for s in CURRENCY_SYMBOLS}
+    | words("début fin milieu mi ce cet cette années premier deuxième second troisième quatrième")
+)
+_WINDOW_BEFORE, _WINDOW_AFTER = 3, 7
+_SINGLE_WORDS = {
+    "MISC": ("demonym", DEMONYMS),
+    "DATE": ("date", WEEKDAYS | words("aujourd’hui aujourd'hui hier demain")),
+}
+
+
+class EntityRules:
+    """Rule spans into ``doc.spans["annotate_rules"]`` (label, and the rule kind — with the
+    QID for a gazetteer name — as the span id): the gazetteer and single words through
+    PhraseMatchers, amounts, quantities and dates through a Matcher run around triggers."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.name = name
+        self.vocab = nlp.vocab
+        self.make_doc = nlp.make_doc
+        self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.words = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(nlp.vocab)
+        self.user_tokens = Matcher(nlp.vocab)
+        for label, (kind, vocabulary) in _SINGLE_WORDS.items():
+            key = f"{label}|{kind}"
+            self.words.add(key, [nlp.make_doc(w) for w in sorted(vocabulary)])
+        for pattern in _token_patterns():
+            self.tokens.add(f"{pattern['label']}|{pattern['id']}", [pattern["pattern"]])
+        import numpy
+
+        self._triggers = numpy.array(
+            sorted(nlp.vocab.strings.add(w) for w in _TRIGGERS), dtype="uint64"
+        )
+        self._time_shapes = numpy.array(
+            sorted(nlp.vocab.strings.add(w) for w in ("dxdd", "ddxdd", "dx", "ddx")),
+            dtype="uint64",
+        )
+        self._not_numbers = numpy.array(
+            sorted(nlp.vocab.strings.add(w) for w in ("un", "une")), dtype="uint64"
+        )
+
+    def add_gazetteer(self, entries: Iterable[GazetteerEntry]) -> None:
+        make = self.vocab.strings.add
+        for e in entries:
+            key = f"{e.label}|gazetteer" + (f"|{e.kb_id}" if e.kb_id else "")
+            make(key)
+            if isinstance(e.pattern, str):
+                self.names.add(key, [self.make_doc(e.pattern)])
+            else:
+                self.user_tokens.add(key, [e.pattern])
+
+    def _windows(self, doc: Doc) -> list[tuple[int, int]]:
+        import numpy
+        from spacy.attrs import LIKE_NUM, LOWER, SHAPE
+
+        arr = doc.to_array([LOWER, LIKE_NUM, SHAPE])
+        lower = arr[:, 0]
+        hits = (
+            numpy.isin(lower, self._triggers)
+            | ((arr[:, 1] == 1) & ~numpy.isin(lower, self._not_numbers))
+            | numpy.isin(arr[:, 2], self._time_shapes)
+        )
+        out: list[tuple[int, int]] = []
+        for i in numpy.flatnonzero(hits).tolist():
+            a, b = max(0, i - _WINDOW_BEFORE), min(len(doc), i + _WINDOW_AFTER)
+            if out and a <= out[-1][1]:
+                out[-1] = (out[-1][0], b)
+            else:
+                out.append((a, b))
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens import Span as SpacySpan
+
+        found: set[tuple[int, int, int]] = set()
+        found.update(self.names(doc))
+        found.update(self.words(doc))
+        if len(self.user_tokens):
+            found.update(self.user_tokens(doc))
+        for a, b in self._windows(doc):
+            found.update((key, a + s, a + e) for key, s, e in self.tokens(doc[a:b]))
+        spans = []
+        strings = self.vocab.strings
+        for key, start, end in sorted(found, key=lambda m: (m[1], m[2])):
+            label, _, kind = strings[key].partition("|")
+            spans.append(SpacySpan(doc, start, end, label=label, span_id=kind))
+        doc.spans[RULES_KEY] = spans
+        return doc
 
 
 # ---------------------------------------------------------------------------- resolver
 
 # Head nouns that say what kind of thing the following (or naming) name is.
-_FAC_HEADS = frozenset(
+_FAC_HEADS = words(
     "centre centres datacenter datacenters campus usine usines site sites centrale aéroport "
     "stade pont bâtiment siège entrepôt raffinerie mine gigafactory installation "
-    "installations complexe".split()
+    "installations complexe"
 )
-_PLAN_HEADS = frozenset(
-    "plan programme projet initiative opération mission stratégie fonds chantier".split()
-)
-_PRODUCT_HEADS = frozenset(
+_PLAN_HEADS = words("plan programme projet initiative opération mission stratégie fonds chantier")
+_PRODUCT_HEADS = words(
     "modèle modèles application logiciel puce processeur smartphone voiture robot chatbot "
-    "assistant console casque supercalculateur superordinateur".split()
+    "assistant console casque supercalculateur superordinateur"
 )
-_ORG_HEADS = frozenset(
+_ORG_HEADS = words(
     "cabinet constructeur opérateur fabricant éditeur assureur syndicat parti quotidien "
-    "journal hebdomadaire magazine agence banque start-up startup groupe firme société".split()
+    "journal hebdomadaire magazine agence banque start-up startup groupe firme société"
 )
-_NAMING_LEMMAS = frozenset("appeler baptiser nommer surnommer dénommer".split())
+_NAMING_LEMMAS = words("appeler baptiser nommer surnommer dénommer")
 # Capitals and seats of power that stand for a government when they act (guidelines:
 # metonymy); countries stay LOC.
-_SEATS = frozenset(
+_SEATS = words(
     "Bruxelles Washington Pékin Moscou Londres Berlin Paris Tokyo Kiev Kyiv Matignon Élysée "
-    "Bercy Kremlin Maison-Blanche Pentagone".split()
+    "Bercy Kremlin Maison-Blanche Pentagone"
 )
-_ACTING_LEMMAS = frozenset(
+_ACTING_LEMMAS = words(
     """vouloir décider annoncer imposer menacer exiger démentir répliquer souhaiter refuser
     accuser sanctionner trancher autoriser interdire bloquer approuver condamner dénoncer
-    réclamer juger estimer affirmer déclarer prévoir envisager négocier signer""".split()
+    réclamer juger estimer affirmer déclarer prévoir envisager négocier signer"""
 )
 # Words that make a bare amount money (« le chantier coûtera 100 milliards »).
-_MONEY_CUES = frozenset(
+_MONEY_CUES = words(
     """coûter coût coûts investir investissement lever levée financer financement dépenser
     dépense payer débourser budget montant amende valoir valorisation chiffre prix
-    subvention facture""".split()
+    subvention facture"""
 )
-_LOWER_ARTICLES = frozenset("le la les l’ l' d’ d' de du des au aux un une".split())
+_LOWER_ARTICLES = words("le la les l’ l' d’ d' de du des au aux un une")
 _ELIDED = re.compile(r"^\w{1,3}['’]$")
 
 
@@ -337,8 +418,25 @@ class _Cand:
         return other.start <= self.start and self.end <= other.end
 
 
+# Honorifics and roles before a person's name (« M. Dupont », « la ministre Claire Vasseur »).
+_PER_HEADS = words(
+    """m. mme mlle mmes dr pr me président présidente ministre directeur directrice pdg
+    porte-parole député députée sénateur sénatrice maire juge commissaire"""
+)
+_ALL_HEADS = _ORG_HEADS | _FAC_HEADS | _PLAN_HEADS | _PRODUCT_HEADS | _PER_HEADS
+
+
+def _hashes(doc: Doc, items: frozenset[str]) -> Any:
+    """The string hashes of ``items`` in the doc's vocabulary, for ``numpy.isin``."""
+    import numpy
+
+    return numpy.array(sorted(doc.vocab.strings.add(w) for w in items), dtype="uint64")
+
+
 def _head_label(word: str) -> str | None:
     word = word.lower()
+    if word in _PER_HEADS:
+        return "PER"
     if word in _ORG_HEADS:
         return "ORG"
     if word in _FAC_HEADS:
@@ -351,7 +449,7 @@ def _head_label(word: str) -> str | None:
 
 
 def _is_name_token(tok: Any) -> bool:
-    return bool(tok.is_title or tok.is_upper) and tok.is_alpha or tok.like_num and tok.i > 0
+    return (bool(tok.is_title or tok.is_upper) and tok.is_alpha) or (tok.like_num and tok.i > 0)
 
 
 def _is_name_part(tok: Any) -> bool:
@@ -373,34 +471,40 @@ class EntityResolver:
         rules = [self._rule_cand(s) for s in doc.spans.get(RULES_KEY, [])]
         rules = [r for r in rules if self._keep_rule(doc, r)]
         for r in rules:
+            if r.label == "DATE":
+                self._extend_date(doc, r)
+        for r in rules:
             if r.label == "QUANTITY" and doc[r.end - 1].lower_ in SCALE_WORDS:
                 before = doc[max(0, r.start - 4) : r.start]
                 if any(t.lemma_.lower() in _MONEY_CUES or t.lower_ in _MONEY_CUES for t in before):
                     r.label, r.source = "MONEY", "money"
+        # rule spans: the longest first, then by kind; each token has at most one owner
+        owner: list[_Cand | None] = [None] * len(doc)
         chosen: list[_Cand] = []
         for r in sorted(
             [*rules, *self._head_names(doc)],
             key=lambda c: (c.end - c.start, _RULE_PRIORITY.get(c.source, 0), -c.start),
             reverse=True,
         ):
-            if not any(r.overlaps(c) for c in chosen):
+            if all(owner[i] is None for i in range(r.start, r.end)):
                 chosen.append(r)
-        final = list(chosen)
+                owner[r.start : r.end] = [r] * (r.end - r.start)
+        final = {id(c): c for c in chosen}
         for m in model:
-            hits = [c for c in chosen if c.overlaps(m)]
+            hits = {id(o): o for o in owner[m.start : m.end] if o is not None}
             if not hits:
-                final.append(m)
-            elif len(hits) == 1 and self._model_wins(doc, m, hits[0]):
-                final.remove(hits[0])
-                if hits[0].source == "gazetteer" and hits[0].start == m.start:
-                    m.label, m.kb_id = hits[0].label, hits[0].kb_id
-                final.append(m)
-        final = self._consistent(doc, final)
+                final[id(m)] = m
+            elif len(hits) == 1 and self._model_wins(doc, m, hit := next(iter(hits.values()))):
+                del final[id(hit)]
+                if hit.source == "gazetteer" and hit.start == m.start:
+                    m.label, m.kb_id = hit.label, hit.kb_id
+                final[id(m)] = m
+        result = self._consistent(doc, list(final.values()))
         from spacy.tokens import Span as SpacySpan
 
         doc.ents = [
             SpacySpan(doc, c.start, c.end, label=c.label, kb_id=c.kb_id, span_id=c.source)
-            for c in sorted(final, key=lambda c: c.start)
+            for c in sorted(result, key=lambda c: c.start)
         ]
         return doc
 
@@ -416,10 +520,37 @@ class EntityResolver:
         if r.source == "demonym" and first.lower_ in LANGUAGE_FORMS:
             # « en français », « l’anglais »: a language, not annotated
             return prev not in {"en", "l’", "l'", "le", "du", "d’", "d'"}
+        if r.source in ("quantity", "money"):
+            nxt = doc[r.start + 1].lower_ if r.start + 1 < len(doc) else ""
+            if first.lower_ in ("un", "une") and nxt not in SCALE_WORDS:
+                return False  # an article, not a count
+            if first.lower_ in _ORDINALS or first.lower_.endswith(("ième", "ièmes")):
+                return False  # ordinals are not annotated
         if r.source == "quantity" and prev in {"les", "ces", "des", "aux", "leurs", "ses", "nos"}:
             # « les deux sociétés » refers back to entities already named
             return first.lower_ in SCALE_WORDS
+        if r.source == "date":
+            years = [t for t in doc[r.start : r.end] if t.shape_ == "dddd"]
+            return all(1500 <= int(t.text) <= 2099 for t in years)
         return True
+
+    @staticmethod
+    def _extend_date(doc: Doc, r: _Cand) -> None:
+        """Add what the DATE patterns leave to context: a weekday before a calendar date
+        (« lundi 3 mars »), and a free-standing article before a date built on a common noun
+        of time (« l’année prochaine », « la fin de l’année »), not before a calendar date."""
+        if r.start == 0:
+            return
+        prev = doc[r.start - 1]
+        calendar = any(t.lower_ in MONTHS or t.shape_ in ("d", "dd") for t in doc[r.start : r.end])
+        weekday = prev.lower_ in WEEKDAYS and calendar
+        article = (
+            prev.lower_ in ("le", "la", "l’", "l'", "les")
+            and not calendar
+            and doc[r.start].shape_ != "dddd"
+        )
+        if weekday or article:
+            r.start -= 1
 
     @staticmethod
     def _clean(doc: Doc, ent: SpacySpan) -> _Cand | None:
@@ -434,11 +565,8 @@ class EntityResolver:
             low = tok.lower_
             if (
                 (low in _LOWER_ARTICLES and tok.text[0].islower())
-                or _ELIDED.match(tok.text)
-                and (tok.text[0].islower())
-            ):
-                start += 1
-            elif low in LEADING_NOUNS and rest_is_name(start):
+                or (_ELIDED.match(tok.text) and (tok.text[0].islower()))
+            ) or (low in LEADING_NOUNS and rest_is_name(start)):
                 start += 1
             else:
                 break
@@ -489,7 +617,15 @@ class EntityResolver:
                 j += 1
             return j
 
-        for tok in doc:
+        import numpy
+        from spacy.attrs import LEMMA, LOWER
+
+        arr = doc.to_array([LOWER, LEMMA])
+        hits = numpy.isin(arr[:, 0], _hashes(doc, _ALL_HEADS)) | numpy.isin(
+            arr[:, 1], _hashes(doc, _NAMING_LEMMAS)
+        )
+        for index in numpy.flatnonzero(hits).tolist():
+            tok = doc[index]
             label = _head_label(tok.lower_)
             i = tok.i + 1
             if tok.lower_ in ("centre", "centres") and doc[i : i + 2].text.lower() in (
@@ -497,18 +633,27 @@ class EntityResolver:
                 "d’hébergement",
             ):
                 i += 2 if doc[i].lower_ == "de" else 1
-            if label and i < len(doc) and _is_name_token(doc[i]) and tok.is_lower:
+            if (
+                label
+                and i < len(doc)
+                and _is_name_token(doc[i])
+                and (tok.is_lower or label == "PER")
+            ):
                 j = name_from(i)
                 if j > i:
                     out.append(_Cand(i, j, label, "head"))
             # « Nova, le centre de données de Reno »
-            if label and tok.i >= 3 and doc[tok.i - 1].lower_ in _LOWER_ARTICLES | {"un", "une"}:
-                if doc[tok.i - 2].text == ",":
-                    k = tok.i - 2
-                    while k > 0 and _is_name_part(doc[k - 1]) and tok.i - 2 - k < 4:
-                        k -= 1
-                    if k < tok.i - 2 and (k == 0 or not _is_name_token(doc[k - 1])):
-                        out.append(_Cand(k, tok.i - 2, label, "head"))
+            if (
+                label
+                and tok.i >= 3
+                and doc[tok.i - 1].lower_ in _LOWER_ARTICLES
+                and doc[tok.i - 2].text == ","
+            ):
+                k = tok.i - 2
+                while k > 0 and _is_name_part(doc[k - 1]) and tok.i - 2 - k < 4:
+                    k -= 1
+                if k < tok.i - 2 and (k == 0 or not _is_name_token(doc[k - 1])):
+                    out.append(_Cand(k, tok.i - 2, label, "head"))
             if tok.lemma_ in _NAMING_LEMMAS and tok.pos_ in ("VERB", "AUX"):
                 i = tok.i + 1
                 if i < len(doc) and doc[i].text in ("«", "“", '"'):
@@ -523,11 +668,19 @@ class EntityResolver:
     @staticmethod
     def _consistent(doc: Doc, final: list[_Cand]) -> list[_Cand]:
         """One name, one label per document; variants and missed mentions of a name."""
-        text_of = {id(c): doc[c.start : c.end].text for c in final}
+        from spacy.attrs import IDX, LENGTH
+
+        text = doc.text
+        offsets = doc.to_array([IDX, LENGTH]).tolist()
+
+        def text_of(c: _Cand) -> str:
+            return text[offsets[c.start][0] : offsets[c.end - 1][0] + offsets[c.end - 1][1]]
+
+        names = {id(c): text_of(c) for c in final}
         ruled: dict[str, tuple[str, str, str]] = {}
         for c in final:
             if c.source != "model" and c.label not in ("DATE", "MONEY", "QUANTITY"):
-                ruled.setdefault(text_of[id(c)], (c.label, c.kb_id, "propagated"))
+                ruled.setdefault(names[id(c)], (c.label, c.kb_id, "propagated"))
         for name, (label, kb, _) in list(ruled.items()):
             if name.startswith("The ") and len(name) > 4:  # kept in English, translated elsewhere
                 for art in ("L’", "L'", "Le ", "La ", "Les "):
@@ -535,30 +688,56 @@ class EntityResolver:
         votes: dict[str, Counter[str]] = {}
         for c in final:
             if c.source == "model":
-                votes.setdefault(text_of[id(c)], Counter())[c.label] += 1
+                votes.setdefault(names[id(c)], Counter())[c.label] += 1
         for c in final:
             if c.source != "model":
                 continue
-            name = text_of[id(c)]
+            name = names[id(c)]
             if name in ruled:
                 c.label, c.kb_id, c.source = ruled[name]
             else:
                 top = votes[name].most_common(2)
                 if len(top) == 1 or top[0][1] > top[1][1]:
                     c.label = top[0][0]
-        # mentions of a known name that neither the model nor a rule found
-        taken = [(c.start, c.end) for c in final]
-        names = {text_of[id(c)]: c for c in final if c.label not in ("DATE", "MONEY", "QUANTITY")}
-        added: list[_Cand] = []
-        for name, c in names.items():
-            if len(name) < 2 or not name[0].isupper():
-                continue
-            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", doc.text):
+        # « La Verge » beside « The Verge »: the translated form, article included, takes
+        # the label of the kept English name (guidelines: garbled translations)
+        variants = {n: v for n, v in ruled.items() if v[2] == "variant"}
+        if variants:
+            pattern = "|".join(re.escape(n) for n in sorted(variants, key=len, reverse=True))
+            for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text):
                 span = doc.char_span(m.start(), m.end())
-                if span is None or any(s < span.end and span.start < e for s, e in taken):
+                if span is None:
                     continue
-                added.append(_Cand(span.start, span.end, c.label, "propagated", c.kb_id))
-                taken.append((span.start, span.end))
+                inside = [c for c in final if span.start <= c.start and c.end <= span.end]
+                if len(inside) != sum(c.start < span.end and span.start < c.end for c in final):
+                    continue  # a longer span crosses it: leave it
+                label, kb, _ = variants[m.group()]
+                final = [c for c in final if c not in inside]
+                variant = _Cand(span.start, span.end, label, "variant", kb)
+                final.append(variant)
+                names[id(variant)] = m.group()
+        # mentions of a known name that neither the model nor a rule found
+        known = {
+            names[id(c)]: c
+            for c in final
+            if c.label not in ("DATE", "MONEY", "QUANTITY")
+            and len(names[id(c)]) > 1
+            and names[id(c)][0].isupper()
+        }
+        if not known:
+            return final
+        taken = bytearray(len(doc))
+        for c in final:
+            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+        alternatives = "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True))
+        added: list[_Cand] = []
+        for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", text):
+            span = doc.char_span(m.start(), m.end())
+            if span is None or any(taken[span.start : span.end]):
+                continue
+            c = known[m.group()]
+            added.append(_Cand(span.start, span.end, c.label, "propagated", c.kb_id))
+            taken[span.start : span.end] = b"\x01" * (span.end - span.start)
         return final + added
 
 
@@ -583,9 +762,11 @@ def _subject_head(verb: Any) -> Any:
     return None
 
 
-def _register_component() -> None:
+def _register_components() -> None:
     from spacy.language import Language
 
+    if not Language.has_factory("annotate_entity_rules"):
+        Language.factory("annotate_entity_rules", func=EntityRules)
     if not Language.has_factory("annotate_entity_resolver"):
         Language.factory("annotate_entity_resolver", func=EntityResolver)
 
@@ -681,5 +862,4 @@ class EntityRulesPredictor(_SpacyPredictor):
 
 def shared_rules_nlp(options: PredictorOptions) -> Language:
     """The rules pipeline for these options (shared by the entity, claim and MQM predictors)."""
-    _register_component()
     return rules_nlp(options.gazetteer_paths())

@@ -29,14 +29,19 @@ __all__ = [
     "DEMONYMS",
     "ENTITY_LABELS",
     "INSTITUTION_HEADS",
+    "LANGUAGE_FORMS",
     "LEADING_NOUNS",
     "MONTHS",
+    "NOT_ENTITIES",
     "NUMBER_WORDS",
+    "RELATIVE_TIME",
     "SCALE_WORDS",
     "TIME_UNITS",
+    "VAGUE_QUANTIFIERS",
     "WEEKDAYS",
     "GazetteerEntry",
     "load_gazetteer",
+    "words",
 ]
 
 ENTITY_LABELS = (
@@ -106,7 +111,6 @@ Midjourney
 Perplexity
 Salesforce
 Qualcomm
-Arm
 TSMC
 ASML
 Broadcom
@@ -146,7 +150,6 @@ Dassault Systèmes
 Capgemini
 Atos
 Ubisoft
-Free
 Bouygues
 SFR
 LVMH
@@ -246,7 +249,6 @@ Azure
 Microsoft Azure
 Windows
 Windows 11
-Office
 Gemini
 Bard
 Claude
@@ -261,7 +263,6 @@ Android
 YouTube
 Instagram
 WhatsApp
-Threads
 Gmail
 Google Maps
 Google Cloud
@@ -378,6 +379,11 @@ def _checked(
     if qid is not None and not (qid.startswith("Q") and qid[1:].isdigit()):
         return None, f"kb id {qid!r} is not a Wikidata QID"
     return GazetteerEntry(label, pattern, qid), None
+
+
+def words(text: str) -> frozenset[str]:
+    """The white-space separated words of ``text``: how the word lists here are written."""
+    return frozenset(text.split())
 
 
 def _inflect(stems: Iterable[str]) -> frozenset[str]:

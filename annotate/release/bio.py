@@ -31,6 +31,7 @@ __all__ = [
     "ConllStats",
     "Token",
     "bio_segments",
+    "french_nlp",
     "read_conll",
     "spans_to_tags",
     "tags_to_spans",
@@ -59,7 +60,8 @@ class Token:
 
 
 @cache
-def _french() -> Any:
+def french_nlp() -> Any:
+    """spaCy's blank French pipeline: its rule-based tokenizer, no model to download."""
     import spacy
 
     return spacy.blank("fr")
@@ -70,7 +72,7 @@ def tokenize(
 ) -> list[Token]:
     """The tokens of ``text[start:end]`` (offsets into ``text``), split at ``cuts``."""
     end = len(text) if end is None else end
-    nlp = _french()
+    nlp = french_nlp()
     doc = nlp.make_doc(text[start:end])
     inner = sorted({c for c in cuts if start < c < end})
     out: list[Token] = []

@@ -27,25 +27,28 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import annotate
-from annotate.agreement import select_gold
+from annotate.agreement import pairwise_agreement, select_gold
 from annotate.corpus import read_articles
 from annotate.errors import ReleaseError
 from annotate.layers import LAYERS, get_layer
-from annotate.layers.translation_errors import TranslationErrorsLayer
 from annotate.model import Annotation, Document
-from annotate.pins import file_sha256, read_pins
-from annotate.release.card import render_card
+from annotate.pins import file_sha256, read_annotators, read_pins
+from annotate.release.card import card_context, render_card
 from annotate.release.formats import FORMATS, write_formats
 from annotate.release.manifest import file_entries, write_manifest
 from annotate.release.plot import PLOT, write_plot
 from annotate.release.tables import (
+    ANNOTATION_FEATURES,
     DOCUMENT_FEATURES,
     SEGMENT_FEATURES,
+    annotation_rows,
     document_rows,
+    pseudonym,
     row_id_column,
     segment_row,
     write_parquet,
@@ -59,6 +62,8 @@ __all__ = [
     "build_release",
     "collect",
     "config_features",
+    "place",
+    "refuse_existing",
     "staging",
     "write_data",
     "write_metadata",
@@ -67,6 +72,7 @@ __all__ = [
 Progress = Callable[[str], None]
 SCHEMA_DIR = "schema"
 CHANGELOG = "CHANGELOG.md"
+NOTES = "NOTES.md"  # beside pins.json: the annotation process, rendered into the card
 
 
 @dataclass(slots=True)
@@ -89,10 +95,22 @@ class ReleaseData:
     created: str | None
     created_from: str | None  # "SOURCE_DATE_EPOCH", "annotations" or None
     lock: str | None = None  # sha256 of the project's requirements.lock
+    agreement: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    notes: str | None = None  # <labels dir>/NOTES.md: how the pinned labels were made
+    _counted: dict[tuple[str, str], Counter[Any]] = field(default_factory=dict, repr=False)
 
     @property
     def configs(self) -> list[str]:
         return ["documents", *self.rows]
+
+    def count(self, config: str, *columns: str) -> Counter[Any]:
+        """How many rows of ``config`` have each value (tuple of values) of ``columns``;
+        counted once (in C: ``itemgetter`` over the rows) for the card and the plot."""
+        key = (config, ",".join(columns))
+        if key not in self._counted:
+            rows = self.rows.get(config, [])
+            self._counted[key] = Counter(map(itemgetter(*columns), rows)) if rows else Counter()
+        return self._counted[key]
 
 
 def config_features(config: str) -> Any:
@@ -101,6 +119,8 @@ def config_features(config: str) -> Any:
         return DOCUMENT_FEATURES
     if config == "segments":
         return SEGMENT_FEATURES
+    if config == "annotations":
+        return ANNOTATION_FEATURES
     return get_layer(config).features()
 
 
@@ -118,6 +138,20 @@ def _input_entries(paths: list[Path], root: Path) -> list[dict[str, str]]:
 def _sort_rows(config: str, rows: list[dict[str, Any]]) -> None:
     if config == "segments":
         rows.sort(key=lambda r: (r["layer"], r["doc_id"], r["segment_start"], r["segment_end"]))
+        return
+    if config == "annotations":
+        rows.sort(
+            key=lambda r: (
+                r["layer"],
+                r["doc_id"],
+                r["annotator"],
+                r["segment_start"],
+                -1 if r["start"] is None else r["start"],
+                r["end"] or -1,
+                r["label"] or "",
+                r["span_id"] or "",
+            )
+        )
         return
     ident = row_id_column(config_features(config)) or "doc_id"
     rows.sort(key=lambda r: (r["doc_id"], r["start"], r["end"], str(r.get(ident))))
@@ -143,6 +177,11 @@ def collect(
         raise ReleaseError("no exports to build from", hint="pass --pins or --export")
     say(f"validating {len(export_paths)} exports")
     report = validate_exports(export_paths, documents)
+    if pins is not None:
+        # Name annotators as pull recorded them (stable across servers, unlike user ids).
+        names = read_annotators(pins)
+        for rec in report.valid:
+            rec.annotator = names.get(rec.annotator, rec.annotator)
     gold = select_gold(report.valid)
     rules: dict[str, Counter[str]] = {}
     rows: dict[str, list[dict[str, Any]]] = {"segments": [], **{name: [] for name in LAYERS}}
@@ -164,13 +203,23 @@ def collect(
                 spans=len(layer_rows),
             )
         )
+    rows["annotations"] = annotation_rows(report.valid, documents)
     for config, config_rows in rows.items():
         _sort_rows(config, config_rows)
+    agreement = pairwise_agreement(report.valid)
+    for table in agreement.values():
+        for row in table:
+            row["annotators"] = " vs ".join(pseudonym(a) for a in row["annotators"].split(" vs "))
     sources = [Path(d.source_path.split(":")[0]) for d in documents.values() if d.source_path]
     sidecars = [p.with_name(p.stem + ".meta.json") for p in sources]
     input_paths = [*export_paths, *sources, *(p for p in sidecars if p.exists())]
+    notes = None
     if pins is not None:
         input_paths.append(pins)
+        notes_path = pins.parent / NOTES
+        if notes_path.exists():
+            notes = notes_path.read_text(encoding="utf-8").strip()
+            input_paths.append(notes_path)
     if card_template is not None:
         input_paths.append(card_template)
     created, created_from = _created(report.valid)
@@ -183,6 +232,8 @@ def collect(
         created=created,
         created_from=created_from,
         lock=_lock_hash(project_root),
+        agreement=agreement,
+        notes=notes,
     )
 
 
@@ -215,7 +266,12 @@ def write_data(
         say(f"writing {', '.join(formats)}")
         write_formats(formats, data.documents, data.rows, root)
     say("drawing the plot")
-    write_plot(data.rows, root / PLOT)
+    write_plot(
+        entities=data.count("entities", "label"),
+        claims=data.count("claims", "claim_type"),
+        errors=data.count("translation_errors", "label", "severity"),
+        path=root / PLOT,
+    )
     return file_rows
 
 
@@ -259,7 +315,9 @@ def write_metadata(
         configs=data.configs,
         languages=sorted({d.lang for d in data.documents.values()}),
         license=license,
-        total_rows=sum(v for k, v in counts.items() if k not in ("documents", "segments")),
+        total_rows=sum(
+            v for k, v in counts.items() if k not in ("documents", "segments", "annotations")
+        ),
         context=context,
     )
     (root / "README.md").write_text(card, encoding="utf-8")
@@ -400,63 +458,3 @@ def _schema_hashes() -> dict[str, str]:
 def _lock_hash(root: Path) -> str | None:
     lock = root / "requirements.lock"
     return file_sha256(lock) if lock.exists() else None
-
-
-def card_context(data: ReleaseData) -> dict[str, Any]:
-    """The numbers and tables of the card, computed from the release's rows."""
-    documents, rows_by_layer, rules = data.documents, data.rows, data.gold_rules
-    mqm = TranslationErrorsLayer()
-    per_segment: dict[tuple[str, int, int], float] = {}
-    for r in rows_by_layer.get("translation_errors", []):
-        key = (r["doc_id"], r["segment_start"], r["segment_end"])
-        per_segment[key] = per_segment.get(key, 0.0) + mqm.weight(r["label"], r["severity"])
-    judged = {
-        (r["doc_id"], r["segment_start"], r["segment_end"])
-        for r in rows_by_layer.get("segments", [])
-        if r["layer"] == "translation_errors"
-    }
-    paragraphs = []
-    for d in sorted(documents.values(), key=lambda d: d.id):
-        for p in d.paragraphs:
-            words = len(d.text[p.start : p.end].split())
-            key = (d.id, p.start, p.end)
-            score = round(per_segment.get(key, 0.0), 2)
-            paragraphs.append(
-                {
-                    "doc": d.id[:12],
-                    "index": p.index,
-                    "words": words,
-                    "score": score,
-                    "per100": round(100 * score / words, 2) if words else 0.0,
-                    "boilerplate": p.boilerplate,
-                    "judged": key in judged,
-                }
-            )
-
-    def label_counts(layer: str, key: str) -> list[tuple[str, int]]:
-        c = Counter(str(r[key]) for r in rows_by_layer.get(layer, []))
-        return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
-
-    return {
-        "documents": [
-            {
-                "id": d.id,
-                "title": d.title,
-                "lang": d.lang,
-                "chars": len(d.text),
-                "paragraphs": len(d.paragraphs),
-            }
-            for d in sorted(documents.values(), key=lambda d: d.id)
-        ],
-        "counts": {"documents": len(documents), **{k: len(v) for k, v in rows_by_layer.items()}},
-        "entity_labels": label_counts("entities", "label"),
-        "claim_types": label_counts("claims", "claim_type"),
-        "claim_modalities": label_counts("claims", "modality"),
-        "mqm_labels": label_counts("translation_errors", "label"),
-        "mqm_severities": label_counts("translation_errors", "severity"),
-        "mqm_paragraphs": paragraphs,
-        "gold_rules": {k: dict(sorted(v.items())) for k, v in sorted(rules.items())},
-        "validation": data.report.counts(),
-        "created": data.created,
-        "agreement": None,  # filled by the agreement work (issue 3): a list of dicts
-    }

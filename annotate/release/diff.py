@@ -281,12 +281,13 @@ def _diff_layer(name: str, a: Snapshot, b: Snapshot) -> ConfigDiff:
         if not changed:
             out.unchanged += 1
             continue
+        relabelled = label(ra) != label(rb)
         out.changes.append(
             Change(
                 "changed",
                 name,
                 rb["doc_id"],
-                label(rb),
+                f"{label(ra)} → {label(rb)}" if relabelled else label(rb),
                 ra,
                 rb,
                 changed,
@@ -378,7 +379,8 @@ def diff_snapshots(a: Snapshot, b: Snapshot) -> ReleaseDiff:
         d for d in docs_a & docs_b if _fields(a.documents[d], b.documents[d], ignore=())
     )
     configs = {"segments": _diff_segments(a, b)}
-    for name in sorted((set(a.configs) | set(b.configs)) - {"segments"}):
+    # ``annotations`` holds every annotator's raw work; the diff is about the gold.
+    for name in sorted((set(a.configs) | set(b.configs)) - {"segments", "annotations"}):
         if name in a.features and name in b.features:
             configs[name] = _diff_layer(name, a, b)
         else:

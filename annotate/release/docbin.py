@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotate.release.bio import BioSegment, _french, tags_to_spans
+from annotate.release.bio import BioSegment, french_nlp, tags_to_spans
 
 __all__ = ["read_docbin", "write_docbin"]
 
@@ -20,7 +20,7 @@ def write_docbin(segments: Iterable[BioSegment], path: Path) -> int:
     """Write the DocBin; returns the number of Docs."""
     from spacy.tokens import Doc, DocBin
 
-    vocab = _french().vocab
+    vocab = french_nlp().vocab
     db = DocBin(store_user_data=True)
     n = 0
     for seg in segments:
@@ -54,7 +54,7 @@ def read_docbin(path: Path) -> list[tuple[str, int, int, str]]:
     from spacy.tokens import DocBin
 
     out = []
-    for doc in DocBin().from_bytes(path.read_bytes()).get_docs(_french().vocab):
+    for doc in DocBin().from_bytes(path.read_bytes()).get_docs(french_nlp().vocab):
         base = int(doc.user_data["segment_start"])
         out += [
             (str(doc.user_data["doc_id"]), base + e.start_char, base + e.end_char, e.label_)

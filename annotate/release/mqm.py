@@ -20,8 +20,9 @@ seg_id, rater) group, on a document that is the target text with the markup remo
 given ``documents``, the segment of the named document with that text), each validated
 with :func:`annotate.validate.check_record`. What cannot become a span of the target is
 counted in ``skipped`` with the reason (``Neutral`` rows, source errors, errors marked
-only in the source). A category the schema does not name becomes ``other`` with the WMT
-name kept at the head of the comment.
+only in the source, the same error marked twice). White space at the edges of a marked
+span is left out (counted in ``trimmed``). A category the schema does not name becomes
+``other`` with the WMT name kept at the head of the comment.
 """
 
 from __future__ import annotations
@@ -135,6 +136,7 @@ class MqmImport:
     records: list[Annotation] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     remapped: Counter[str] = field(default_factory=Counter)  # WMT category → imported as other
+    trimmed: int = 0  # spans whose white space at the edges was left out
     issues: list[Issue] = field(default_factory=list)
     rows: int = 0
 
@@ -146,6 +148,7 @@ class MqmImport:
             "spans": sum(len(r.spans) for r in self.records),
             "skipped": dict(sorted(self.skipped.items())),
             "imported_as_other": dict(sorted(self.remapped.items())),
+            "trimmed": self.trimmed,
             "problems": len(self.issues),
         }
 
@@ -324,6 +327,9 @@ def _group_record(
             label, comment = "other", f"[{category}] {comment}".strip()
             result.remapped[category] += 1
         for k, (s, e) in enumerate(marks):
+            s, e = _trim(target, s, e)
+            if (s, e) != marks[k]:
+                result.trimmed += 1
             if s == e:
                 result.skipped["empty <v></v> span"] += 1
                 continue
@@ -341,6 +347,11 @@ def _group_record(
                     attrs=attrs,
                 )
             )
+    if not spans and not judged_clean:
+        # every error of the segment was left out above: neither "errors" (no span to
+        # show) nor "no-error" would be true
+        result.skipped["segment whose errors have no span in the target"] += 1
+        return None, None
     record = Annotation(
         layer=LAYER,
         doc_id=doc.id,
@@ -349,10 +360,35 @@ def _group_record(
         segment_end=seg_end,
         annotator=rater or "unknown",
         annotation_id=f"{system}|{doc_name}|{doc_number}|{seg_id}|{rater}",
-        spans=sorted(spans, key=lambda s: (s.start, s.end, s.label)),
-        judgement="errors" if spans or not judged_clean else "no-error",
+        spans=_dedupe(spans, result),
+        judgement="errors" if spans else "no-error",
     )
     return record, doc
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without the white space at the edges (WMT raters often select « word »)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+_RANK = {"minor": 0, "major": 1, "critical": 2}
+
+
+def _dedupe(spans: list[Span], result: MqmImport) -> list[Span]:
+    """One span per (offsets, label), the most severe: a record may not repeat a span."""
+    best: dict[tuple[int, int, str], Span] = {}
+    for s in spans:
+        key = (s.start, s.end, s.label)
+        if key in best:
+            result.skipped["the same error marked twice by one rater (kept the most severe)"] += 1
+            if _RANK[s.attrs["severity"]] <= _RANK[best[key].attrs["severity"]]:
+                continue
+        best[key] = s
+    return sorted(best.values(), key=lambda s: (s.start, s.end, s.label))
 
 
 def write_import(imported: MqmImport, out: Path) -> tuple[Path, Path]:

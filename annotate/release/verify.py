@@ -174,14 +174,14 @@ def _check_rows(
             judgement = schema.get("properties", {}).get("judgement", {}).get("enum")
             judgements[layer] = judgement if judgement is not None else [None]
     layer_schema = schemas.get(config)
-    if config != "segments" and layer_schema is None:
+    if config not in ("segments", "annotations") and layer_schema is None:
         problems.append(
             Issue("no-schema", f"no schema/{config}.schema.json in the release", file=rel)
         )
         report.problems += problems
         return
     validator, columns = _row_validator(layer_schema or {})
-    ident = row_id_column(features) if config != "segments" else None
+    ident = row_id_column(features) if config not in ("segments", "annotations") else None
     seen: dict[str, list[str]] = {}
     for i, r in enumerate(rows):
         where = f"$[{i}]"
@@ -206,6 +206,22 @@ def _check_rows(
                     json_path=where,
                 )
             )
+            continue
+        if config == "annotations":
+            start, end = r.get("start"), r.get("end")
+            if start is not None and (
+                not isinstance(end, int)
+                or not s0 <= start < end <= s1
+                or text[start:end] != r.get("span_text")
+            ):
+                problems.append(
+                    Issue(
+                        "span-text",
+                        f"span [{start}, {end}) is outside its segment or its text differs",
+                        file=rel,
+                        json_path=where,
+                    )
+                )
             continue
         if config == "segments":
             layer = str(r.get("layer"))
@@ -273,7 +289,21 @@ def _load_configs(
     root: Path, configs: list[str], expected: dict[str, int], report: VerifyReport
 ) -> None:
     import datasets
+    from datasets.utils import logging as ds_logging
 
+    quiet = ds_logging.is_progress_bar_enabled()
+    if quiet:  # a library does not draw progress bars
+        ds_logging.disable_progress_bar()
+    try:
+        _load_each(root, configs, expected, report, datasets)
+    finally:
+        if quiet:
+            ds_logging.enable_progress_bar()
+
+
+def _load_each(
+    root: Path, configs: list[str], expected: dict[str, int], report: VerifyReport, datasets: Any
+) -> None:
     with tempfile.TemporaryDirectory(prefix="annotate-verify-") as cache:
         for config in configs:
             try:

@@ -43,6 +43,9 @@ class RecordValidator:
         self.layer = layer
         self.structural = StructuralValidator(layer)
         self.semantic = SemanticChecker(layer, whitespace=whitespace)
+        # bound once: this pair decides every valid record
+        self._is_valid = self.structural.fast_is_valid()
+        self._ok = self.semantic.ok
 
     def check(
         self,
@@ -54,8 +57,8 @@ class RecordValidator:
         """Every problem of one record (errors and warnings), with JSON paths in the record;
         ``[]`` when it is valid. In ``fix`` mode, trimmed spans are changed in ``record``."""
         text = document.text if document is not None else None
-        structural_ok = self.structural.is_valid(record)
-        if structural_ok and self.semantic.ok(record, text, segment_text):
+        structural_ok = self._is_valid(record)
+        if structural_ok and self._ok(record, text, segment_text):
             return []
         issues = [] if structural_ok else self.structural.explain(record)
         return issues + self.semantic.explain(record, document, segment_text)

@@ -13,6 +13,7 @@ records the schema already rejected.
 
 from __future__ import annotations
 
+from operator import le
 from typing import Any, Literal
 
 from annotate.model import Document, Issue
@@ -79,21 +80,30 @@ class SemanticChecker:
         spans = rec["spans"]
         n = len(spans)
         if n:
-            ids = set()
+            ids: set[Any] = set()
+            add = ids.add
+            starts: list[int] = []
+            ends: list[int] = []
+            add_start, add_end = starts.append, ends.append
             for sp in spans:
                 st, en, t = sp["start"], sp["end"], sp["text"]
-                if st < s0 or en > s1 or st >= en or text[st:en] != t or t.strip() != t:
+                # t is non-empty (schema), so an equal slice also means st < en
+                if text[st:en] != t or st < s0 or en > s1 or t.strip() != t:
                     return False
-                ids.add(sp["id"])
+                add(sp["id"])
+                add_start(st)
+                add_end(en)
             if len(ids) != n:
                 return False
             if n > 1:
                 if self.no_overlap:
-                    prev = -1
-                    for st, en in sorted([(sp["start"], sp["end"]) for sp in spans]):
-                        if st < prev:
-                            return False
-                        prev = en
+                    # Disjoint iff, with starts and ends sorted independently, every end
+                    # is at most the next start (no point is covered twice).
+                    starts.sort()
+                    ends.sort()
+                    del starts[0]
+                    if not all(map(le, ends, starts)):
+                        return False
                 elif len({(sp["start"], sp["end"], sp["label"]) for sp in spans}) != n:
                     return False
                 if self.exclusive and any(sp["label"] in self.exclusive for sp in spans):

@@ -8,9 +8,9 @@ error, in plain words, with its JSON path in the record.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 
@@ -55,6 +55,12 @@ class StructuralValidator:
         self._slow: jsonschema.protocols.Validator = validator(layer)
         self._labels = list(taxonomy(layer).labels)
         self._relations = list(taxonomy(layer).relations)
+
+    def fast_is_valid(self) -> Callable[[Any], bool]:
+        """The fastest ``is_valid`` available, as a plain callable."""
+        if self._fast is not None:
+            return cast(Callable[[Any], bool], self._fast.is_valid)
+        return self._slow.is_valid  # pragma: no cover
 
     def is_valid(self, record: dict[str, Any]) -> bool:
         if self._fast is not None:

@@ -17,10 +17,38 @@ from annotate.model import Annotation, Document, Segment, Span, task_key
 __all__ = ["SyntheticExport", "synthetic_documents", "synthetic_records", "write_synthetic_export"]
 
 _WORDS = (
-    "Microsoft OpenAI Reno Austin Paris Genève données centre milliards dollars projet annonce "
-    "puces société président réseau électricité Stargate serveurs calcul modèle énergie "
-    "investissement rapport ministre Bruxelles régulateurs accord usine semaine année"
-).split()
+    "Microsoft",
+    "OpenAI",
+    "Reno",
+    "Austin",
+    "Paris",
+    "Genève",
+    "données",
+    "centre",
+    "milliards",
+    "dollars",
+    "projet",
+    "annonce",
+    "puces",
+    "société",
+    "président",
+    "réseau",
+    "électricité",
+    "Stargate",
+    "serveurs",
+    "calcul",
+    "modèle",
+    "énergie",
+    "investissement",
+    "rapport",
+    "ministre",
+    "Bruxelles",
+    "régulateurs",
+    "accord",
+    "usine",
+    "semaine",
+    "année",
+)
 _LABELS = ("ORG", "PER", "LOC", "PRODUCT", "MISC", "DATE", "MONEY", "QUANTITY")
 
 
@@ -29,9 +57,7 @@ def synthetic_documents(n: int = 20, *, paragraphs: int = 8, seed: int = 0) -> l
     rng = random.Random(seed)
     docs = []
     for d in range(n):
-        paras = [
-            " ".join(rng.choice(_WORDS) for _ in range(48)) + "." for _ in range(paragraphs)
-        ]
+        paras = [" ".join(rng.choice(_WORDS) for _ in range(48)) + "." for _ in range(paragraphs)]
         docs.append(make_document(f"Dépêche {d}\n\n" + "\n\n".join(paras), lang="fr"))
     return docs
 
@@ -72,6 +98,7 @@ def synthetic_records(
             created_at="2024-05-01T10:00:00Z",
             spans=_spans(doc, seg, spans, rng, f"r{i}-"),
         )
+        rng.shuffle(ann.spans)  # Label Studio keeps the order regions were drawn in
         yield ann.to_record(), doc, seg.slice(doc.text)
 
 
@@ -123,7 +150,10 @@ def write_synthetic_export(
                 "title": "",
             }
             result = layer.to_ls_result(
-                _spans(doc, seg, spans, rng, "r"), [], segment_start=seg.start, segment_text=seg_text
+                _spans(doc, seg, spans, rng, "r"),
+                [],
+                segment_start=seg.start,
+                segment_text=seg_text,
             )
             pool.append((data, result))
     out = SyntheticExport(path, 0, 0, 0, 0, 0, [])
@@ -153,7 +183,9 @@ def write_synthetic_export(
                 }
             ]
             if cancelled_every and n % cancelled_every == cancelled_every - 1:
-                annotations.append({"id": -(n + 1), "completed_by": 9, "result": [], "was_cancelled": True})
+                annotations.append(
+                    {"id": -(n + 1), "completed_by": 9, "result": [], "was_cancelled": True}
+                )
                 out.cancelled += 1
             task = {"id": n + 1, "data": data, "annotations": annotations, "predictions": []}
             text = ("," if n else "") + json.dumps(task, ensure_ascii=False)

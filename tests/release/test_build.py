@@ -9,8 +9,8 @@ import pytest
 
 from annotate.errors import ReleaseError
 from annotate.pins import file_sha256
-from annotate.release.build import card_context, collect
-from annotate.release.card import render_card
+from annotate.release.build import collect
+from annotate.release.card import card_context, render_card
 from annotate.release.manifest import read_manifest
 from annotate.release.tables import pseudonym, read_rows
 
@@ -59,6 +59,7 @@ def test_manifest_records_inputs_outputs_versions(build, exports, paths):
         "entities": 30,
         "claims": 2,
         "translation_errors": 3,
+        "annotations": 37,  # every annotator's spans (and one row per span-less annotation)
     }
     # no clock: the time is the latest annotation's
     assert manifest["created"] == "2026-11-20T10:00:00Z"
@@ -145,3 +146,37 @@ def test_the_release_loads_with_datasets(build, exports, tmp_path):
     assert entities.features["label"].names[:3] == ["PER", "ORG", "LOC"]
     docs = json.loads((path / "manifest.json").read_text(encoding="utf-8"))["configs"]
     assert docs[0] == "documents"
+
+
+def test_another_process_builds_the_same_bytes(build, exports, tmp_path, paths):
+    """Nothing depends on the process: hash seed, set order, clock (the CLI in a fresh
+    interpreter with another PYTHONHASHSEED gives the files this process gives)."""
+    import os
+    import subprocess
+    import sys
+
+    here = build(exports, out="here", formats=("conll", "spacy", "mqm"))
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    args = [
+        sys.executable,
+        "-m",
+        "annotate",
+        "build",
+        "--articles",
+        "data/articles",
+        "--out",
+        str(tmp_path / "there"),
+        "--dataset",
+        "demo",
+        "--version",
+        "1.0.0",
+        "--formats",
+        "all",
+    ]
+    for path in exports:
+        args += ["--export", str(path)]
+    done = subprocess.run(args, cwd=paths.root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    there = _files(tmp_path / "there/demo/1.0.0")
+    assert there == _files(here.path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from annotate.errors import ConfigError, ReleaseError
 from annotate.release.bio import (
     bio_segments,
     read_conll,
@@ -14,7 +15,6 @@ from annotate.release.bio import (
 )
 from annotate.release.docbin import read_docbin, write_docbin
 from annotate.release.formats import FORMATS, check_formats
-from annotate.errors import ConfigError, ReleaseError
 from annotate.release.tables import read_rows
 
 
@@ -106,9 +106,11 @@ def test_docbin_carries_kb_ids_and_is_deterministic(document, tmp_path, build, e
     assert (tmp_path / "a.spacy").read_bytes() == (tmp_path / "b.spacy").read_bytes()
     from spacy.tokens import DocBin
 
-    from annotate.release.bio import _french
+    from annotate.release.bio import french_nlp
 
-    docs = list(DocBin().from_bytes((tmp_path / "a.spacy").read_bytes()).get_docs(_french().vocab))
+    docs = list(
+        DocBin().from_bytes((tmp_path / "a.spacy").read_bytes()).get_docs(french_nlp().vocab)
+    )
     assert [d.text for d in docs] == [
         document.text[s.start : s.end] for s in segs
     ]  # the Doc is exactly the segment

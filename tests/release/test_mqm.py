@@ -96,8 +96,14 @@ def _canonical(records, documents):
         judgement = "errors" if r.spans else "no-error"
         spans = tuple(
             sorted(
-                (s.start, s.end, documents[r.doc_id].text[s.start : s.end], s.label,
-                 s.attrs["severity"], s.attrs.get("comment") or "")
+                (
+                    s.start,
+                    s.end,
+                    documents[r.doc_id].text[s.start : s.end],
+                    s.label,
+                    s.attrs["severity"],
+                    s.attrs.get("comment") or "",
+                )
                 for s in r.spans
             )
         )
@@ -120,7 +126,8 @@ def test_our_export_reimports_to_the_same_records(build, exports, document, tmp_
         if seg["layer"] != "translation_errors":
             continue
         inside = [
-            e for e in errors
+            e
+            for e in errors
             if (e["doc_id"], e["segment_start"]) == (seg["doc_id"], seg["segment_start"])
         ]
         expected.append(
@@ -132,8 +139,14 @@ def test_our_export_reimports_to_the_same_records(build, exports, document, tmp_
                 segment_end=seg["segment_end"],
                 annotator=seg["annotator"],
                 spans=[
-                    Span(e["error_id"], e["start"], e["end"], e["span_text"], e["label"],
-                         attrs={"severity": e["severity"], "comment": e["comment"]})
+                    Span(
+                        e["error_id"],
+                        e["start"],
+                        e["end"],
+                        e["span_text"],
+                        e["label"],
+                        attrs={"severity": e["severity"], "comment": e["comment"]},
+                    )
                     for e in inside
                 ],
             )
@@ -151,23 +164,32 @@ def test_our_export_reimports_to_the_same_records(build, exports, document, tmp_
     assert again.read_bytes() == tsv.read_bytes()
 
 
-def test_imported_mqm_data_can_be_packaged(tmp_path, build):
-    imported = import_mqm(ENDE, out=tmp_path / "ende", target_lang="de", source_lang="en")
-    corpus, export = tmp_path / "ende/documents.jsonl", tmp_path / "ende/export.json"
-    result = build.__wrapped__ if hasattr(build, "__wrapped__") else None
+def test_imported_mqm_data_can_be_packaged(tmp_path, paths):
+    """import → documents.jsonl + a Label Studio export → build: a release of WMT data.
+    Raters who judged the same target text are one task, so the release holds their gold
+    (consensus), as for our own annotations."""
+    from annotate.agreement import select_gold
     from annotate.release.build import build_release
 
+    imported = import_mqm(ENDE, out=tmp_path / "ende", target_lang="de", source_lang="en")
     release = build_release(
-        articles=corpus,
-        exports=[export],
+        articles=tmp_path / "ende/documents.jsonl",
+        exports=[tmp_path / "ende/export.json"],
         out=tmp_path / "releases",
         dataset="wmt-ted-ende",
         version="1.0.0",
-        card_template=Path(__file__).resolve().parents[2] / "dataset_card.md",
+        card_template=paths.card,
         project_root=tmp_path,
         formats=("mqm",),
     )
-    assert result is None
     assert release.report.counts()["quarantined"] == 0
-    assert release.counts["translation_errors"] == sum(len(r.spans) for r in imported.records)
+    assert release.report.counts()["valid"] == len(imported.records)
+    gold = select_gold(imported.records)
+    assert release.counts["translation_errors"] == sum(
+        len(g.annotation.spans) for g in gold.values()
+    )
     assert release.counts["documents"] == len(imported.documents)
+    tsv = (release.path / "formats/translation_errors.mqm.tsv").read_text(encoding="utf-8")
+    assert tsv.count("\n") == 1 + release.counts["translation_errors"] + sum(
+        1 for g in gold.values() if not g.annotation.spans
+    )

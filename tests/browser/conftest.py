@@ -1,0 +1,119 @@
+"""Fixtures for real-browser tests of Label Studio's labeling UI (Playwright + Debian's chromium).
+
+The Label Studio fixtures (``ls_server``, ``ls_client``, ``ls_run_id``) are the integration
+ones, re-exported here (``pytest_plugins`` is not allowed in a non-root conftest).
+
+The browser is the system chromium at /usr/bin/chromium driven by Playwright for Python;
+Playwright's own browser downloads (``playwright install``) are never used. Install it with
+
+    apt-get update && apt-get install -y chromium
+    .venv/bin/python -m pip install playwright==1.65.2
+
+ANNOTATE_SKIP_BROWSER=1 skips these tests; so does a machine without the browser
+(ANNOTATE_CHROMIUM, default /usr/bin/chromium) or without the playwright package, with the
+install command in the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import REPO, ls_client, ls_run_id, ls_server
+
+__all__ = ["browser_page", "ls_admin", "ls_client", "ls_run_id", "ls_server"]
+
+CHROMIUM = Path(os.environ.get("ANNOTATE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = "apt-get update && apt-get install -y chromium; .venv/bin/python -m pip install playwright==1.65.2"
+ACTION_TIMEOUT_MS = 20_000
+NAVIGATION_TIMEOUT_MS = 30_000
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # also declared in pyproject.toml; repeated here so --strict-markers accepts it regardless
+    config.addinivalue_line(
+        "markers", "browser: drives Label Studio's frontend in a real (headless) chromium"
+    )
+
+
+def _skip_reason() -> str | None:
+    if os.environ.get("ANNOTATE_SKIP_BROWSER") == "1":
+        return "ANNOTATE_SKIP_BROWSER=1: real-browser tests are skipped"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing; install it with: {INSTALL_HINT}"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return f"the playwright package is missing; install it with: {INSTALL_HINT}"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # before any fixture: no server start, prediction or push for a test that cannot run
+    if item.get_closest_marker("browser") is not None:
+        reason = _skip_reason()
+        if reason:
+            pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def ls_admin(ls_server: dict[str, str]) -> dict[str, str]:
+    """The admin's e-mail and password, from the credentials file scripts/label-studio.sh wrote."""
+    path = REPO / ".labelstudio" / "credentials"
+    pairs = dict(
+        line.split("=", 1) for line in path.read_text().splitlines() if "=" in line.strip()
+    )
+    return {
+        "email": pairs["LS_ADMIN_EMAIL"].strip(),
+        "password": pairs["LS_ADMIN_PASSWORD"].strip(),
+    }
+
+
+@pytest.fixture(scope="module")
+def browser_page(
+    ls_server: dict[str, str], ls_admin: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """A Playwright page in a fresh chromium profile, logged in to Label Studio as its admin
+    through the login page."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1400, "height": 1000},
+        )
+        try:
+            context.set_default_timeout(ACTION_TIMEOUT_MS)
+            context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+            page = context.pages[0] if context.pages else context.new_page()
+            page.goto(f"{ls_server['url']}/user/login/", wait_until="domcontentloaded")
+            page.fill("#email", ls_admin["email"])
+            page.fill("#password", ls_admin["password"])
+            with page.expect_navigation(wait_until="domcontentloaded"):
+                page.click("#login-form button[type=submit]")
+            if "/user/login" in page.url:
+                pytest.fail(f"login as {ls_admin['email']} failed: still on {page.url}")
+            yield page
+        finally:
+            context.close()

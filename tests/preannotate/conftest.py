@@ -1,0 +1,12 @@
+"""Fixtures for the predictor tests (helpers in ``preannotate_helpers``)."""
+
+from __future__ import annotations
+
+import pytest
+from preannotate_helpers import Predict, predict_text
+
+
+@pytest.fixture(scope="session")
+def predict() -> Predict:
+    """``predict(name, text)``: one predictor's prediction for one French text."""
+    return predict_text

@@ -21,8 +21,9 @@ task; so does a predicted set with two sources on the same text.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from annotate.errors import ConfigError
@@ -35,6 +36,7 @@ __all__ = [
     "EvalResult",
     "MatchScores",
     "evaluate",
+    "evaluate_against_gold",
     "evaluate_layers",
 ]
 
@@ -356,3 +358,58 @@ def evaluate_layers(
         key=lambda n: (n not in order, order.index(n) if n in order else 0, n),
     )
     return {name: evaluate(gold_list, pred_list, layer=name, scope=scope) for name in layers}
+
+
+def evaluate_against_gold(
+    *,
+    articles: Path,
+    pins: Path | None = None,
+    exports: Sequence[Path] = (),
+    predictors: Sequence[str] = (),
+    predicted_exports: Sequence[Path] = (),
+    annotator: str | None = None,
+    layers: Sequence[str] | None = None,
+) -> dict[str, dict[str, EvalResult]]:
+    """Score each predictor, the annotations of other exports, or one annotator of the gold
+    exports against the gold of the pinned (or given) exports: ``{what: {layer: result}}``.
+
+    The gold of each task is chosen as a release does (ground truth › single › consensus)."""
+    from annotate.agreement import select_gold
+    from annotate.corpus import read_articles
+    from annotate.pins import read_annotators, read_pins
+    from annotate.preannotate import as_annotation, run_predictors
+    from annotate.validate import validate_exports
+
+    documents = {d.id: d for d in read_articles(articles)}
+    gold_paths = list(exports)
+    names: dict[str, str] = {}
+    if pins is not None:
+        gold_paths += [pins.parent / p.path for p in read_pins(pins)]
+        names = read_annotators(pins)
+    if not gold_paths:
+        raise ConfigError("no gold: pass --pins or --gold")
+    report = validate_exports(gold_paths, documents)
+    for rec in report.valid:
+        rec.annotator = names.get(rec.annotator, rec.annotator)
+    gold = [c.annotation for c in select_gold(report.valid).values()]
+    scored: dict[str, list[Annotation]] = {}
+    if predictors:
+        docs = list(documents.values())
+        for p in run_predictors(predictors, docs):
+            scored.setdefault(p.model_version, []).append(as_annotation(p, documents[p.doc_id]))
+    if predicted_exports:
+        scored["exports"] = validate_exports(list(predicted_exports), documents).valid
+    if annotator is not None:
+        mine = [r for r in report.valid if r.annotator == annotator and not r.ground_truth]
+        if not mine:
+            known = sorted({r.annotator for r in report.valid})
+            raise ConfigError(f"no annotation by {annotator!r}; annotators: {', '.join(known)}")
+        scored[annotator] = mine
+    if not scored:
+        raise ConfigError("nothing to evaluate: pass --predictors, --predicted or --annotator")
+    out: dict[str, dict[str, EvalResult]] = {}
+    for what, predicted in scored.items():
+        wanted = set(layers) if layers else {a.layer for a in predicted}
+        have = {a.layer for a in predicted} & wanted
+        out[what] = {k: v for k, v in evaluate_layers(gold, predicted).items() if k in have}
+    return out

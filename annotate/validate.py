@@ -3,34 +3,33 @@ cannot express. Every problem of every record is reported with its location; not
 lost: each unit that enters leaves valid, quarantined with its reasons, or skipped with a
 reason, and the counts say so.
 
-Issue codes (``Issue.code``) and what they mean:
+Issue codes (``Issue.code``); warnings are marked (w), everything else is an error that
+holds the record back:
 
-=========================  ===============================================================
-reading the export
--------------------------  ---------------------------------------------------------------
-invalid-json, empty-export  the file is not JSON, is truncated, or holds nothing
-not-an-export, unreadable   not a Label Studio export; a file that cannot be opened
-not-a-task, not-an-annotation, wrong-type   an entry of the wrong JSON type
-unknown-layer, no-text, task-data           a task whose layer or text is unknown
-negative-offset, offset-out-of-range, empty-span   offsets outside the task's text
-utf16-offsets               offsets counted in UTF-16 units (an emoji before the span)
-offset-splits-character     an offset inside a character that NFC merges (NFD text)
-stale-text (warning)        ``value.text`` differs from the text at the offsets; recomputed
-no-label, many-labels, relation-incomplete, orphan-region-field, json-min-lossy
-unknown-control (warning), no-annotator (warning)
-structure (schema/)
--------------------------  ---------------------------------------------------------------
-missing-field, wrong-type, unknown-label, unknown-relation, unknown-value, wrong-layer,
-negative-offset, too-small, empty-value, relations-not-allowed, bad-format,
-unexpected-field, field-not-allowed, schema
-meaning
--------------------------  ---------------------------------------------------------------
-unknown-document, segment-range, segment-text, out-of-range, crosses-segment,
-outside-segment, text-mismatch, whitespace-edge (whitespace-trimmed: warning), blank-span,
-duplicate-span-id, duplicate-span, overlapping-spans, dangling-relation,
-duplicate-relation, bad-relation, forbidden-combination, exclusive-label,
-judgement-conflict, missing-judgement (judgement-implied: warning), duplicate-record
-=========================  ===============================================================
+- the file: ``invalid-json`` (not JSON, or truncated: the tasks before the fault still
+  count), ``empty-export``, ``not-an-export``, ``unreadable``;
+- tasks and annotations: ``not-a-task``, ``not-an-annotation``, ``wrong-type``,
+  ``task-data``, ``unknown-layer``, ``no-text``, ``duplicate-record``, ``no-annotator`` (w);
+- regions as exported: ``negative-offset``, ``offset-out-of-range``, ``empty-span``,
+  ``utf16-offsets`` (offsets counted in UTF-16 units, an emoji before the span),
+  ``offset-splits-character`` (inside a character NFC merges), ``stale-text`` (w: value.text
+  differs from the text at the offsets, which wins), ``no-label``, ``many-labels``,
+  ``relation-incomplete``, ``orphan-region-field``, ``json-min-lossy``,
+  ``unknown-control`` (w);
+- the schema (``schema/``): ``missing-field``, ``wrong-type``, ``unknown-label`` and
+  ``unknown-relation`` (with the closest known name), ``unknown-value``, ``wrong-layer``,
+  ``negative-offset``, ``too-small``, ``empty-value``, ``relations-not-allowed``,
+  ``bad-format``, ``unexpected-field``, ``field-not-allowed``, ``schema``;
+- meaning: ``unknown-document``, ``segment-range``, ``segment-text``, ``out-of-range``,
+  ``crosses-segment``, ``outside-segment``, ``text-mismatch``, ``whitespace-edge``
+  (``whitespace-trimmed`` (w) with ``whitespace="fix"``), ``blank-span``,
+  ``duplicate-span-id``, ``duplicate-span``, ``overlapping-spans``, ``dangling-relation``,
+  ``duplicate-relation``, ``bad-relation``, ``forbidden-combination``, ``exclusive-label``,
+  ``judgement-conflict``, ``missing-judgement``, ``judgement-implied`` (w).
+
+Each issue carries the file, task id, annotation id, annotator and the JSON path of the
+place in the export (``$[7].annotations[0].result[4].value.end``); :func:`check_record`
+alone gives paths in the record (``$.spans[2].end``).
 """
 
 from __future__ import annotations

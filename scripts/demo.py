@@ -34,7 +34,7 @@ PASSES = [
     AnnotatorPass(REFERENCE / "pass-b.json", "annotator-b@annotate.local"),
     AnnotatorPass(REFERENCE / "gold.json", "adjudicator@annotate.local", ground_truth=True),
 ]
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def step(text: str) -> None:
@@ -95,7 +95,7 @@ def main() -> int:
     step(f"built {result.path.relative_to(ROOT)}")
 
     table = Table("config", "rows", "columns", title="datasets.load_dataset(…) of the release")
-    for config in ["documents", *layers]:
+    for config in result.counts:
         ds = datasets.load_dataset(str(result.path), config, split="train")
         table.add_row(config, str(ds.num_rows), ", ".join(ds.column_names))
     console.print(table)

@@ -5,7 +5,14 @@ Exit codes: 0 success; 1 the run failed (bad input, validation problems with --s
 server error); 2 bad usage (unknown option, layer or predictor).
 """
 
-from annotate.cli import corpus, labelstudio, release, schema, validate  # noqa: F401  (registers commands)
+from annotate.cli import (  # noqa: F401  (importing registers the commands)
+    corpus,
+    evaluate,
+    labelstudio,
+    release,
+    schema,
+    validate,
+)
 from annotate.cli._app import app
 
 __all__ = ["app", "main"]

@@ -11,12 +11,13 @@ import re
 import secrets
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
-
-import datasets
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from annotate.model import Annotation, Document, Issue, Relation, Span
 from annotate.schemas import Taxonomy, taxonomy
+
+if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
+    import datasets
 
 __all__ = ["FROM_NAME", "TO_NAME", "Converted", "Layer", "new_region_id"]
 
@@ -81,7 +82,7 @@ class Layer:
         self._region_controls(view, tax)
         for choice in tax.segment_choices():
             box = ET.SubElement(view, "View")
-            ET.SubElement(box, "Header", value=choice.description or choice.name, **_HINT)
+            ET.SubElement(box, "Header", {"value": choice.description or choice.name, **_HINT})
             ctl = ET.SubElement(
                 box, "Choices", name=choice.name, toName=TO_NAME, choice="single", showInline="true"
             )
@@ -105,7 +106,7 @@ class Layer:
             box = ET.SubElement(view, "View", attrs)
             for kind, item in controls:
                 if kind == "choice":
-                    ET.SubElement(box, "Header", value=item.description or item.name, **_HINT)
+                    ET.SubElement(box, "Header", {"value": item.description or item.name, **_HINT})
                     ctl = ET.SubElement(
                         box,
                         "Choices",
@@ -119,7 +120,7 @@ class Layer:
                         ET.SubElement(ctl, "Choice", value=value, hint=hint)
                 else:
                     name, spec = item
-                    ET.SubElement(box, "Header", value=spec.get("description", name), **_HINT)
+                    ET.SubElement(box, "Header", {"value": spec.get("description", name), **_HINT})
                     ET.SubElement(
                         box,
                         "TextArea",

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import datasets
+from typing import TYPE_CHECKING, Any
 
 from annotate.layers.base import Layer
 from annotate.model import Annotation, Document
+
+if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
+    import datasets
 
 __all__ = ["ClaimsLayer"]
 
@@ -17,6 +18,8 @@ class ClaimsLayer(Layer):
     name = "claims"
 
     def features(self) -> datasets.Features:
+        import datasets
+
         choices = self.taxonomy.choices
         return datasets.Features(
             {

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import datasets
+from typing import TYPE_CHECKING, Any
 
 from annotate.layers.base import Layer
 from annotate.model import Annotation, Document
+
+if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
+    import datasets
 
 __all__ = ["EntitiesLayer"]
 
@@ -16,6 +17,8 @@ class EntitiesLayer(Layer):
     name = "entities"
 
     def features(self) -> datasets.Features:
+        import datasets
+
         return datasets.Features(
             {
                 "doc_id": datasets.Value("string"),

@@ -3,12 +3,13 @@ comment; an explicit ``no-error`` judgement per segment; weights and segment sco
 
 from __future__ import annotations
 
-from typing import Any
-
-import datasets
+from typing import TYPE_CHECKING, Any
 
 from annotate.layers.base import Layer
 from annotate.model import Annotation, Document, Span
+
+if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
+    import datasets
 
 __all__ = ["TranslationErrorsLayer"]
 
@@ -29,6 +30,8 @@ class TranslationErrorsLayer(Layer):
         return round(sum(self.weight(s.label, s.attrs["severity"]) for s in spans), 4)
 
     def features(self) -> datasets.Features:
+        import datasets
+
         tax = self.taxonomy
         return datasets.Features(
             {

@@ -4,15 +4,18 @@
 ``entities.rules`` runs ``fr_core_news_sm`` and then, inside the same spaCy pipeline (so it
 runs in the worker processes of ``nlp.pipe``):
 
-1. a ``span_ruler`` with the gazetteer (phrase patterns) and token patterns for what the
-   model does not label at all: MONEY, DATE, QUANTITY, and demonyms (MISC);
+1. ``annotate_entity_rules``: PhraseMatchers for the gazetteer (names, case-sensitive) and for
+   single words (demonyms → MISC, weekdays → DATE), and a token Matcher for what the model
+   does not label at all (MONEY, QUANTITY, DATE), run only on windows around trigger tokens
+   (numbers, multipliers, months, units of time…) so that the rules stay cheap;
 2. ``annotate_entity_resolver``, which cleans the model's entities the way the guidelines
    draw boundaries (no articles, elided words, titles or generic heads; no stray capitalised
-   word glued to a name), merges them with the rule spans (rules win, except that the longest
-   name wins over a gazetteer name or demonym inside it: « Commission européenne »), labels
-   names from their head noun (« le centre de données Nova » → FAC « Nova »; « … est appelé
-   « X » » after the subject's head noun), and makes the labels of a document consistent
-   (one name, one label; « L’X » gets the label of « The X »; missed mentions are added).
+   word glued to a name; no lower-case role), merges them with the rule spans (rules win,
+   except that the longest name wins over a gazetteer name or demonym inside it:
+   « Commission européenne »), labels names from their head noun (« le centre de données
+   Nova » → FAC « Nova », « M. Dupont » → PER; « … est appelé « X » » after the subject's
+   head noun), and makes the labels of a document consistent (one name, one label;
+   « L’X » gets the label of « The X »; missed mentions are added).
 
 Scores are rule confidences set a priori per rule kind; the model gives none.
 """
@@ -292,14 +295,14 @@ class EntityRules:
 
         self.name = name
         self.vocab = nlp.vocab
-        self.make_doc = nlp.make_doc
+        self.tokenizer = nlp.tokenizer  # (not nlp.make_doc: the component must pickle alone)
         self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.words = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab)
         self.user_tokens = Matcher(nlp.vocab)
         for label, (kind, vocabulary) in _SINGLE_WORDS.items():
             key = f"{label}|{kind}"
-            self.words.add(key, [nlp.make_doc(w) for w in sorted(vocabulary)])
+            self.words.add(key, [self.tokenizer(w) for w in sorted(vocabulary)])
         for pattern in _token_patterns():
             self.tokens.add(f"{pattern['label']}|{pattern['id']}", [pattern["pattern"]])
         import numpy
@@ -321,7 +324,7 @@ class EntityRules:
             key = f"{e.label}|gazetteer" + (f"|{e.kb_id}" if e.kb_id else "")
             make(key)
             if isinstance(e.pattern, str):
-                self.names.add(key, [self.make_doc(e.pattern)])
+                self.names.add(key, [self.tokenizer(e.pattern)])
             else:
                 self.user_tokens.add(key, [e.pattern])
 
@@ -410,9 +413,6 @@ class _Cand:
     label: str
     source: str  # "model" or a key of RULE_SCORES
     kb_id: str = ""
-
-    def overlaps(self, other: _Cand) -> bool:
-        return self.start < other.end and other.start < self.end
 
     def inside(self, other: _Cand) -> bool:
         return other.start <= self.start and self.end <= other.end

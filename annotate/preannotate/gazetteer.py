@@ -401,362 +401,82 @@ def _inflect(stems: Iterable[str]) -> frozenset[str]:
 
 # Nationality words, matched in lower case; they are MISC (guidelines: demonyms).
 DEMONYMS = _inflect(
-    [
-        "britannique",
-        "anglais|anglaise",
-        "écossais|écossaise",
-        "irlandais|irlandaise",
-        "gallois|galloise",
-        "français|française",
-        "allemand|allemande",
-        "italien|italienne",
-        "espagnol|espagnole",
-        "portugais|portugaise",
-        "belge",
-        "suisse",
-        "néerlandais|néerlandaise",
-        "luxembourgeois|luxembourgeoise",
-        "autrichien|autrichienne",
-        "polonais|polonaise",
-        "suédois|suédoise",
-        "norvégien|norvégienne",
-        "danois|danoise",
-        "finlandais|finlandaise",
-        "grec|grecque",
-        "russe",
-        "ukrainien|ukrainienne",
-        "turc|turque",
-        "européen|européenne",
-        "américain|américaine",
-        "nord-américain|nord-américaine",
-        "sud-américain|sud-américaine",
-        "canadien|canadienne",
-        "mexicain|mexicaine",
-        "brésilien|brésilienne",
-        "argentin|argentine",
-        "chilien|chilienne",
-        "chinois|chinoise",
-        "japonais|japonaise",
-        "coréen|coréenne",
-        "sud-coréen|sud-coréenne",
-        "nord-coréen|nord-coréenne",
-        "taïwanais|taïwanaise",
-        "indien|indienne",
-        "pakistanais|pakistanaise",
-        "iranien|iranienne",
-        "israélien|israélienne",
-        "palestinien|palestinienne",
-        "saoudien|saoudienne",
-        "émirati|émiratie",
-        "qatari|qatarie",
-        "égyptien|égyptienne",
-        "marocain|marocaine",
-        "algérien|algérienne",
-        "tunisien|tunisienne",
-        "africain|africaine",
-        "sud-africain|sud-africaine",
-        "nigérian|nigériane",
-        "australien|australienne",
-        "asiatique",
-        "franco-allemand|franco-allemande",
-        "franco-britannique",
-    ]
+    words(
+        """britannique anglais|anglaise écossais|écossaise irlandais|irlandaise gallois|galloise
+        français|française allemand|allemande italien|italienne espagnol|espagnole
+        portugais|portugaise belge suisse néerlandais|néerlandaise
+        luxembourgeois|luxembourgeoise autrichien|autrichienne polonais|polonaise
+        suédois|suédoise norvégien|norvégienne danois|danoise finlandais|finlandaise
+        grec|grecque russe ukrainien|ukrainienne turc|turque européen|européenne
+        américain|américaine nord-américain|nord-américaine sud-américain|sud-américaine
+        canadien|canadienne mexicain|mexicaine brésilien|brésilienne argentin|argentine
+        chilien|chilienne chinois|chinoise japonais|japonaise coréen|coréenne
+        sud-coréen|sud-coréenne nord-coréen|nord-coréenne taïwanais|taïwanaise indien|indienne
+        pakistanais|pakistanaise iranien|iranienne israélien|israélienne
+        palestinien|palestinienne saoudien|saoudienne émirati|émiratie qatari|qatarie
+        égyptien|égyptienne marocain|marocaine algérien|algérienne tunisien|tunisienne
+        africain|africaine sud-africain|sud-africaine nigérian|nigériane
+        australien|australienne asiatique franco-allemand|franco-allemande franco-britannique"""
+    )
 )
 
 # Demonyms that are also language names: « en français », « l’anglais » are not annotated.
-LANGUAGE_FORMS = frozenset(
-    [
-        "anglais",
-        "français",
-        "allemand",
-        "italien",
-        "espagnol",
-        "portugais",
-        "russe",
-        "chinois",
-        "japonais",
-        "arabe",
-        "néerlandais",
-        "coréen",
-        "polonais",
-        "grec",
-        "turc",
-    ]
+LANGUAGE_FORMS = words(
+    """anglais français allemand italien espagnol portugais russe chinois japonais arabe
+        néerlandais coréen polonais grec turc"""
 )
 
 # Head nouns of institution names: « Commission européenne » is one ORG, not a MISC inside.
-INSTITUTION_HEADS = frozenset(
-    [
-        "commission",
-        "banque",
-        "parlement",
-        "conseil",
-        "cour",
-        "union",
-        "agence",
-        "autorité",
-        "office",
-        "université",
-        "assemblée",
-        "fédération",
-        "organisation",
-        "ministère",
-        "institut",
-        "centre",
-        "fondation",
-        "comité",
-        "haute",
-        "haut",
-        "académie",
-        "école",
-        "tribunal",
-        "parquet",
-        "direction",
-        "caisse",
-        "bourse",
-    ]
+INSTITUTION_HEADS = words(
+    """commission banque parlement conseil cour union agence autorité office université
+        assemblée fédération organisation ministère institut centre fondation comité haute
+        haut académie école tribunal parquet direction caisse bourse"""
 )
 
 # Words the model glues to the front of a name (titles, roles and generic heads, which the
 # guidelines leave out of the span), compared in lower case.
-LEADING_NOUNS = frozenset(
-    [
-        "m.",
-        "mme",
-        "mlle",
-        "me",
-        "dr",
-        "pr",
-        "mgr",
-        "pdg",
-        "ceo",
-        "dg",
-        "président",
-        "présidente",
-        "directeur",
-        "directrice",
-        "ministre",
-        "porte-parole",
-        "patron",
-        "patronne",
-        "fondateur",
-        "fondatrice",
-        "cofondateur",
-        "cofondatrice",
-        "co-fondateur",
-        "co-fondatrice",
-        "chef",
-        "cheffe",
-        "député",
-        "députée",
-        "sénateur",
-        "sénatrice",
-        "maire",
-        "analyste",
-        "analystes",
-        "partenariat",
-        "partenariats",
-        "accord",
-        "accords",
-        "alliance",
-        "contrat",
-        "fusion",
-        "rachat",
-        "projet",
-        "programme",
-        "plan",
-        "groupe",
-        "géant",
-        "firme",
-        "société",
-        "entreprise",
-        "start-up",
-        "startup",
-        "rival",
-        "concurrent",
-        "partenaire",
-        "filiale",
-        "régulateur",
-        "régulateurs",
-        "autorités",
-        "dirigeant",
-        "dirigeants",
-        "rapport",
-        "étude",
-        "selon",
-        "investissement",
-        "annonce",
-        "modèle",
-        "assistant",
-        "chatbot",
-        "plateforme",
-        "application",
-        "service",
-    ]
+LEADING_NOUNS = words(
+    """m. mme mlle me dr pr mgr pdg ceo dg président présidente directeur directrice ministre
+        porte-parole patron patronne fondateur fondatrice cofondateur cofondatrice
+        co-fondateur co-fondatrice chef cheffe député députée sénateur sénatrice maire
+        analyste analystes partenariat partenariats accord accords alliance contrat fusion
+        rachat projet programme plan groupe géant firme société entreprise start-up startup
+        rival concurrent partenaire filiale régulateur régulateurs autorités dirigeant
+        dirigeants rapport étude selon investissement annonce modèle assistant chatbot
+        plateforme application service"""
 )
 
 # Words never proposed as an entity on their own (generic technologies, roles).
-NOT_ENTITIES = frozenset(["IA", "AI", "PDG", "CEO", "DG", "Internet"])
+NOT_ENTITIES = words("IA AI PDG CEO DG Internet")
 
-MONTHS = frozenset(
-    [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-        "janv.",
-        "févr.",
-        "avr.",
-        "juil.",
-        "sept.",
-        "oct.",
-        "nov.",
-        "déc.",
-    ]
+MONTHS = words(
+    """janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+        janv. févr. avr. juil. sept. oct. nov. déc."""
 )
-WEEKDAYS = frozenset(["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
-TIME_UNITS = frozenset(
-    [
-        "an",
-        "ans",
-        "année",
-        "années",
-        "mois",
-        "semaine",
-        "semaines",
-        "jour",
-        "jours",
-        "journée",
-        "journées",
-        "trimestre",
-        "trimestres",
-        "semestre",
-        "semestres",
-        "décennie",
-        "décennies",
-        "siècle",
-        "siècles",
-        "heure",
-        "heures",
-        "minute",
-        "minutes",
-        "week-end",
-        "week-ends",
-        "été",
-        "hiver",
-        "printemps",
-        "automne",
-        "exercice",
-    ]
+WEEKDAYS = words("lundi mardi mercredi jeudi vendredi samedi dimanche")
+TIME_UNITS = words(
+    """an ans année années mois semaine semaines jour jours journée journées trimestre
+        trimestres semestre semestres décennie décennies siècle siècles heure heures minute
+        minutes week-end week-ends été hiver printemps automne exercice"""
 )
-RELATIVE_TIME = frozenset(
-    [
-        "dernier",
-        "dernière",
-        "derniers",
-        "dernières",
-        "prochain",
-        "prochaine",
-        "prochains",
-        "prochaines",
-        "passé",
-        "passée",
-        "passés",
-        "passées",
-        "suivant",
-        "suivante",
-        "suivants",
-        "suivantes",
-        "précédent",
-        "précédente",
-        "précédents",
-        "précédentes",
-    ]
+RELATIVE_TIME = words(
+    """dernier dernière derniers dernières prochain prochaine prochains prochaines passé
+        passée passés passées suivant suivante suivants suivantes précédent précédente
+        précédents précédentes"""
 )
 # Number words that count (« un »/« une » are left out: they are articles far more often).
-NUMBER_WORDS = frozenset(
-    [
-        "deux",
-        "trois",
-        "quatre",
-        "cinq",
-        "six",
-        "sept",
-        "huit",
-        "neuf",
-        "dix",
-        "onze",
-        "douze",
-        "treize",
-        "quatorze",
-        "quinze",
-        "seize",
-        "dix-sept",
-        "dix-huit",
-        "dix-neuf",
-        "vingt",
-        "trente",
-        "quarante",
-        "cinquante",
-        "soixante",
-        "soixante-dix",
-        "quatre-vingt",
-        "quatre-vingts",
-        "quatre-vingt-dix",
-        "cent",
-        "cents",
-        "mille",
-    ]
+NUMBER_WORDS = words(
+    """deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize
+        dix-sept dix-huit dix-neuf vingt trente quarante cinquante soixante soixante-dix
+        quatre-vingt quatre-vingts quatre-vingt-dix cent cents mille"""
 )
-VAGUE_QUANTIFIERS = frozenset(["plusieurs", "quelques"])
-SCALE_WORDS = frozenset(
-    [
-        "millier",
-        "milliers",
-        "million",
-        "millions",
-        "milliard",
-        "milliards",
-        "billion",
-        "billions",
-        "mille",
-        "centaine",
-        "centaines",
-        "dizaine",
-        "dizaines",
-    ]
+VAGUE_QUANTIFIERS = words("plusieurs quelques")
+SCALE_WORDS = words(
+    """millier milliers million millions milliard milliards billion billions mille centaine
+        centaines dizaine dizaines"""
 )
-CURRENCY_WORDS = frozenset(
-    [
-        "dollar",
-        "dollars",
-        "euro",
-        "euros",
-        "livre",
-        "livres",
-        "yen",
-        "yens",
-        "yuan",
-        "yuans",
-        "franc",
-        "francs",
-        "roupie",
-        "roupies",
-        "rouble",
-        "roubles",
-        "bitcoin",
-        "bitcoins",
-        "USD",
-        "EUR",
-        "GBP",
-    ]
+CURRENCY_WORDS = words(
+    """dollar dollars euro euros livre livres yen yens yuan yuans franc francs roupie roupies
+        rouble roubles bitcoin bitcoins USD EUR GBP"""
 )
-CURRENCY_SYMBOLS = frozenset(["$", "€", "£", "¥", "US$", "M$", "Md$", "G$", "M€", "Md€"])
+CURRENCY_SYMBOLS = words("$ € £ ¥ US$ M$ Md$ G$ M€ Md€")

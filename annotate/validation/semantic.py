@@ -119,11 +119,11 @@ class SemanticChecker:
             seen = set()
             for r in rels:
                 key = (r["from_id"], r["to_id"], r["label"])
-                ends = self.relations.get(r["label"])
+                want = self.relations.get(r["label"])
                 if (
-                    ends is None
-                    or labels.get(key[0]) != ends[0]
-                    or labels.get(key[1]) != ends[1]
+                    want is None
+                    or labels.get(key[0]) != want[0]
+                    or labels.get(key[1]) != want[1]
                     or key in seen
                 ):
                     return False

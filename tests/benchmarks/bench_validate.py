@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -109,16 +110,37 @@ def test_end_to_end_export(benchmark: Any, documents: list[Any], tmp_path_factor
     benchmark.extra_info["export_bytes"] = info.bytes
 
 
-def test_ratios() -> None:
+def _paired(records: Records, rounds: int = 6) -> dict[str, float]:
+    """Ours and the floor alternated round by round, best of each: on a shared machine the
+    load changes from one minute to the next, and pairing keeps it out of the ratio."""
+    check = record_validator("entities").check
+    is_valid = StructuralValidator("entities").fast_is_valid()
+    runs = {  # the same loops as the benchmarks above
+        "ours": lambda: sum(1 for r, d, s in records if check(r, document=d, segment_text=s)),
+        "floor": lambda: sum(1 for r, _d, _s in records if not is_valid(r)),
+    }
+    best: dict[str, float] = {}
+    for i in range(rounds):
+        for name in ("ours", "floor") if i % 2 else ("floor", "ours"):
+            start = time.perf_counter()
+            runs[name]()
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
+    return {name: len(records) / seconds for name, seconds in best.items()}
+
+
+def test_ratios(records: Records) -> None:
     """Not a check: prints the ratios the issue asks for (targets: ≥ 25x the baseline,
     ≥ 0.3x the floor)."""
     if {"ours", "baseline", "floor"} - set(THROUGHPUT):
         pytest.skip("run with --benchmark-enable")
+    paired = _paired(records)
     summary = {
         "records": N,
         "spans_per_record": SPANS,
         "records_per_second": {k: round(v) for k, v in THROUGHPUT.items()},
         "ours_vs_baseline": round(THROUGHPUT["ours"] / THROUGHPUT["baseline"], 1),
         "ours_vs_floor": round(THROUGHPUT["ours"] / THROUGHPUT["floor"], 3),
+        "paired_records_per_second": {k: round(v) for k, v in paired.items()},
+        "paired_ours_vs_floor": round(paired["ours"] / paired["floor"], 3),
     }
     print("\nvalidation benchmark:", json.dumps(summary, indent=2))

@@ -1,9 +1,10 @@
-"""Fixtures for the predictor tests (helpers in ``preannotate_helpers``)."""
+"""Fixtures for the predictor tests (helpers in ``helpers.py``)."""
 
 from __future__ import annotations
 
 import pytest
-from preannotate_helpers import Predict, predict_text
+
+from .helpers import Predict, predict_text
 
 
 @pytest.fixture(scope="session")

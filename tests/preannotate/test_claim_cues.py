@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from preannotate_helpers import Predict
-
 from annotate.model import Span
 from annotate.preannotate import Prediction
+
+from .helpers import Predict
 
 CUES = "claims.cues"
 

@@ -8,12 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from preannotate_helpers import Predict, found
 
 from annotate.corpus import make_document
 from annotate.errors import ConfigError
 from annotate.preannotate import PredictorOptions, get_predictor, run_predictors
 from annotate.preannotate.gazetteer import load_gazetteer
+
+from .helpers import Predict, found
 
 RULES = "entities.rules"
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from preannotate_helpers import gold_annotation, held_out, load_json
 
 from annotate.evaluate import EvalResult, evaluate
 from annotate.model import Annotation, Document
 from annotate.preannotate import as_annotation, run_predictors
 from annotate.reference import load_worksheet
 from annotate.validate import check_record
+
+from .helpers import gold_annotation, held_out, load_json
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "gold.json"
 

@@ -4,11 +4,12 @@ bundled article): each error is one the guidelines list as visible without the s
 from __future__ import annotations
 
 import pytest
-from preannotate_helpers import Predict
 
 from annotate.layers import get_layer
 from annotate.preannotate import Prediction
 from annotate.schemas import taxonomy
+
+from .helpers import Predict
 
 CHECKS = "translation_errors.checks"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from preannotate_helpers import DATA, load_json
 
 from annotate.corpus import make_document
 from annotate.errors import ConfigError
@@ -20,6 +19,8 @@ from annotate.preannotate import (
     run_predictors,
 )
 from annotate.validate import check_record
+
+from .helpers import DATA, load_json
 
 BUILTIN = ["claims.cues", "entities.rules", "entities.spacy", "translation_errors.checks"]
 

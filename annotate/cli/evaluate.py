@@ -1,0 +1,86 @@
+"""annotate evaluate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from annotate.cli._app import _fail, _layers, _progress, app, out
+from annotate.errors import AnnotateError
+from annotate.evaluate import EvalResult
+
+
+@app.command()
+def evaluate(
+    articles: Annotated[Path, typer.Option(help="The corpus.")] = Path("data/articles"),
+    pins: Annotated[
+        Path | None,
+        typer.Option(help="Gold: pinned exports (default data/labels/pins.json unless --gold)."),
+    ] = None,
+    gold: Annotated[list[Path] | None, typer.Option(help="Gold: raw Label Studio exports.")] = None,
+    predictors: Annotated[
+        str | None, typer.Option(help="Comma-separated predictors to score, e.g. entities.rules.")
+    ] = None,
+    predicted: Annotated[
+        list[Path] | None, typer.Option(help="Exports whose annotations are scored.")
+    ] = None,
+    annotator: Annotated[
+        str | None, typer.Option(help="Score one annotator of the gold exports.")
+    ] = None,
+    layers: Annotated[str, typer.Option(help="Comma-separated layers, or 'all'.")] = "all",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Precision, recall and F1 per label, exact and overlap matching, against the gold.
+
+    Example: annotate evaluate --predictors entities.rules,entities.spacy,claims.cues,translation_errors.checks
+    """
+    from annotate.evaluate import evaluate_against_gold
+
+    if pins is None and not gold:
+        pins = Path("data/labels/pins.json")
+    try:
+        with _progress("evaluate") as say:
+            say("predicting and scoring")
+            results = evaluate_against_gold(
+                articles=articles,
+                pins=pins,
+                exports=gold or [],
+                predictors=[n.strip() for n in (predictors or "").split(",") if n.strip()],
+                predicted_exports=predicted or [],
+                annotator=annotator,
+                layers=_layers(layers),
+            )
+    except AnnotateError as exc:
+        _fail(exc)
+    if as_json:
+        data = {
+            what: {k: v.to_dict() for k, v in by_layer.items()}
+            for what, by_layer in results.items()
+        }
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    for what, by_layer in results.items():
+        for layer, res in by_layer.items():
+            _table(what, layer, res)
+
+
+def _table(what: str, layer: str, res: EvalResult) -> None:
+    title = f"{what} — {layer}: {res.gold_spans} gold, {res.predicted_spans} predicted spans"
+    table = Table("label", "match", "P", "R", "F1", "tp", "fp", "fn", title=title)
+    for row in res.rows():
+        table.add_row(
+            row["label"],
+            row["match"],
+            f"{row['precision']:.3f}",
+            f"{row['recall']:.3f}",
+            f"{row['f1']:.3f}",
+            str(row["tp"]),
+            str(row["fp"]),
+            str(row["fn"]),
+        )
+    out.print(table)

@@ -39,7 +39,7 @@ from annotate.layers import LAYERS, get_layer
 from annotate.model import Annotation, Document
 from annotate.pins import file_sha256, read_annotators, read_pins
 from annotate.release.card import card_context, render_card
-from annotate.release.formats import FORMATS, write_formats
+from annotate.release.formats import FORMATS, check_formats, write_formats
 from annotate.release.manifest import file_entries, write_manifest
 from annotate.release.plot import PLOT, write_plot
 from annotate.release.tables import (
@@ -393,6 +393,7 @@ def build_release(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports."""
+    formats = check_formats(formats)  # registry order: the bytes must not depend on the call
     target = out / dataset / version
     refuse_existing(target)
     data = collect(

@@ -22,15 +22,14 @@ The score is a cue strength: 0.4 for the weakest cue, up to 0.9 with several kin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from annotate.corpus import split_sentences
 from annotate.model import Document, Relation, Span
-from annotate.preannotate import Prediction, PredictorOptions, boilerplate_ranges, register
-from annotate.preannotate.entities import model_version, shared_rules_nlp
+from annotate.preannotate import Prediction, boilerplate_ranges, register
+from annotate.preannotate.entities import RulesPipelinePredictor
 from annotate.preannotate.gazetteer import words
 
 if TYPE_CHECKING:
@@ -551,34 +550,13 @@ def claim_spans(
 
 
 @register("claims.cues")
-class ClaimCuesPredictor:
+class ClaimCuesPredictor(RulesPipelinePredictor):
     """CLAIM/SOURCE candidates from cues (numbers, dates, reporting verbs, conditional,
     hedges), over the entity rules pipeline."""
 
     name = "claims.cues"
     layer = "claims"
-    release = "1.0"
-
-    def __init__(self, options: PredictorOptions | None = None) -> None:
-        self.options = options or PredictorOptions()
-
-    @property
-    def version(self) -> str:
-        return f"{self.name}@{self.release} ({model_version()}{self.options.version_suffix()})"
-
-    @property
-    def pipeline_key(self) -> str:
-        return "rules:" + "|".join(self.options.gazetteer_paths())
-
-    def load_nlp(self) -> Language:
-        return shared_rules_nlp(self.options)
 
     def extract(self, sdoc: Doc, document: Document) -> Prediction:
         spans, relations = claim_spans(sdoc, document, self.name, self.load_nlp())
         return Prediction(document.id, self.layer, self.version, spans, relations)
-
-    def predict(self, documents: Iterable[Document]) -> Iterator[Prediction]:
-        from annotate.preannotate import pipe_documents
-
-        for sdoc, document in pipe_documents(self.load_nlp(), documents, self.options):
-            yield self.extract(sdoc, document)

@@ -799,7 +799,10 @@ def entity_spans(sdoc: Doc, document: Document, name: str, *, raw: bool = False)
     return out
 
 
-class _SpacyPredictor:
+class SpacyPredictor:
+    """What every predictor over a spaCy pipeline shares: options, version, batching.
+    Subclasses set ``name`` (and ``layer``) and implement :meth:`extract`."""
+
     name: str
     layer = "entities"
     release = "1.0"
@@ -826,8 +829,20 @@ class _SpacyPredictor:
             yield self.extract(sdoc, document)
 
 
+class RulesPipelinePredictor(SpacyPredictor):
+    """A predictor over the shared rules pipeline (model + EntityRuler + gazetteer), so
+    that the entity, claim and MQM predictors run one ``nlp.pipe`` pass between them."""
+
+    @property
+    def pipeline_key(self) -> str:
+        return "rules:" + "|".join(self.options.gazetteer_paths())
+
+    def load_nlp(self) -> Language:
+        return shared_rules_nlp(self.options)
+
+
 @register("entities.spacy")
-class SpacyEntityPredictor(_SpacyPredictor):
+class SpacyEntityPredictor(SpacyPredictor):
     """fr_core_news_sm as it is, its PER/ORG/LOC/MISC mapped to our labels (a baseline)."""
 
     name = "entities.spacy"
@@ -842,17 +857,10 @@ class SpacyEntityPredictor(_SpacyPredictor):
 
 
 @register("entities.rules")
-class EntityRulesPredictor(_SpacyPredictor):
+class EntityRulesPredictor(RulesPipelinePredictor):
     """The model, plus rules, gazetteer and clean-ups written from the guidelines."""
 
     name = "entities.rules"
-
-    @property
-    def pipeline_key(self) -> str:
-        return "rules:" + "|".join(self.options.gazetteer_paths())
-
-    def load_nlp(self) -> Language:
-        return shared_rules_nlp(self.options)
 
     def extract(self, sdoc: Doc, document: Document) -> Prediction:
         return Prediction(

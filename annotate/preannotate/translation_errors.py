@@ -30,14 +30,14 @@ like any other (guidelines). The score is the check's a priori precision.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from annotate.model import Document, Span
-from annotate.preannotate import Prediction, PredictorOptions, register
-from annotate.preannotate.entities import model_version, shared_rules_nlp
+from annotate.preannotate import Prediction, register
+from annotate.preannotate.entities import RulesPipelinePredictor
 from annotate.preannotate.gazetteer import CURRENCY_SYMBOLS, DEMONYMS, SCALE_WORDS, words
 
 if TYPE_CHECKING:
@@ -464,26 +464,11 @@ def find_errors(sdoc: Doc, document: Document, nlp: Language) -> list[_Error]:
 
 
 @register("translation_errors.checks")
-class TranslationChecksPredictor:
+class TranslationChecksPredictor(RulesPipelinePredictor):
     """Monolingual MQM checks with a proposed severity (see the module doc)."""
 
     name = "translation_errors.checks"
     layer = "translation_errors"
-    release = "1.0"
-
-    def __init__(self, options: PredictorOptions | None = None) -> None:
-        self.options = options or PredictorOptions()
-
-    @property
-    def version(self) -> str:
-        return f"{self.name}@{self.release} ({model_version()}{self.options.version_suffix()})"
-
-    @property
-    def pipeline_key(self) -> str:
-        return "rules:" + "|".join(self.options.gazetteer_paths())
-
-    def load_nlp(self) -> Language:
-        return shared_rules_nlp(self.options)
 
     def extract(self, sdoc: Doc, document: Document) -> Prediction:
         spans: list[Span] = []
@@ -508,9 +493,3 @@ class TranslationChecksPredictor:
                 )
             )
         return Prediction(document.id, self.layer, self.version, spans)
-
-    def predict(self, documents: Iterable[Document]) -> Iterator[Prediction]:
-        from annotate.preannotate import pipe_documents
-
-        for sdoc, document in pipe_documents(self.load_nlp(), documents, self.options):
-            yield self.extract(sdoc, document)

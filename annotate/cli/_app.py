@@ -19,6 +19,8 @@ from annotate.errors import AnnotateError, ConfigError
 from annotate.model import Document, Unit
 from annotate.preannotate import Prediction
 
+__all__ = ["ALL", "ArticlesArg", "LayersOpt", "app", "err", "out", "schema_app"]
+
 app = typer.Typer(
     help="annotate: articles → Label Studio tasks → validated labels → versioned datasets.",
     no_args_is_help=True,

@@ -22,6 +22,8 @@ from annotate.cli._app import (
 )
 from annotate.errors import AnnotateError
 
+__all__ = ["ingest", "tasks"]
+
 
 @app.command()
 def ingest(

@@ -14,6 +14,8 @@ from annotate.cli._app import _fail, _layers, _progress, app, out
 from annotate.errors import AnnotateError
 from annotate.evaluate import EvalResult
 
+__all__ = ["evaluate"]
+
 
 @app.command()
 def evaluate(

@@ -22,6 +22,8 @@ from annotate.cli._app import (
 )
 from annotate.errors import AnnotateError
 
+__all__ = ["pull", "push"]
+
 
 @app.command()
 def push(

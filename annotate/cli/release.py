@@ -45,6 +45,9 @@ def _formats(value: str) -> list[str]:
     return check_formats([n for n in names if n])
 
 
+__all__ = ["build", "diff", "mqm_import", "release", "verify"]
+
+
 @app.command()
 def build(
     articles: ArticlesOpt = Path("data/articles"),

@@ -15,6 +15,8 @@ from annotate.cli._app import (
 )
 from annotate.errors import AnnotateError
 
+__all__ = ["schema_check", "schema_config"]
+
 
 @schema_app.command("check")
 def schema_check() -> None:

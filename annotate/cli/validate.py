@@ -21,6 +21,9 @@ _DEFAULT_ARTICLES = Path("data/articles")
 _SHOWN = 200
 
 
+__all__ = ["validate"]
+
+
 @app.command()
 def validate(
     exports: Annotated[

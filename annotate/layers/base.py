@@ -19,7 +19,14 @@ from annotate.schemas import Taxonomy, taxonomy
 if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
     import datasets
 
-__all__ = ["FROM_NAME", "TO_NAME", "Converted", "Layer", "new_region_id"]
+__all__ = [
+    "FROM_NAME",
+    "TO_NAME",
+    "Converted",
+    "Layer",
+    "new_region_id",
+    "region_id",
+]
 
 # The names of the <Labels> and <Text> tags in every generated config.
 FROM_NAME = "label"

@@ -36,7 +36,12 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-__all__ = ["ClaimCuesPredictor", "is_conditional", "is_future"]
+__all__ = [
+    "ClaimCuesPredictor",
+    "claim_spans",
+    "is_conditional",
+    "is_future",
+]
 
 REPORTING_LEMMAS = words(
     """déclarer rapporter affirmer indiquer annoncer dire expliquer estimer assurer confirmer

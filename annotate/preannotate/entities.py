@@ -68,11 +68,17 @@ __all__ = [
     "MODEL",
     "MODEL_LABELS",
     "RULE_SCORES",
+    "EntityResolver",
+    "EntityRules",
     "EntityRulesPredictor",
+    "RulesPipelinePredictor",
     "SpacyEntityPredictor",
+    "SpacyPredictor",
     "base_nlp",
+    "entity_spans",
     "model_version",
     "rules_nlp",
+    "shared_rules_nlp",
 ]
 
 MODEL = "fr_core_news_sm"

@@ -9,3 +9,5 @@
 
 Kept free of imports so that the Label Studio reader can use the helpers without a cycle.
 """
+
+__all__: list[str] = []

@@ -6,7 +6,14 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["closest", "did_you_mean", "kind", "one_of", "span_name"]
+__all__ = [
+    "closest",
+    "did_you_mean",
+    "kind",
+    "one_of",
+    "schema_type",
+    "span_name",
+]
 
 _KINDS = {
     bool: "true/false",

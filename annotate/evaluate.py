@@ -376,21 +376,15 @@ def evaluate_against_gold(
     The gold of each task is chosen as a release does (ground truth › single › consensus)."""
     from annotate.agreement import select_gold
     from annotate.corpus import read_articles
-    from annotate.pins import read_annotators, read_pins
+    from annotate.pins import label_exports, validate_labels
     from annotate.preannotate import as_annotation, run_predictors
     from annotate.validate import validate_exports
 
     documents = {d.id: d for d in read_articles(articles)}
-    gold_paths = list(exports)
-    names: dict[str, str] = {}
-    if pins is not None:
-        gold_paths += [pins.parent / p.path for p in read_pins(pins)]
-        names = read_annotators(pins)
+    gold_paths = label_exports(pins, exports)
     if not gold_paths:
         raise ConfigError("no gold: pass --pins or --gold")
-    report = validate_exports(gold_paths, documents)
-    for rec in report.valid:
-        rec.annotator = names.get(rec.annotator, rec.annotator)
+    report = validate_labels(gold_paths, documents, pins_path=pins)
     gold = [c.annotation for c in select_gold(report.valid).values()]
     scored: dict[str, list[Annotation]] = {}
     if predictors:

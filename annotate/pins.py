@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotate.errors import ReleaseError
 
-__all__ = ["Pin", "file_sha256", "read_annotators", "read_pins", "write_annotators", "write_pin"]
+if TYPE_CHECKING:
+    from annotate.model import Document
+    from annotate.validate import Report
+
+__all__ = [
+    "Pin",
+    "file_sha256",
+    "label_exports",
+    "read_annotators",
+    "read_pins",
+    "validate_labels",
+    "write_annotators",
+    "write_pin",
+]
 
 
 def file_sha256(path: Path) -> str:
@@ -96,3 +110,25 @@ def read_annotators(pins_path: Path) -> dict[str, str]:
     if not pins_path.exists():
         return {}
     return dict(json.loads(pins_path.read_text(encoding="utf-8")).get("annotators", {}))
+
+
+def label_exports(pins_path: Path | None, exports: Sequence[Path] = ()) -> list[Path]:
+    """The given exports, then the exports ``pins_path`` pins (each checked by sha256)."""
+    paths = list(exports)
+    if pins_path is not None:
+        paths += [pins_path.parent / p.path for p in read_pins(pins_path)]
+    return paths
+
+
+def validate_labels(
+    export_paths: Sequence[Path], documents: Mapping[str, Document], *, pins_path: Path | None
+) -> Report:
+    """Validate the exports; valid records name their annotators as ``pull`` recorded them
+    in the pins (stable across servers, unlike Label Studio user ids)."""
+    from annotate.validate import validate_exports
+
+    report = validate_exports(list(export_paths), documents)
+    names = read_annotators(pins_path) if pins_path is not None else {}
+    for rec in report.valid:
+        rec.annotator = names.get(rec.annotator, rec.annotator)
+    return report

@@ -13,10 +13,9 @@ import pytest
 from annotate.agreement import pairwise_agreement
 from annotate.corpus import read_articles
 from annotate.layers.translation_errors import TranslationErrorsLayer
-from annotate.pins import file_sha256, read_annotators
+from annotate.pins import file_sha256, label_exports, read_annotators, validate_labels
 from annotate.release.build import build_release
 from annotate.release.tables import pseudonym
-from annotate.validate import validate_exports
 from tests.conftest import ROOT
 
 DATASET = "stargate-fr-annotations"
@@ -142,11 +141,7 @@ def test_card_mqm_scores_are_recomputed() -> None:
 def test_card_agreement_is_recomputed_from_the_exports() -> None:
     card = _card()
     doc = next(iter(read_articles(ROOT / "data" / "articles")))
-    names = read_annotators(PINS)
-    exports = sorted(PINS.parent.glob("*/*.json"))
-    report = validate_exports(exports, {doc.id: doc})
-    for rec in report.valid:
-        rec.annotator = names.get(rec.annotator, rec.annotator)
+    report = validate_labels(label_exports(PINS), {doc.id: doc}, pins_path=PINS)
     agreement = pairwise_agreement(report.valid)
     assert agreement["spans"], "two passes give agreement rows"
     for row in agreement["spans"]:

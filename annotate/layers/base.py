@@ -31,7 +31,6 @@ __all__ = [
 # The names of the <Labels> and <Text> tags in every generated config.
 FROM_NAME = "label"
 TO_NAME = "text"
-_RELATIONS = "relations"
 # The headers above per-region controls are hints, not titles: Label Studio's default
 # Header is as large as the layer's title.
 _HINT = {"size": "5", "style": "font-size:13px;font-weight:normal;color:#555;margin:8px 0 2px"}

@@ -37,7 +37,7 @@ from annotate.corpus import read_articles
 from annotate.errors import ReleaseError
 from annotate.layers import LAYERS, get_layer
 from annotate.model import Annotation, Document
-from annotate.pins import file_sha256, read_annotators, read_pins
+from annotate.pins import file_sha256, label_exports, validate_labels
 from annotate.release.card import card_context, render_card
 from annotate.release.formats import FORMATS, check_formats, write_formats
 from annotate.release.manifest import file_entries, write_manifest
@@ -54,7 +54,7 @@ from annotate.release.tables import (
     write_parquet,
 )
 from annotate.schemas import schema_files, taxonomy
-from annotate.validate import Report, validate_exports
+from annotate.validate import Report
 
 __all__ = [
     "BuildResult",
@@ -170,18 +170,11 @@ def collect(
     say = progress or (lambda _msg: None)
     say("reading the corpus")
     documents = {d.id: d for d in read_articles(articles)}
-    export_paths = list(exports or [])
-    if pins is not None:
-        export_paths += [pins.parent / p.path for p in read_pins(pins)]
+    export_paths = label_exports(pins, exports or [])
     if not export_paths:
         raise ReleaseError("no exports to build from", hint="pass --pins or --export")
     say(f"validating {len(export_paths)} exports")
-    report = validate_exports(export_paths, documents)
-    if pins is not None:
-        # Name annotators as pull recorded them (stable across servers, unlike user ids).
-        names = read_annotators(pins)
-        for rec in report.valid:
-            rec.annotator = names.get(rec.annotator, rec.annotator)
+    report = validate_labels(export_paths, documents, pins_path=pins)
     gold = select_gold(report.valid)
     rules: dict[str, Counter[str]] = {}
     rows: dict[str, list[dict[str, Any]]] = {"segments": [], **{name: [] for name in LAYERS}}

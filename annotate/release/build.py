@@ -3,7 +3,9 @@
 Three steps, so that :func:`annotate.release.publish.release` can choose the version from
 the data before the version is written anywhere:
 
-1. :func:`collect` reads the corpus and the exports, validates them and picks the gold;
+1. :func:`collect` reads the corpus and the exports, validates them, picks the gold and
+   assembles one Arrow table per config (:meth:`ReleaseData.table`): ClassLabels as
+   indexes, the Hugging Face features in the schema. Everything after reads the tables;
 2. :func:`write_data` writes what does not depend on the version: one parquet file per
    config (``documents``, ``segments`` and one per layer), the training formats asked
    for, the distribution plot and a copy of the schemas;
@@ -25,11 +27,14 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+import datasets
+import pyarrow as pa
 
 import annotate
 from annotate.agreement import pairwise_agreement, select_gold
@@ -45,13 +50,15 @@ from annotate.release.plot import PLOT, write_plot
 from annotate.release.tables import (
     ANNOTATION_FEATURES,
     DOCUMENT_FEATURES,
+    PARQUET_LAYOUT,
     SEGMENT_FEATURES,
     annotation_rows,
     document_rows,
     pseudonym,
     row_id_column,
     segment_row,
-    write_parquet,
+    to_table,
+    write_table,
 )
 from annotate.schemas import schema_files, taxonomy
 from annotate.validate import Report
@@ -85,7 +92,9 @@ class BuildResult:
 
 @dataclass(slots=True)
 class ReleaseData:
-    """What a release is made of, before anything is written."""
+    """What a release is made of, before anything is written: the rows of every config
+    (read by the training formats) and, once assembled, their Arrow tables (read by
+    everything else)."""
 
     documents: dict[str, Document]
     rows: dict[str, list[dict[str, Any]]]  # config → rows ("segments" and one per layer)
@@ -97,20 +106,66 @@ class ReleaseData:
     lock: str | None = None  # sha256 of the project's requirements.lock
     agreement: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: str | None = None  # <labels dir>/NOTES.md: how the pinned labels were made
+    layout: int = PARQUET_LAYOUT  # how the parquet files are laid out (PARQUET_LAYOUTS)
+    _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
     _counted: dict[tuple[str, str], Counter[Any]] = field(default_factory=dict, repr=False)
+    _card: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def configs(self) -> list[str]:
         return ["documents", *self.rows]
 
+    def table(self, config: str) -> pa.Table:
+        """The Arrow table of one config, converted from its rows on first use."""
+        if config not in self._tables:
+            if config == "documents":
+                rows = document_rows(self.documents.values())
+            else:
+                rows = self.rows[config]
+            self._tables[config] = to_table(rows, config_features(config))
+        return self._tables[config]
+
+    def assemble(self) -> ReleaseData:
+        """Convert every config to Arrow now; returns ``self``. Turning Python rows into
+        Arrow costs several times writing the table, so it is done once, here, and the
+        release is written from the tables."""
+        for config in self.configs:
+            self.table(config)
+        return self
+
+    def card_numbers(self) -> dict[str, Any]:
+        """The card's version-independent numbers and tables (a fresh copy each call),
+        computed once."""
+        if self._card is None:
+            self._card = card_context(self)
+        return dict(self._card)
+
     def count(self, config: str, *columns: str) -> Counter[Any]:
-        """How many rows of ``config`` have each value (tuple of values) of ``columns``;
-        counted once (in C: ``itemgetter`` over the rows) for the card and the plot."""
+        """How many rows of ``config`` have each value (tuple of values) of ``columns``,
+        ClassLabels by name, in order of first appearance; counted once, by Arrow's
+        group-by, for the card and the plot."""
         key = (config, ",".join(columns))
         if key not in self._counted:
-            rows = self.rows.get(config, [])
-            self._counted[key] = Counter(map(itemgetter(*columns), rows)) if rows else Counter()
+            self._counted[key] = Counter()
+            if self.rows.get(config):
+                self._counted[key] = _count(self.table(config), list(columns))
         return self._counted[key]
+
+
+def _count(table: pa.Table, columns: list[str]) -> Counter[Any]:
+    features = datasets.Features.from_arrow_schema(table.schema)
+    grouped = table.group_by(columns, use_threads=False).aggregate([([], "count_all")])
+    keys = []
+    for name in columns:
+        values = grouped.column(name).to_pylist()
+        feat = features[name]
+        if isinstance(feat, datasets.ClassLabel):
+            values = [None if v is None else feat.names[v] for v in values]
+        keys.append(values)
+    counts = grouped.column("count_all").to_pylist()
+    if len(columns) == 1:
+        return Counter(dict(zip(keys[0], counts, strict=True)))
+    return Counter(dict(zip(zip(*keys, strict=True), counts, strict=True)))
 
 
 def config_features(config: str) -> Any:
@@ -216,6 +271,7 @@ def collect(
     if card_template is not None:
         input_paths.append(card_template)
     created, created_from = _created(report.valid)
+    say("assembling the tables")
     return ReleaseData(
         documents=documents,
         rows=rows,
@@ -227,7 +283,7 @@ def collect(
         lock=_lock_hash(project_root),
         agreement=agreement,
         notes=notes,
-    )
+    ).assemble()
 
 
 def write_data(
@@ -238,19 +294,30 @@ def write_data(
     progress: Progress | None = None,
 ) -> dict[str, int]:
     """Write the version-independent files of a release into ``root``; returns the row
-    count of every parquet file by its relative path."""
+    count of every parquet file by its relative path.
+
+    The parquet files are written in worker threads (pyarrow releases the GIL) while the
+    plot is drawn and the card's numbers are computed; the bytes do not depend on the
+    order."""
     say = progress or (lambda _msg: None)
     say("writing parquet")
-    file_rows = {
-        "documents/train.parquet": write_parquet(
-            document_rows(data.documents.values()),
-            DOCUMENT_FEATURES,
-            root / "documents/train.parquet",
+    tables = {f"{config}/train.parquet": data.table(config) for config in data.configs}
+    largest_first = sorted(tables, key=lambda path: -tables[path].nbytes)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        started = {
+            path: pool.submit(write_table, tables[path], root / path, layout=data.layout)
+            for path in largest_first
+        }
+        written = {path: started[path] for path in tables}  # file_rows in config order
+        say("drawing the plot")
+        write_plot(
+            entities=data.count("entities", "label"),
+            claims=data.count("claims", "claim_type"),
+            errors=data.count("translation_errors", "label", "severity"),
+            path=root / PLOT,
         )
-    }
-    for config, rows in data.rows.items():
-        path = f"{config}/train.parquet"
-        file_rows[path] = write_parquet(rows, config_features(config), root / path)
+        data.card_numbers()
+        file_rows = {path: future.result() for path, future in written.items()}
     schema_dir = root / SCHEMA_DIR
     schema_dir.mkdir(parents=True, exist_ok=True)
     for name, text in schema_files().items():
@@ -258,13 +325,6 @@ def write_data(
     if formats:
         say(f"writing {', '.join(formats)}")
         write_formats(formats, data.documents, data.rows, root)
-    say("drawing the plot")
-    write_plot(
-        entities=data.count("entities", "label"),
-        claims=data.count("claims", "claim_type"),
-        errors=data.count("translation_errors", "label", "severity"),
-        path=root / PLOT,
-    )
     return file_rows
 
 
@@ -288,9 +348,9 @@ def write_metadata(
     """Write README.md (the card), CHANGELOG.md (when given) and manifest.json into
     ``root``; returns the manifest."""
     say = progress or (lambda _msg: None)
-    counts = {"documents": len(data.documents), **{k: len(v) for k, v in data.rows.items()}}
+    counts = {c: data.table(c).num_rows for c in data.configs}
     say("rendering the card")
-    context = card_context(data)
+    context = data.card_numbers()
     context.update(
         formats=[
             {"name": n, "path": FORMATS[n].path, "description": FORMATS[n].description}
@@ -329,6 +389,8 @@ def write_metadata(
         "lock": data.lock,
         "inputs": data.inputs,
         "configs": data.configs,
+        "parquet_layout": data.layout,
+        "license": license,
         "formats": {n: FORMATS[n].path for n in formats},
         "files": file_entries(root, file_rows),
         "counts": counts,
@@ -383,9 +445,11 @@ def build_release(
     license: str = "other",
     project_root: Path = Path("."),
     formats: Sequence[str] = (),
+    layout: int = PARQUET_LAYOUT,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports."""
+    """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports;
+    ``layout`` is only for rebuilding a release made with an older parquet layout."""
     formats = check_formats(formats)  # registry order: the bytes must not depend on the call
     target = out / dataset / version
     refuse_existing(target)
@@ -397,6 +461,7 @@ def build_release(
         project_root=project_root,
         progress=progress,
     )
+    data.layout = layout
     with staging(out, dataset, version) as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)
         manifest = write_metadata(

@@ -180,3 +180,34 @@ def test_another_process_builds_the_same_bytes(build, exports, tmp_path, paths):
     assert done.returncode == 0, done.stderr
     there = _files(tmp_path / "there/demo/1.0.0")
     assert there == _files(here.path)
+
+
+def test_counts_from_the_arrow_tables_equal_counting_the_rows(exports, paths):
+    from collections import Counter
+    from operator import itemgetter
+
+    data = collect(articles=paths.articles, exports=exports, project_root=paths.root)
+    cases = [
+        ("entities", ("label",)),
+        ("entities", ("kb_id",)),  # has nulls
+        ("translation_errors", ("label", "severity")),
+        ("translation_errors", ("doc_id", "segment_start", "segment_end", "label", "severity")),
+        ("claims", ("claim_type",)),
+        ("segments", ("layer", "rule")),
+    ]
+    for config, columns in cases:
+        rows = data.rows[config]
+        expected = Counter(map(itemgetter(*columns), rows))
+        got = data.count(config, *columns)
+        assert got == expected, (config, columns)
+        assert list(got) == list(expected), "first-appearance order, as the card sums in it"
+    assert None in data.count("entities", "kb_id")
+
+
+def test_a_failing_parquet_write_fails_the_build(exports, paths, tmp_path):
+    from annotate.release.build import write_data
+
+    data = collect(articles=paths.articles, exports=exports, project_root=paths.root)
+    data.layout = 99
+    with pytest.raises(ReleaseError, match="unknown parquet layout 99"):
+        write_data(data, tmp_path / "out")

@@ -45,6 +45,7 @@ def rebuilt(tmp_path_factory) -> list[Path]:
             card_template=ROOT / "dataset_card.md",
             project_root=ROOT,
             formats=list(manifest.get("formats") or {}),
+            layout=manifest.get("parquet_layout", 1),
         )
         out.append(result.path)
     return out
@@ -148,3 +149,17 @@ def test_card_agreement_is_recomputed_from_the_exports() -> None:
         pair = " vs ".join(pseudonym(a) for a in row["annotators"].split(" vs "))
         line = f"| {row['layer']} | {row['matching']} | {pair} | {row['precision']} | {row['recall']} | {row['f1']} |"
         assert line in card, line
+
+
+def test_reproduce_rebuilds_the_committed_release_with_its_recorded_layout() -> None:
+    from annotate.release.reproduce import reproduce_release
+
+    report = reproduce_release(
+        RELEASE,
+        articles=ROOT / "data" / "articles",
+        pins=PINS,
+        card_template=ROOT / "dataset_card.md",
+        project_root=ROOT,
+    )
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.identical == report.files == 16

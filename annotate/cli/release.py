@@ -45,7 +45,7 @@ def _formats(value: str) -> list[str]:
     return check_formats([n for n in names if n])
 
 
-__all__ = ["build", "diff", "mqm_import", "release", "verify"]
+__all__ = ["build", "diff", "mqm_import", "release", "reproduce", "verify"]
 
 
 @app.command()
@@ -268,6 +268,52 @@ def verify(
             out.print(
                 f"[green]✓[/] {report.path} {report.version}: {report.files} files, "
                 f"{report.rows} rows valid" + (f"; loaded: {loaded}" if loaded else "")
+            )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reproduce(
+    path: Annotated[Path, typer.Argument(help="A release directory.")],
+    articles: ArticlesOpt = Path("data/articles"),
+    pins: Annotated[Path, typer.Option(help="The pins the release was built from.")] = Path(
+        "data/labels/pins.json"
+    ),
+    card: CardOpt = Path("dataset_card.md"),
+    keep: Annotated[
+        Path | None, typer.Option(help="Keep the rebuild in this releases directory.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Rebuild a release from its pinned inputs with the settings its manifest records, and compare every file.
+
+    Exit code 1 when an input changed or a rebuilt file differs; each is named.
+
+    Example: annotate reproduce releases/stargate-fr-annotations/1.0.0
+    """
+    from annotate.release.reproduce import reproduce_release
+
+    try:
+        with _progress("reproduce") as say:
+            report = reproduce_release(
+                path, articles=articles, pins=pins, card_template=card, keep=keep, progress=say
+            )
+    except AnnotateError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for p in report.problems:
+            err.print(f"[red]✗[/] {p}", highlight=False)
+        for s in report.skipped:
+            out.print(f"[yellow]-[/] not compared: {s}", highlight=False)
+        for note in report.notes:
+            out.print(f"[yellow]![/] {note}", highlight=False)
+        if report.ok:
+            out.print(
+                f"[green]✓[/] {report.release} {report.version}: {report.inputs} inputs "
+                f"unchanged, {report.identical} of {report.files} files identical"
             )
     if not report.ok:
         raise typer.Exit(1)

@@ -2,7 +2,8 @@
 
 ``build_release`` writes one version; ``release`` chooses the next version from what
 changed and writes the changelog, training formats and (optionally) pushes to the Hub;
-``diff_release`` says what changed; ``verify_release`` checks a release. Submodules are
+``diff_release`` says what changed; ``verify_release`` checks a release;
+``reproduce_release`` rebuilds one from its pinned inputs and compares. Submodules are
 imported lazily by the CLI; this module only names the public functions.
 """
 
@@ -12,12 +13,14 @@ from annotate.release.build import BuildResult, build_release
 from annotate.release.diff import ReleaseDiff, diff_releases
 from annotate.release.mqm import import_mqm, read_mqm_tsv, write_mqm_tsv
 from annotate.release.publish import ReleaseResult, diff_release, release
+from annotate.release.reproduce import ReproduceReport, reproduce_release
 from annotate.release.verify import VerifyReport, verify_release
 
 __all__ = [
     "BuildResult",
     "ReleaseDiff",
     "ReleaseResult",
+    "ReproduceReport",
     "VerifyReport",
     "build_release",
     "diff_release",
@@ -25,6 +28,7 @@ __all__ = [
     "import_mqm",
     "read_mqm_tsv",
     "release",
+    "reproduce_release",
     "verify_release",
     "write_mqm_tsv",
 ]

@@ -1,0 +1,254 @@
+"""Rebuild a release from its pinned inputs and compare: ``annotate reproduce``.
+
+For whoever wants to know that a release is what its inputs make:
+
+1. every input the manifest lists is checked against its sha256; a changed or missing
+   input is named (the rebuild cannot match then, and the differences say where);
+2. the release is rebuilt with the settings its manifest records: dataset, version,
+   training formats, parquet layout (none recorded: layout 1), license (none recorded: the
+   card's), and the build time (``SOURCE_DATE_EPOCH`` set to it when the release was built
+   with one, unset otherwise);
+3. every file the manifest lists is compared, as it is on disk, with the rebuilt one by
+   sha256, and the rebuild's inputs with the release's.
+
+``manifest.json`` itself is not compared byte for byte: it names the toolkit version and
+the lock file's hash, which an upgrade changes without changing the data. A release made
+by ``annotate release`` after an earlier version has a card and a CHANGELOG.md that
+describe the diff with that version, which a plain rebuild does not write: those two are
+left out, and the report says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotate.errors import ReleaseError
+from annotate.model import Issue
+from annotate.pins import file_sha256
+from annotate.release.build import CHANGELOG, build_release
+from annotate.release.manifest import read_manifest
+
+__all__ = ["ReproduceReport", "reproduce_release"]
+
+Progress = Callable[[str], None]
+_LEGACY_LAYOUT = 1  # releases whose manifest records no parquet layout
+
+
+@dataclass(slots=True)
+class ReproduceReport:
+    release: Path
+    version: str | None
+    rebuilt: Path | None = None  # kept only when asked for
+    inputs: int = 0  # inputs checked
+    files: int = 0  # files compared
+    identical: int = 0
+    skipped: list[str] = field(default_factory=list)  # files left out, with the reason
+    notes: list[str] = field(default_factory=list)  # what differs in the environment
+    problems: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "release": str(self.release),
+            "version": self.version,
+            "ok": self.ok,
+            "rebuilt": None if self.rebuilt is None else str(self.rebuilt),
+            "inputs": self.inputs,
+            "files": self.files,
+            "identical": self.identical,
+            "skipped": self.skipped,
+            "notes": self.notes,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def reproduce_release(
+    release: Path,
+    *,
+    articles: Path,
+    pins: Path | None,
+    card_template: Path,
+    project_root: Path = Path("."),
+    keep: Path | None = None,
+    progress: Progress | None = None,
+) -> ReproduceReport:
+    """Rebuild ``release`` from the inputs under ``project_root`` and compare; ``keep``
+    is a directory to leave the rebuild in (it must not hold that version yet)."""
+    say = progress or (lambda _msg: None)
+    manifest = read_manifest(release)
+    report = ReproduceReport(release, manifest.get("version"))
+    dataset, version = manifest.get("dataset"), manifest.get("version")
+    if not isinstance(dataset, str) or not isinstance(version, str):
+        raise ReleaseError(
+            "the manifest names no dataset or version", file=release / "manifest.json"
+        )
+    say("checking the inputs")
+    _check_inputs(manifest, project_root, report)
+    layout = manifest.get("parquet_layout", _LEGACY_LAYOUT)
+    with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
+        out = keep or Path(tmp)
+        say(f"rebuilding {dataset} {version} (parquet layout {layout})")
+        with _build_time(manifest):
+            result = build_release(
+                articles=articles,
+                pins=pins,
+                out=out,
+                dataset=dataset,
+                version=version,
+                card_template=card_template,
+                license=manifest.get("license") or _card_license(release),
+                project_root=project_root,
+                formats=list(manifest.get("formats") or {}),
+                layout=layout,
+            )
+        if keep is not None:
+            report.rebuilt = result.path
+        say("comparing")
+        rebuilt = read_manifest(result.path)
+        _compare(release, manifest, rebuilt, report)
+    for key, what in (("lock", "the lock file"), ("toolkit", "the toolkit version")):
+        if manifest.get(key) != rebuilt.get(key):
+            report.notes.append(
+                f"{what} differs from the release's ({manifest.get(key)} then, "
+                f"{rebuilt.get(key)} now): a difference in the files may come from it"
+            )
+    return report
+
+
+def _check_inputs(manifest: dict[str, Any], root: Path, report: ReproduceReport) -> None:
+    for i, entry in enumerate(manifest.get("inputs") or []):
+        report.inputs += 1
+        path = root / entry["path"]
+        where = f"$.inputs[{i}]"
+        if not path.is_file():
+            report.problems.append(
+                Issue(
+                    "input-missing",
+                    "an input of the release is missing",
+                    file=entry["path"],
+                    json_path=where,
+                    hint="restore it (git checkout) before reproducing",
+                )
+            )
+        elif file_sha256(path) != entry["sha256"]:
+            report.problems.append(
+                Issue(
+                    "input-changed",
+                    "this input changed since the release was built",
+                    file=entry["path"],
+                    json_path=where,
+                    hint="check out the commit the release was built from",
+                )
+            )
+
+
+def _compare(
+    release: Path, manifest: dict[str, Any], rebuilt: dict[str, Any], report: ReproduceReport
+) -> None:
+    """The files on disk (every file the manifest lists) against the rebuilt ones."""
+    history = manifest.get("previous") is not None
+    theirs = {e["path"]: e for e in rebuilt.get("files") or []}
+    for i, entry in enumerate(manifest.get("files") or []):
+        rel = entry["path"]
+        if rel == CHANGELOG or (history and rel == "README.md"):
+            theirs.pop(rel, None)
+            report.skipped.append(
+                f"{rel}: describes the diff with {manifest['previous']}, which a rebuild "
+                "does not write"
+                if history
+                else f"{rel}: written by `annotate release`, not by a build"
+            )
+            continue
+        report.files += 1
+        other = theirs.pop(rel, None)
+        where = f"$.files[{i}]"
+        path = release / rel
+        if not path.is_file():
+            report.problems.append(
+                Issue(
+                    "file-missing",
+                    "listed in the manifest but missing from the release",
+                    file=rel,
+                    json_path=where,
+                )
+            )
+            continue
+        sha = file_sha256(path)
+        if other is None:
+            report.problems.append(
+                Issue("file-missing", "the rebuild has no such file", file=rel, json_path=where)
+            )
+        elif other["sha256"] != sha:
+            tampered = sha != entry["sha256"]
+            report.problems.append(
+                Issue(
+                    "file-differs",
+                    f"the rebuild differs ({other['bytes']} bytes, sha256 "
+                    f"{other['sha256'][:12]}…; the release: {path.stat().st_size} bytes, "
+                    f"{sha[:12]}…)"
+                    + (
+                        "; the release's file does not match its manifest either"
+                        if tampered
+                        else ""
+                    ),
+                    file=rel,
+                    json_path=where,
+                    hint="run `annotate verify` on the release" if tampered else None,
+                )
+            )
+        else:
+            report.identical += 1
+    for rel in sorted(theirs):
+        if rel != CHANGELOG:
+            report.problems.append(
+                Issue("file-extra", "the rebuild has a file the release does not", file=rel)
+            )
+    ours = {e["path"] for e in manifest.get("inputs") or []}
+    for entry in rebuilt.get("inputs") or []:
+        if entry["path"] not in ours:
+            report.problems.append(
+                Issue(
+                    "input-extra",
+                    "the rebuild read an input the release was not built from",
+                    file=entry["path"],
+                    hint="pass the --pins, --articles and --card the release was built with",
+                )
+            )
+
+
+@contextmanager
+def _build_time(manifest: dict[str, Any]) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH as the release was built: set to its ``created`` when that came
+    from SOURCE_DATE_EPOCH, unset otherwise; restored afterwards."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ.pop("SOURCE_DATE_EPOCH", None)
+    if manifest.get("created_from") == "SOURCE_DATE_EPOCH" and manifest.get("created"):
+        when = dt.datetime.fromisoformat(manifest["created"].replace("Z", "+00:00"))
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if before is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def _card_license(release: Path) -> str:
+    """The license in the card's YAML metadata (releases whose manifest does not record
+    it); ``other`` when there is none."""
+    from huggingface_hub import metadata_load
+
+    card = release / "README.md"
+    meta = metadata_load(card) if card.is_file() else None
+    value = (meta or {}).get("license")
+    return value if isinstance(value, str) else "other"

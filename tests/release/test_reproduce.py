@@ -1,0 +1,149 @@
+"""annotate reproduce: a release rebuilt from its pinned inputs, compared file by file;
+and the parquet layouts it rebuilds with."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from annotate.cli import app
+from annotate.release.build import build_release
+from annotate.release.manifest import read_manifest
+from annotate.release.reproduce import reproduce_release
+from annotate.release.tables import PARQUET_LAYOUT, read_rows
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path, paths) -> Path:
+    """A copy of the project's inputs: the corpus, the pinned reference exports, the card
+    template and the lock file."""
+    root = tmp_path / "project"
+    shutil.copytree(paths.root / "data" / "articles", root / "data" / "articles")
+    shutil.copytree(paths.root / "data" / "labels", root / "data" / "labels")
+    for name in ("dataset_card.md", "requirements.lock"):
+        shutil.copy(paths.root / name, root / name)
+    return root
+
+
+def _build(root: Path, version: str = "2.0.0", **kw) -> Path:
+    return build_release(
+        articles=root / "data" / "articles",
+        pins=root / "data" / "labels" / "pins.json",
+        out=root / "releases",
+        dataset="demo",
+        version=version,
+        card_template=root / "dataset_card.md",
+        project_root=root,
+        **kw,
+    ).path
+
+
+def _reproduce(release: Path, root: Path):
+    return reproduce_release(
+        release,
+        articles=root / "data" / "articles",
+        pins=root / "data" / "labels" / "pins.json",
+        card_template=root / "dataset_card.md",
+        project_root=root,
+    )
+
+
+def test_a_release_reproduces_file_for_file(project):
+    release = _build(project, formats=["conll", "mqm"], license="cc-by-4.0")
+    manifest = read_manifest(release)
+    assert manifest["parquet_layout"] == PARQUET_LAYOUT
+    assert manifest["license"] == "cc-by-4.0"
+    report = _reproduce(release, project)
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.files == report.identical == len(manifest["files"])
+    assert report.inputs == len(manifest["inputs"]) > 0
+    assert "formats/entities.conll" in {e["path"] for e in manifest["files"]}
+
+
+def test_a_changed_input_and_the_files_it_changes_are_named(project):
+    release = _build(project)
+    notes = project / "data" / "labels" / "NOTES.md"
+    notes.write_text(notes.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    report = _reproduce(release, project)
+    assert not report.ok
+    found = {(p.code, p.file) for p in report.problems}
+    assert ("input-changed", "data/labels/NOTES.md") in found
+    assert ("file-differs", "README.md") in found  # the card renders the notes
+    # the parquet files do not depend on the notes and still match
+    assert not any(p.file and p.file.endswith(".parquet") for p in report.problems)
+
+
+def test_the_build_time_comes_back_from_source_date_epoch(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    release = _build(project)
+    assert read_manifest(release)["created"] == "2023-11-14T22:13:20Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # what the shell happens to have
+    report = _reproduce(release, project)
+    assert report.ok, [str(p) for p in report.problems]
+    import os
+
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1800000000"  # restored
+
+
+def test_layouts_hold_the_same_rows_and_layout_2_skips_dictionaries_of_unique_columns(project):
+    old = _build(project, version="1.0.0", layout=1)
+    new = _build(project, version="1.1.0")
+    for config in ("entities", "claims", "translation_errors", "documents", "annotations"):
+        path = f"{config}/train.parquet"
+        assert read_rows(old / path) == read_rows(new / path), config
+    meta = pq.ParquetFile(new / "entities/train.parquet").metadata.row_group(0)
+    columns = {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
+    assert not columns["span_text"].has_dictionary_page
+    assert not columns["span_id"].has_dictionary_page
+    assert not columns["span_text"].is_stats_set
+    assert columns["label"].has_dictionary_page and columns["label"].is_stats_set
+    assert columns["start"].statistics.min >= 0
+    legacy = pq.ParquetFile(old / "entities/train.parquet").metadata.row_group(0)
+    assert all(legacy.column(i).has_dictionary_page for i in range(legacy.num_columns))
+
+
+def test_cli_reproduce_exit_codes(project, monkeypatch):
+    release = _build(project)
+    monkeypatch.chdir(project)
+    ok = runner.invoke(app, ["reproduce", str(release), "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["identical"] > 0
+    target = release / "entities/train.parquet"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    bad = runner.invoke(app, ["reproduce", str(release)])
+    assert bad.exit_code == 1
+    assert "entities/train.parquet" in bad.output and "differs" in bad.output
+    missing = runner.invoke(app, ["reproduce", str(project / "nowhere")])
+    assert missing.exit_code != 0 and "manifest.json" in missing.output
+
+
+def test_a_later_release_reproduces_but_for_its_history(project):
+    from annotate.release.publish import release
+
+    common = dict(
+        articles=project / "data" / "articles",
+        pins=project / "data" / "labels" / "pins.json",
+        out=project / "releases",
+        dataset="demo",
+        card_template=project / "dataset_card.md",
+        project_root=project,
+        formats=(),
+    )
+    first = release(**common)
+    second = release(**common, bump="patch", allow_empty=True)
+    assert (first.version, second.version) == ("1.0.0", "1.0.1")
+    report = _reproduce(second.path, project)
+    assert report.ok, [str(p) for p in report.problems]
+    assert sorted(s.split(":")[0] for s in report.skipped) == ["CHANGELOG.md", "README.md"]
+    assert report.identical == report.files == len(read_manifest(second.path)["files"]) - 2
+    first_report = _reproduce(first.path, project)
+    assert first_report.ok and [s.split(":")[0] for s in first_report.skipped] == ["CHANGELOG.md"]

@@ -280,18 +280,19 @@ def _label_indexes(name: str, feat: datasets.ClassLabel, values: list[Any]) -> p
 # for byte (the manifest records the layout; no record means 1).
 PARQUET_LAYOUTS = {
     1: "zstd; dictionary encoding and statistics for every column",
-    2: "zstd; no dictionary and no statistics for row ids, free text and nested columns",
+    2: "zstd; dictionary encoding only for columns whose values repeat (judged on the first "
+    "10,000 rows), no min/max statistics for strings that do not repeat",
 }
 PARQUET_LAYOUT = 2
 
-# Columns whose values seldom repeat. Dictionary-encoding them makes pyarrow build a
-# dictionary, find it too big and fall back to plain encoding, which costs time and size
-# (a million entity spans: 1.97 MB and 0.23 s with, 1.44 MB and 0.18 s without); min/max
-# statistics of free text help no reader.
-_PLAIN = frozenset(
-    {"span_id", "claim_id", "error_id"}  # row ids
-    | {"title", "text", "source_text", "span_text", "correction", "comment", "attributes"}
-)
+# Dictionary-encoding a column whose values seldom repeat (row ids, span text, corrections)
+# makes pyarrow build a dictionary, find it too big and fall back to plain encoding, at a
+# cost in time and size (a million entity spans: 1.97 MB and 0.23 s with, 1.44 MB and
+# 0.18 s without), and min/max statistics of such strings help no reader. Whether values
+# repeat is judged on the data, not on column names, so that a new layer's columns need no
+# entry anywhere; the rows are in a stable order, so the choice is reproducible.
+_SAMPLE = 10_000
+_DICTIONARY_PAGE = 1 << 20  # pyarrow's dictionary page limit, past which it falls back
 
 
 def write_parquet(
@@ -305,10 +306,27 @@ def write_parquet(
     return write_table(to_table(rows, features), path, layout=layout)
 
 
-def encoded_columns(table: pa.Table) -> list[str]:
-    """The columns that get dictionary encoding and statistics in layout 2: flat columns
-    that are neither row ids nor free text."""
-    return [f.name for f in table.schema if f.name not in _PLAIN and not pa.types.is_nested(f.type)]
+def encoded_columns(table: pa.Table) -> tuple[list[str], list[str]]:
+    """The flat columns of ``table`` that layout 2 writes with a dictionary, and those it
+    writes with statistics: a column is dictionary-encoded when at most half of its first
+    :data:`_SAMPLE` values are distinct (nulls aside) and, for strings, those values hold
+    less than pyarrow's 1 MiB dictionary page; statistics are kept for every
+    dictionary-encoded column and every column that is not a string."""
+    dictionary, statistics = [], []
+    for field, column in zip(table.schema, table.columns, strict=True):
+        if pa.types.is_nested(field.type):
+            continue
+        head = column.slice(0, _SAMPLE)
+        string = pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
+        if string and (pc.sum(pc.binary_length(head)).as_py() or 0) > _DICTIONARY_PAGE:
+            repeats = False  # long texts: hashing them costs more than the answer is worth
+        else:
+            repeats = 2 * pc.count_distinct(head).as_py() <= len(head) - head.null_count
+        if repeats and not pa.types.is_boolean(field.type):  # parquet has no boolean dictionary
+            dictionary.append(field.name)
+        if repeats or not string:
+            statistics.append(field.name)
+    return dictionary, statistics
 
 
 def write_table(table: pa.Table, path: Path, *, layout: int = PARQUET_LAYOUT) -> int:
@@ -324,14 +342,17 @@ def write_table(table: pa.Table, path: Path, *, layout: int = PARQUET_LAYOUT) ->
             f"unknown parquet layout {layout}",
             hint=f"this toolkit writes layouts {sorted(PARQUET_LAYOUTS)}; upgrade it",
         )
-    encoded: bool | list[str] = True if layout == 1 else encoded_columns(table)
+    dictionary: bool | list[str] = True
+    statistics: bool | list[str] = True
+    if layout == 2:
+        dictionary, statistics = encoded_columns(table)
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(
         table,
         path,
         compression="zstd",
-        use_dictionary=encoded,
-        write_statistics=encoded,
+        use_dictionary=dictionary,
+        write_statistics=statistics,
         store_schema=True,
     )
     return table.num_rows

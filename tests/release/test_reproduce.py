@@ -15,7 +15,7 @@ from annotate.cli import app
 from annotate.release.build import build_release
 from annotate.release.manifest import read_manifest
 from annotate.release.reproduce import reproduce_release
-from annotate.release.tables import PARQUET_LAYOUT, read_rows
+from annotate.release.tables import PARQUET_LAYOUT, encoded_columns, read_rows
 
 runner = CliRunner()
 
@@ -92,21 +92,50 @@ def test_the_build_time_comes_back_from_source_date_epoch(project, monkeypatch):
     assert os.environ["SOURCE_DATE_EPOCH"] == "1800000000"  # restored
 
 
-def test_layouts_hold_the_same_rows_and_layout_2_skips_dictionaries_of_unique_columns(project):
+def test_layouts_hold_the_same_rows_and_layout_2_encodes_what_repeats(project):
     old = _build(project, version="1.0.0", layout=1)
     new = _build(project, version="1.1.0")
     for config in ("entities", "claims", "translation_errors", "documents", "annotations"):
         path = f"{config}/train.parquet"
         assert read_rows(old / path) == read_rows(new / path), config
-    meta = pq.ParquetFile(new / "entities/train.parquet").metadata.row_group(0)
-    columns = {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
-    assert not columns["span_text"].has_dictionary_page
-    assert not columns["span_id"].has_dictionary_page
-    assert not columns["span_text"].is_stats_set
-    assert columns["label"].has_dictionary_page and columns["label"].is_stats_set
-    assert columns["start"].statistics.min >= 0
+        dictionary, statistics = encoded_columns(pq.read_table(new / path))
+        meta = pq.ParquetFile(new / path).metadata.row_group(0)
+        for i in range(meta.num_columns):
+            column = meta.column(i)
+            name = column.path_in_schema
+            if "." not in name:  # flat columns; nested ones are never dictionary-encoded
+                assert column.has_dictionary_page == (name in dictionary), (config, name)
+                assert column.is_stats_set == (name in statistics), (config, name)
+    entities = pq.ParquetFile(new / "entities/train.parquet").metadata.row_group(0)
+    columns = {entities.column(i).path_in_schema: entities.column(i) for i in range(9)}
+    assert not columns["span_id"].has_dictionary_page  # unique
+    assert columns["doc_id"].has_dictionary_page  # one document
     legacy = pq.ParquetFile(old / "entities/train.parquet").metadata.row_group(0)
     assert all(legacy.column(i).has_dictionary_page for i in range(legacy.num_columns))
+
+
+def test_which_columns_layout_2_encodes():
+    import pyarrow as pa
+
+    n = 1000
+    table = pa.table(
+        {
+            "row_id": [f"r{i}" for i in range(n)],
+            "label": [("A", "B", "C")[i % 3] for i in range(n)],
+            "kb_id": [None if i % 2 else f"Q{i % 7}" for i in range(n)],
+            "long_text": ["x" * 2000 + "y"] * n,  # repeats, but 2 MB: not worth hashing
+            "start": list(range(n)),
+            "flag": [i % 2 == 0 for i in range(n)],
+            "spans": [[1, 2]] * n,
+        }
+    )
+    dictionary, statistics = encoded_columns(table)
+    assert dictionary == ["label", "kb_id"]
+    assert statistics == ["label", "kb_id", "start", "flag"]
+    assert encoded_columns(table.slice(0, 0)) == (
+        ["row_id", "label", "kb_id", "long_text", "start"],
+        ["row_id", "label", "kb_id", "long_text", "start", "flag"],
+    )
 
 
 def test_cli_reproduce_exit_codes(project, monkeypatch):

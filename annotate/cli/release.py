@@ -231,6 +231,10 @@ def diff(
                 str(c["changed"]),
             )
     out.print(table)
+    for layer, c in result.raw.items():
+        if any(c.values()):
+            counts = ", ".join(f"{n} {k}" for k, n in c.items() if n)
+            out.print(f"{layer} of the other annotators (raw rows): {counts}")
     for name, d in result.configs.items():
         for kind in ("added", "removed", "changed"):
             for ch in d.of(kind)[:examples]:

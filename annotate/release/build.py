@@ -391,6 +391,7 @@ def write_metadata(
         "configs": data.configs,
         "parquet_layout": data.layout,
         "license": license,
+        "repo_id": repo_id,
         "formats": {n: FORMATS[n].path for n in formats},
         "files": file_entries(root, file_rows),
         "counts": counts,

@@ -167,6 +167,9 @@ class ReleaseDiff:
     configs: dict[str, ConfigDiff]  # "segments" (judgements) and one per layer
     schema_removed: list[str] = field(default_factory=list)  # breaking: removed or renamed
     schema_added: list[str] = field(default_factory=list)
+    # rows of the ``annotations`` config added / removed / changed per layer, but those of
+    # the gold's own annotation: a new rater's work changes the release, the gold may not
+    raw: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -175,6 +178,7 @@ class ReleaseDiff:
             or any(d.changes for d in self.configs.values())
             or self.schema_removed
             or self.schema_added
+            or any(any(c.values()) for c in self.raw.values())
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -184,6 +188,7 @@ class ReleaseDiff:
             "documents": self.documents,
             "schema": {"removed": self.schema_removed, "added": self.schema_added},
             "configs": {k: v.to_dict() for k, v in self.configs.items()},
+            "raw_annotations": self.raw,
         }
 
     def summary(self) -> str:
@@ -210,6 +215,10 @@ class ReleaseDiff:
             for kind in ("added", "removed", "changed"):
                 for ch in d.of(kind)[:_EXAMPLES]:
                     lines.append(f"  - {kind}: {_md(ch.describe())}")
+        for layer, c in self.raw.items():
+            if any(c.values()):
+                counts = ", ".join(f"{n} {k}" for k, n in c.items() if n)
+                lines.append(f"- {layer} of the other annotators (raw rows): {counts}")
         return "\n".join(lines) if lines else "- no change in the data"
 
 
@@ -372,6 +381,44 @@ def _schema_changes(a: Snapshot, b: Snapshot) -> tuple[list[str], list[str]]:
     return sorted(items_a - items_b), sorted(items_b - items_a)
 
 
+_RAW_KEY = ("layer", "doc_id", "annotator", "segment_start", "segment_end", "span_id")
+
+
+def _diff_raw(a: Snapshot, b: Snapshot) -> dict[str, dict[str, int]]:
+    """Rows of the ``annotations`` config added, removed and changed, per layer; a row is
+    one annotator's span (or span-less annotation) of a segment. The rows of the annotation
+    chosen as a segment's gold are left out: they are the gold rows again, which the layer
+    diffs already count."""
+
+    def keyed(snap: Snapshot) -> dict[tuple[Any, ...], dict[str, Any]]:
+        gold = {
+            (r["layer"], r["doc_id"], r["segment_start"], r["segment_end"], r["annotator"])
+            for r in snap.configs.get("segments", [])
+        }
+        return {
+            tuple(r.get(k) for k in _RAW_KEY): r
+            for r in snap.configs.get("annotations", [])
+            if (r["layer"], r["doc_id"], r["segment_start"], r["segment_end"], r["annotator"])
+            not in gold
+        }
+
+    rows_a, rows_b = keyed(a), keyed(b)
+    out: dict[str, dict[str, int]] = {}
+
+    def count(key: tuple[Any, ...], kind: str) -> None:
+        c = out.setdefault(str(key[0]), {"added": 0, "removed": 0, "changed": 0})
+        c[kind] += 1
+
+    for key in rows_b.keys() - rows_a.keys():
+        count(key, "added")
+    for key in rows_a.keys() - rows_b.keys():
+        count(key, "removed")
+    for key in rows_a.keys() & rows_b.keys():
+        if rows_a[key] != rows_b[key]:
+            count(key, "changed")
+    return dict(sorted(out.items()))
+
+
 def diff_snapshots(a: Snapshot, b: Snapshot) -> ReleaseDiff:
     """What changed from release ``a`` to release ``b``."""
     docs_a, docs_b = set(a.documents), set(b.documents)
@@ -416,6 +463,7 @@ def diff_snapshots(a: Snapshot, b: Snapshot) -> ReleaseDiff:
         configs=configs,
         schema_removed=removed,
         schema_added=added,
+        raw=_diff_raw(a, b),
     )
 
 

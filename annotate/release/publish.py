@@ -16,10 +16,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotate.errors import ConfigError, ReleaseError
 from annotate.release.build import (
     BuildResult,
+    ReleaseData,
     collect,
     place,
     refuse_existing,
@@ -41,7 +43,13 @@ from annotate.release.version import (
     propose_bump,
 )
 
-__all__ = ["ReleaseResult", "diff_release", "release"]
+__all__ = [
+    "ReleaseResult",
+    "compare_with",
+    "diff_release",
+    "release",
+    "write_version_metadata",
+]
 
 Progress = Callable[[str], None]
 
@@ -116,14 +124,9 @@ def release(
     )
     with staging(out, dataset, "next") as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)
-        diff = None
         if previous is not None:
             say(f"comparing with {previous}")
-            diff = diff_snapshots(
-                load_snapshot(dataset_dir / previous),
-                load_snapshot(tmp, configs=data.configs, version="new"),
-            )
-        proposal = propose_bump(diff, previous)
+        diff, proposal = compare_with(data, tmp, dataset_dir=dataset_dir, previous=previous)
         if (
             version is None
             and bump == "auto"
@@ -137,29 +140,22 @@ def release(
                 hint="pass --allow-empty with --bump patch (or --version) to release anyway",
             )
         chosen = _choose(proposal, previous, bump=bump, version=version)
-        if diff is not None:
-            diff.b = chosen
         target = dataset_dir / chosen
         refuse_existing(target)
         overridden = previous is not None and chosen != proposal.version
-        entry = changelog_entry(
-            chosen, proposal=proposal, diff=diff, date=data.created, overridden=overridden
-        )
-        existing = _existing_changelog(dataset_dir, previous)
-        full = add_entry(existing, entry, dataset=dataset)
-        manifest = write_metadata(
+        manifest, entry, full = write_version_metadata(
             data,
             tmp,
             file_rows=file_rows,
             dataset=dataset,
             version=chosen,
+            proposal=proposal,
+            diff=diff,
+            overridden=overridden,
+            changelog=_existing_changelog(dataset_dir, previous),
             card_template=card_template,
             license=license,
             formats=formats,
-            changelog=full,
-            changes=diff.summary() if diff is not None else None,
-            previous=previous,
-            bump={**proposal.to_dict(), "chosen": chosen, "overridden": overridden},
             repo_id=push_to_hub,
             progress=progress,
         )
@@ -171,6 +167,65 @@ def release(
         hub = push(target, repo_id=push_to_hub, version=chosen, private=private)
     build = BuildResult(target, manifest["counts"], data.report, data.gold_rules)
     return ReleaseResult(target, chosen, proposal, overridden, diff, build, entry, hub)
+
+
+def compare_with(
+    data: ReleaseData, tmp: Path, *, dataset_dir: Path, previous: str | None
+) -> tuple[ReleaseDiff | None, BumpProposal]:
+    """The diff of the data written in ``tmp`` with release ``previous`` of the dataset
+    (none for a first release) and the version the rule proposes from it."""
+    diff = None
+    if previous is not None:
+        diff = diff_snapshots(
+            load_snapshot(dataset_dir / previous),
+            load_snapshot(tmp, configs=data.configs, version="new"),
+        )
+    return diff, propose_bump(diff, previous)
+
+
+def write_version_metadata(
+    data: ReleaseData,
+    tmp: Path,
+    *,
+    file_rows: dict[str, int],
+    dataset: str,
+    version: str,
+    proposal: BumpProposal,
+    diff: ReleaseDiff | None,
+    overridden: bool,
+    changelog: str | None,
+    card_template: Path,
+    license: str,
+    formats: Sequence[str],
+    repo_id: str | None,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Any], str, str]:
+    """The card, CHANGELOG.md (``changelog``, the dataset's so far, with this version's
+    entry first) and manifest of ``version``; returns the manifest, the entry and the
+    whole changelog."""
+    if diff is not None:
+        diff.b = version
+    entry = changelog_entry(
+        version, proposal=proposal, diff=diff, date=data.created, overridden=overridden
+    )
+    full = add_entry(changelog, entry, dataset=dataset)
+    manifest = write_metadata(
+        data,
+        tmp,
+        file_rows=file_rows,
+        dataset=dataset,
+        version=version,
+        card_template=card_template,
+        license=license,
+        formats=formats,
+        changelog=full,
+        changes=diff.summary() if diff is not None else None,
+        previous=proposal.previous,
+        bump={**proposal.to_dict(), "chosen": version, "overridden": overridden},
+        repo_id=repo_id,
+        progress=progress,
+    )
+    return manifest, entry, full
 
 
 def _existing_changelog(dataset_dir: Path, previous: str | None) -> str | None:

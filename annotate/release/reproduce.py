@@ -11,11 +11,13 @@ For whoever wants to know that a release is what its inputs make:
 3. every file the manifest lists is compared, as it is on disk, with the rebuilt one by
    sha256, and the rebuild's inputs with the release's.
 
-``manifest.json`` itself is not compared byte for byte: it names the toolkit version and
-the lock file's hash, which an upgrade changes without changing the data. A release made
-by ``annotate release`` after an earlier version has a card and a CHANGELOG.md that
-describe the diff with that version, which a plain rebuild does not write: those two are
-left out, and the report says so.
+A release made by ``annotate release`` is rebuilt the way it was made: compared with its
+previous release (which must be beside it), with the version, the bump and the changelog
+so far that its manifest and that release record, so that its card and CHANGELOG.md are
+compared too. When the previous release is not there, those two are left out, and the
+report says so. ``manifest.json`` itself is not compared byte for byte: it names the
+toolkit version and the lock file's hash, which an upgrade changes without changing the
+data (the report notes when they differ).
 """
 
 from __future__ import annotations
@@ -32,8 +34,18 @@ from typing import Any
 from annotate.errors import ReleaseError
 from annotate.model import Issue
 from annotate.pins import file_sha256
-from annotate.release.build import CHANGELOG, build_release
+from annotate.release.build import (
+    CHANGELOG,
+    collect,
+    place,
+    refuse_existing,
+    staging,
+    write_data,
+    write_metadata,
+)
+from annotate.release.formats import check_formats
 from annotate.release.manifest import read_manifest
+from annotate.release.publish import compare_with, write_version_metadata
 
 __all__ = ["ReproduceReport", "reproduce_release"]
 
@@ -95,26 +107,54 @@ def reproduce_release(
     say("checking the inputs")
     _check_inputs(manifest, project_root, report)
     layout = manifest.get("parquet_layout", _LEGACY_LAYOUT)
+    history = _history(release, manifest, report)
     with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
         out = keep or Path(tmp)
+        target = out / dataset / version
+        refuse_existing(target)
         say(f"rebuilding {dataset} {version} (parquet layout {layout})")
         with _build_time(manifest):
-            result = build_release(
+            data = collect(
                 articles=articles,
                 pins=pins,
-                out=out,
-                dataset=dataset,
-                version=version,
                 card_template=card_template,
-                license=manifest.get("license") or _card_license(release),
                 project_root=project_root,
-                formats=list(manifest.get("formats") or {}),
-                layout=layout,
+                progress=progress,
             )
+        data.layout = layout
+        options: dict[str, Any] = {
+            "dataset": dataset,
+            "version": version,
+            "card_template": card_template,
+            "license": manifest.get("license") or _card_license(release),
+            "formats": check_formats(list(manifest.get("formats") or {})),
+        }
+        with staging(out, dataset, version) as stage:
+            file_rows = write_data(data, stage, formats=options["formats"], progress=progress)
+            if history is None:
+                write_metadata(data, stage, file_rows=file_rows, **options)
+            else:
+                if history.previous is not None:
+                    say(f"comparing with {history.previous}")
+                diff, proposal = compare_with(
+                    data, stage, dataset_dir=release.parent, previous=history.previous
+                )
+                write_version_metadata(
+                    data,
+                    stage,
+                    file_rows=file_rows,
+                    proposal=proposal,
+                    diff=diff,
+                    overridden=history.overridden,
+                    changelog=history.changelog,
+                    repo_id=manifest.get("repo_id"),
+                    **options,
+                )
+            place(stage, target)
         if keep is not None:
-            report.rebuilt = result.path
+            report.rebuilt = target
         say("comparing")
-        rebuilt = read_manifest(result.path)
+        rebuilt = read_manifest(target)
         _compare(release, manifest, rebuilt, report)
     for key, what in (("lock", "the lock file"), ("toolkit", "the toolkit version")):
         if manifest.get(key) != rebuilt.get(key):
@@ -123,6 +163,37 @@ def reproduce_release(
                 f"{rebuilt.get(key)} now): a difference in the files may come from it"
             )
     return report
+
+
+@dataclass(slots=True)
+class _History:
+    """What a release made by ``annotate release`` was written against."""
+
+    previous: str | None
+    overridden: bool
+    changelog: str | None  # the dataset's changelog before this version
+
+
+def _history(release: Path, manifest: dict[str, Any], report: ReproduceReport) -> _History | None:
+    """``None`` for a release made by ``annotate build`` (no version history in it), or
+    when its previous release is not beside it (then its card and changelog, which
+    describe the diff with that release, are not compared)."""
+    bump = manifest.get("bump")
+    if not isinstance(bump, dict):
+        return None
+    previous = manifest.get("previous")
+    if previous is None:
+        return _History(None, bool(bump.get("overridden")), None)
+    before = release.parent / str(previous)
+    if not (before / "manifest.json").is_file():
+        report.skipped += [
+            f"{name}: describes the diff with {previous}, which is not in {release.parent}"
+            for name in ("README.md", CHANGELOG)
+        ]
+        return None
+    log = before / CHANGELOG
+    changelog = log.read_text(encoding="utf-8") if log.is_file() else None
+    return _History(str(previous), bool(bump.get("overridden")), changelog)
 
 
 def _check_inputs(manifest: dict[str, Any], root: Path, report: ReproduceReport) -> None:
@@ -156,18 +227,12 @@ def _compare(
     release: Path, manifest: dict[str, Any], rebuilt: dict[str, Any], report: ReproduceReport
 ) -> None:
     """The files on disk (every file the manifest lists) against the rebuilt ones."""
-    history = manifest.get("previous") is not None
+    skipped = {line.split(":")[0] for line in report.skipped}
     theirs = {e["path"]: e for e in rebuilt.get("files") or []}
     for i, entry in enumerate(manifest.get("files") or []):
         rel = entry["path"]
-        if rel == CHANGELOG or (history and rel == "README.md"):
+        if rel in skipped:
             theirs.pop(rel, None)
-            report.skipped.append(
-                f"{rel}: describes the diff with {manifest['previous']}, which a rebuild "
-                "does not write"
-                if history
-                else f"{rel}: written by `annotate release`, not by a build"
-            )
             continue
         report.files += 1
         other = theirs.pop(rel, None)
@@ -209,7 +274,7 @@ def _compare(
         else:
             report.identical += 1
     for rel in sorted(theirs):
-        if rel != CHANGELOG:
+        if rel not in skipped:
             report.problems.append(
                 Issue("file-extra", "the rebuild has a file the release does not", file=rel)
             )

@@ -2,10 +2,11 @@
 
 - **major**: the schema removes or renames something a consumer may read: a config, a
   column, a label, a value of a choice, a field or a relation;
-- **minor**: something was added: documents, annotations (spans, judged segments),
-  labels or fields; documents were removed;
+- **minor**: something was added: documents, annotations (spans, judged segments, or
+  the raw rows of an annotator whose work is not the gold, in the ``annotations``
+  config), labels or fields; documents were removed;
 - **patch**: existing annotations were corrected or removed (a wrong span taken out is a
-  correction).
+  correction), in the gold or in those raw rows.
 
 Pre-releases (``1.0.0-dev``) are never a previous version; the first release is 1.0.0.
 """
@@ -118,6 +119,14 @@ def propose_bump(diff: ReleaseDiff | None, previous: str | None) -> BumpProposal
             patch.append(f"{_n(c['changed'], what)} corrected")
         if c["removed"]:
             patch.append(f"{_n(c['removed'], what)} removed")
+    for layer, c in diff.raw.items():
+        what, by = f"raw {layer} row", "of the other annotators"
+        if c["added"]:
+            minor.append(f"{_n(c['added'], what)} {by} added")
+        if c["changed"]:
+            patch.append(f"{_n(c['changed'], what)} {by} corrected")
+        if c["removed"]:
+            patch.append(f"{_n(c['removed'], what)} {by} removed")
     level: Level | None
     if major:
         level = "major"

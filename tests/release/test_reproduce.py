@@ -155,7 +155,7 @@ def test_cli_reproduce_exit_codes(project, monkeypatch):
     assert missing.exit_code != 0 and "manifest.json" in missing.output
 
 
-def test_a_later_release_reproduces_but_for_its_history(project):
+def test_a_later_release_reproduces_with_its_card_and_changelog(project):
     from annotate.release.publish import release
 
     common = dict(
@@ -165,14 +165,71 @@ def test_a_later_release_reproduces_but_for_its_history(project):
         dataset="demo",
         card_template=project / "dataset_card.md",
         project_root=project,
+        formats=("mqm",),
+    )
+    first = release(**common)
+    second = release(**common, bump="minor", allow_empty=True)  # overridden: nothing changed
+    assert (first.version, second.version) == ("1.0.0", "1.1.0")
+    assert read_manifest(second.path)["bump"]["overridden"] is True
+    for made in (first, second):
+        report = _reproduce(made.path, project)
+        assert report.ok, [str(p) for p in report.problems]
+        assert report.skipped == []
+        assert report.identical == report.files == len(read_manifest(made.path)["files"])
+    listed = {e["path"] for e in read_manifest(second.path)["files"]}
+    assert {"README.md", "CHANGELOG.md"} <= listed
+
+    # without the previous release beside it, the card and changelog cannot be rebuilt
+    moved = project / "elsewhere"
+    moved.mkdir()
+    shutil.move(str(second.path), moved / "1.1.0")
+    report = _reproduce(moved / "1.1.0", project)
+    assert report.ok, [str(p) for p in report.problems]
+    assert sorted(s.split(":")[0] for s in report.skipped) == ["CHANGELOG.md", "README.md"]
+    assert report.files == len(listed) - 2
+
+
+def test_a_release_after_a_correction_reproduces_and_the_earlier_one_names_the_new_pins(project):
+    from annotate.pins import read_pins, write_pin
+    from annotate.release.publish import release
+
+    pins = project / "data" / "labels" / "pins.json"
+    common = dict(
+        articles=project / "data" / "articles",
+        pins=pins,
+        out=project / "releases",
+        dataset="demo",
+        card_template=project / "dataset_card.md",
+        project_root=project,
         formats=(),
     )
     first = release(**common)
-    second = release(**common, bump="patch", allow_empty=True)
-    assert (first.version, second.version) == ("1.0.0", "1.0.1")
+    # a correction: one entity region taken out of every annotation of the first task
+    pin = next(p for p in read_pins(pins) if p.layer == "entities")
+    tasks = json.loads((pins.parent / pin.path).read_text(encoding="utf-8"))
+    task = next(t for t in tasks if any(a["result"] for a in t["annotations"]))
+    region = next(r["id"] for a in task["annotations"] for r in a["result"] if "id" in r)
+    for ann in task["annotations"]:
+        ann["result"] = [r for r in ann["result"] if r.get("id") != region]
+    corrected = pins.parent / "corrected-entities.json"
+    corrected.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    write_pin(pins, layer="entities", export_path=corrected, project=pin.project)
+    second = release(**common)
+    # the adjudicator's annotation is the gold and still holds the span: the gold did not
+    # change, the two other annotators' raw rows did
+    assert second.diff is not None and second.diff.raw == {
+        "entities": {"added": 0, "removed": 2, "changed": 0}
+    }
+    assert second.proposal.level == "patch"
+    assert second.proposal.reasons == ["patch: 2 raw entities rows of the other annotators removed"]
+    assert "entities of the other annotators (raw rows): 2 removed" in second.diff.summary()
+    assert "What changed" in (second.path / "README.md").read_text(encoding="utf-8")
+
     report = _reproduce(second.path, project)
     assert report.ok, [str(p) for p in report.problems]
-    assert sorted(s.split(":")[0] for s in report.skipped) == ["CHANGELOG.md", "README.md"]
-    assert report.identical == report.files == len(read_manifest(second.path)["files"]) - 2
-    first_report = _reproduce(first.path, project)
-    assert first_report.ok and [s.split(":")[0] for s in first_report.skipped] == ["CHANGELOG.md"]
+    assert report.skipped == [] and report.identical == report.files
+
+    earlier = _reproduce(first.path, project)
+    assert ("input-changed", "data/labels/pins.json") in {
+        (p.code, p.file) for p in earlier.problems
+    }

@@ -281,9 +281,8 @@ def verify(
 def reproduce(
     path: Annotated[Path, typer.Argument(help="A release directory.")],
     articles: ArticlesOpt = Path("data/articles"),
-    pins: Annotated[Path, typer.Option(help="The pins the release was built from.")] = Path(
-        "data/labels/pins.json"
-    ),
+    pins: PinsOpt = None,
+    export: ExportOpt = None,
     card: CardOpt = Path("dataset_card.md"),
     keep: Annotated[
         Path | None, typer.Option(help="Keep the rebuild in this releases directory.")
@@ -301,7 +300,13 @@ def reproduce(
     try:
         with _progress("reproduce") as say:
             report = reproduce_release(
-                path, articles=articles, pins=pins, card_template=card, keep=keep, progress=say
+                path,
+                articles=articles,
+                pins=_default_pins(pins, export),
+                exports=export,
+                card_template=card,
+                keep=keep,
+                progress=say,
             )
     except AnnotateError as exc:
         _fail(exc)

@@ -89,6 +89,7 @@ def reproduce_release(
     *,
     articles: Path,
     pins: Path | None,
+    exports: list[Path] | None = None,
     card_template: Path,
     project_root: Path = Path("."),
     keep: Path | None = None,
@@ -117,6 +118,7 @@ def reproduce_release(
             data = collect(
                 articles=articles,
                 pins=pins,
+                exports=exports,
                 card_template=card_template,
                 project_root=project_root,
                 progress=progress,

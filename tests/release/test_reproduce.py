@@ -223,6 +223,9 @@ def test_a_release_after_a_correction_reproduces_and_the_earlier_one_names_the_n
     assert second.proposal.level == "patch"
     assert second.proposal.reasons == ["patch: 2 raw entities rows of the other annotators removed"]
     assert "entities of the other annotators (raw rows): 2 removed" in second.diff.summary()
+    shown = runner.invoke(app, ["diff", str(first.path), str(second.path)])
+    assert shown.exit_code == 0, shown.output
+    assert "entities of the other annotators (raw rows): 2 removed" in shown.output
     assert "What changed" in (second.path / "README.md").read_text(encoding="utf-8")
 
     report = _reproduce(second.path, project)
@@ -233,3 +236,37 @@ def test_a_release_after_a_correction_reproduces_and_the_earlier_one_names_the_n
     assert ("input-changed", "data/labels/pins.json") in {
         (p.code, p.file) for p in earlier.problems
     }
+
+
+def test_a_release_built_from_exports_reproduces_from_the_same_exports(project, monkeypatch):
+    from annotate.pins import read_pins
+
+    pins = project / "data" / "labels" / "pins.json"
+    exports = []
+    for pin in read_pins(pins):
+        target = project / "exports" / f"{pin.layer}.json"
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(pins.parent / pin.path, target)
+        exports.append(target)
+    release = build_release(
+        articles=project / "data" / "articles",
+        exports=exports,
+        out=project / "releases",
+        dataset="demo",
+        version="1.0.0",
+        card_template=project / "dataset_card.md",
+        project_root=project,
+    ).path
+    assert {"exports/entities.json", "exports/claims.json"} <= {
+        e["path"] for e in read_manifest(release)["inputs"]
+    }
+    monkeypatch.chdir(project)
+    args = ["reproduce", "releases/demo/1.0.0"]
+    ok = runner.invoke(app, [*args, *(a for e in exports for a in ("--export", str(e)))])
+    assert ok.exit_code == 0, ok.output
+    assert "files identical" in ok.output
+    # with the pins instead, the rebuild reads inputs the release was not built from
+    wrong = runner.invoke(app, [*args, "--json"])
+    assert wrong.exit_code == 1
+    codes = {p["code"] for p in json.loads(wrong.stdout)["problems"]}
+    assert "input-extra" in codes

@@ -2,14 +2,13 @@
 
 For whoever wants to know that a release is what its inputs make:
 
-1. every input the manifest lists is checked against its sha256; a changed or missing
-   input is named (the rebuild cannot match then, and the differences say where);
-2. the release is rebuilt with the settings its manifest records: dataset, version,
+1. the release is rebuilt with the settings its manifest records: dataset, version,
    training formats, parquet layout (none recorded: layout 1), license (none recorded: the
    card's), and the build time (``SOURCE_DATE_EPOCH`` set to it when the release was built
    with one, unset otherwise);
-3. every file the manifest lists is compared, as it is on disk, with the rebuilt one by
-   sha256, and the rebuild's inputs with the release's.
+2. the inputs the rebuild read are compared with the release's by sha256 (a changed,
+   missing or extra input is named: the files cannot match then, and their differences
+   say where), and every file the manifest lists, as it is on disk, with the rebuilt one.
 
 A release made by ``annotate release`` is rebuilt the way it was made: compared with its
 previous release (which must be beside it), with the version, the bump and the changelog
@@ -105,8 +104,6 @@ def reproduce_release(
         raise ReleaseError(
             "the manifest names no dataset or version", file=release / "manifest.json"
         )
-    say("checking the inputs")
-    _check_inputs(manifest, project_root, report)
     layout = manifest.get("parquet_layout", _LEGACY_LAYOUT)
     history = _history(release, manifest, report)
     with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
@@ -157,6 +154,7 @@ def reproduce_release(
             report.rebuilt = target
         say("comparing")
         rebuilt = read_manifest(target)
+        _compare_inputs(manifest, rebuilt, project_root, report)
         _compare(release, manifest, rebuilt, report)
     for key, what in (("lock", "the lock file"), ("toolkit", "the toolkit version")):
         if manifest.get(key) != rebuilt.get(key):
@@ -198,31 +196,50 @@ def _history(release: Path, manifest: dict[str, Any], report: ReproduceReport) -
     return _History(str(previous), bool(bump.get("overridden")), changelog)
 
 
-def _check_inputs(manifest: dict[str, Any], root: Path, report: ReproduceReport) -> None:
+def _compare_inputs(
+    manifest: dict[str, Any], rebuilt: dict[str, Any], root: Path, report: ReproduceReport
+) -> None:
+    """The release's inputs against those the rebuild read (hashed by the rebuild); an
+    input the rebuild did not read is looked at on disk."""
+    read = {e["path"]: e["sha256"] for e in rebuilt.get("inputs") or []}
     for i, entry in enumerate(manifest.get("inputs") or []):
         report.inputs += 1
-        path = root / entry["path"]
+        rel = entry["path"]
         where = f"$.inputs[{i}]"
-        if not path.is_file():
-            report.problems.append(
-                Issue(
-                    "input-missing",
-                    "an input of the release is missing",
-                    file=entry["path"],
-                    json_path=where,
-                    hint="restore it (git checkout) before reproducing",
+        sha = read.pop(rel, None)
+        if sha is None:
+            path = root / rel
+            if not path.is_file():
+                report.problems.append(
+                    Issue(
+                        "input-missing",
+                        "an input of the release is missing",
+                        file=rel,
+                        json_path=where,
+                        hint="restore it (git checkout) before reproducing",
+                    )
                 )
-            )
-        elif file_sha256(path) != entry["sha256"]:
+                continue
+            sha = file_sha256(path)
+        if sha != entry["sha256"]:
             report.problems.append(
                 Issue(
                     "input-changed",
                     "this input changed since the release was built",
-                    file=entry["path"],
+                    file=rel,
                     json_path=where,
                     hint="check out the commit the release was built from",
                 )
             )
+    for rel in sorted(read):
+        report.problems.append(
+            Issue(
+                "input-extra",
+                "the rebuild read an input the release was not built from",
+                file=rel,
+                hint="pass the --pins, --articles and --card the release was built with",
+            )
+        )
 
 
 def _compare(
@@ -279,17 +296,6 @@ def _compare(
         if rel not in skipped:
             report.problems.append(
                 Issue("file-extra", "the rebuild has a file the release does not", file=rel)
-            )
-    ours = {e["path"] for e in manifest.get("inputs") or []}
-    for entry in rebuilt.get("inputs") or []:
-        if entry["path"] not in ours:
-            report.problems.append(
-                Issue(
-                    "input-extra",
-                    "the rebuild read an input the release was not built from",
-                    file=entry["path"],
-                    hint="pass the --pins, --articles and --card the release was built with",
-                )
             )
 
 

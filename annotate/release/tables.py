@@ -38,7 +38,6 @@ __all__ = [
     "row_id_column",
     "segment_row",
     "to_table",
-    "write_parquet",
     "write_table",
 ]
 
@@ -293,17 +292,6 @@ PARQUET_LAYOUT = 2
 # entry anywhere; the rows are in a stable order, so the choice is reproducible.
 _SAMPLE = 10_000
 _DICTIONARY_PAGE = 1 << 20  # pyarrow's dictionary page limit, past which it falls back
-
-
-def write_parquet(
-    rows: Sequence[dict[str, Any]],
-    features: datasets.Features,
-    path: Path,
-    *,
-    layout: int = PARQUET_LAYOUT,
-) -> int:
-    """Write ``rows`` (already in a stable order) to ``path``; returns the row count."""
-    return write_table(to_table(rows, features), path, layout=layout)
 
 
 def encoded_columns(table: pa.Table) -> tuple[list[str], list[str]]:

@@ -12,7 +12,15 @@ A ``.txt`` or ``.md`` article may have a metadata file beside it, ``<name>.meta.
     {"lang": "fr", "title": "…", "machine_translated": true, "source_lang": "en",
      "boilerplate": [7], "license": "…", "url": "…"}
 
-``boilerplate`` lists paragraph indexes that are not article content.
+``boilerplate`` lists paragraph indexes that are not article content. A ``.md`` article may
+instead (or as well) start with YAML front matter holding the same keys, between two
+``---`` lines; a first ``# Heading`` becomes the title (unless the metadata gives one) and
+the text starts at the body after it. A ``.jsonl`` file holds one article per line: an object
+with ``text`` and the same keys.
+
+The language is, in order: the article's own ``lang``, the default the caller passes (the
+``--lang`` flag or the project's ``annotate.toml``), else detected from the text
+(:mod:`annotate.language`) and recorded as ``lang_detected``.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from typing import Any
 import yaml
 
 from annotate.errors import CorpusError
+from annotate.language import detect_language
 from annotate.model import Document, Segment, text_sha256
 
 __all__ = ["SUFFIXES", "make_document", "normalise", "read_articles", "split_sentences"]
@@ -192,6 +201,7 @@ def make_document(
     source_path: str | None = None,
     boilerplate: list[int] | None = None,
     normalisation: list[str] | None = None,
+    lang_detected: bool = False,
 ) -> Document:
     """Normalise ``text`` and segment it into paragraphs and sentences."""
     text, applied = normalise(text)
@@ -228,6 +238,7 @@ def make_document(
         source_lang=source_lang,
         source_text=source_text,
         source_path=source_path,
+        lang_detected=lang_detected,
     )
 
 
@@ -285,11 +296,20 @@ def _front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, str | Non
         meta = _check_meta(loaded, path, "front matter")
         stripped = stripped[m.end() :]
     title = None
-    h = re.match(r"\s*#\s+(.+)\n", stripped)
+    # The heading is the title, not text: the body starts at its first non-blank line.
+    h = re.match(r"\s*#[ \t]+([^\n]+)\n(?:[ \t]*\n)*", stripped)
     if h:
         title = h.group(1).strip()
         stripped = stripped[h.end() :]
     return meta, stripped, title
+
+
+def _language(meta: dict[str, Any], text: str, where: str | Path) -> dict[str, Any]:
+    """``meta`` with its language: the one given (file metadata over the default), else the
+    detected one, recorded as detected."""
+    if meta.get("lang"):
+        return meta
+    return {**meta, "lang": detect_language(text, file=str(where)), "lang_detected": True}
 
 
 def _read_file(path: Path, defaults: dict[str, Any]) -> Iterator[Document]:
@@ -305,13 +325,9 @@ def _read_file(path: Path, defaults: dict[str, Any]) -> Iterator[Document]:
         if title and not meta.get("title"):
             meta["title"] = title
         pre = normalise(_read_text(path))[1]
-    if "lang" not in meta:
-        raise CorpusError(
-            "no language given",
-            file=path,
-            hint=f'add {path.stem}.meta.json with {{"lang": "fr"}} or pass --lang',
-        )
-    yield make_document(raw, source_path=path.as_posix(), normalisation=pre, **meta)
+    yield make_document(
+        raw, source_path=path.as_posix(), normalisation=pre, **_language(meta, raw, path)
+    )
 
 
 def _read_jsonl(path: Path, defaults: dict[str, Any]) -> Iterator[Document]:
@@ -333,9 +349,7 @@ def _read_jsonl(path: Path, defaults: dict[str, Any]) -> Iterator[Document]:
                 json_path="$.text",
             )
         meta = {**defaults, **_check_meta(obj, path, f"line {lineno}")}
-        if "lang" not in meta:
-            raise CorpusError(f"line {lineno}: no 'lang'", file=path, json_path="$.lang")
-        yield make_document(obj["text"], source_path=where, **meta)
+        yield make_document(obj["text"], source_path=where, **_language(meta, obj["text"], where))
 
 
 def read_articles(path: str | Path, *, lang: str | None = None) -> Iterator[Document]:

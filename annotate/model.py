@@ -68,6 +68,7 @@ class Document:
     source_lang: str | None = None
     source_text: str | None = None
     source_path: str | None = None
+    lang_detected: bool = False  # the language was detected, not given
 
     @property
     def boilerplate(self) -> list[int]:
@@ -93,6 +94,7 @@ class Document:
             "source_lang": self.source_lang,
             "source_text": self.source_text,
             "source_path": self.source_path,
+            "lang_detected": self.lang_detected,
             "normalisation": list(self.normalisation),
             "boilerplate": self.boilerplate,
             "paragraphs": [{"start": s.start, "end": s.end} for s in self.paragraphs],
@@ -124,6 +126,7 @@ class Document:
             source_lang=data.get("source_lang"),
             source_text=data.get("source_text"),
             source_path=data.get("source_path"),
+            lang_detected=bool(data.get("lang_detected", False)),
         )
 
 

@@ -121,7 +121,7 @@ def test_directory_reader_is_sorted_and_uses_sidecars() -> None:
         ("bad.txt", b"\xff\xfe not utf-8", "not UTF-8"),
         ("empty.txt", b"  \n ", "empty"),
         ("bad.jsonl", b'{"text": "x", "lang": "fr"}\n{oops\n', "line 2: invalid JSON"),
-        ("nolang.jsonl", b'{"text": "x"}\n', "no 'lang'"),
+        ("nolang.jsonl", b'{"text": "x"}\n', "cannot tell the language"),
         ("bad.csv", b"a,b", "unsupported file type"),
     ],
 )
@@ -136,11 +136,52 @@ def test_bad_articles_name_the_file(
     assert str(path) in str(info.value)
 
 
-def test_txt_without_language_suggests_the_fix(tmp_path: Path) -> None:
+def test_a_short_text_without_language_is_refused_with_the_fix(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("Texte.", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"a\.meta\.json"):
+    with pytest.raises(CorpusError, match="cannot tell the language") as info:
         list(read_articles(path))
+    assert str(path) in str(info.value)
+    assert "--lang" in str(info.value)
+
+
+_FRENCH = (
+    "Le conseil municipal a voté mardi soir le budget de la ville pour l'année prochaine. "
+    "Les habitants pourront donner leur avis lors d'une réunion publique en janvier.\n"
+)
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".jsonl"])
+def test_language_is_detected_and_recorded_when_not_given(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"a{suffix}"
+    if suffix == ".jsonl":
+        path.write_text(json.dumps({"text": _FRENCH}) + "\n", encoding="utf-8")
+    else:
+        path.write_text(_FRENCH, encoding="utf-8")
+    (doc,) = read_articles(path)
+    assert (doc.lang, doc.lang_detected) == ("fr", True)
+    assert doc.to_dict()["lang_detected"] is True
+
+
+def test_a_given_language_is_not_detected(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(_FRENCH, encoding="utf-8")
+    (doc,) = read_articles(path, lang="fr")
+    assert (doc.lang, doc.lang_detected) == ("fr", False)
+    # the default is a default: the file's own metadata wins
+    (tmp_path / "a.meta.json").write_text('{"lang": "br"}', encoding="utf-8")
+    (doc,) = read_articles(path, lang="fr")
+    assert (doc.lang, doc.lang_detected) == ("br", False)
+
+
+def test_markdown_title_is_not_part_of_the_text(tmp_path: Path) -> None:
+    # seen: a blank line after "# Title" left the text starting with "\n"
+    path = tmp_path / "a.md"
+    path.write_text("# Le titre\n\n\nCorps du texte.\n\nSuite.\n", encoding="utf-8")
+    (doc,) = read_articles(path, lang="fr")
+    assert doc.title == "Le titre"
+    assert doc.text == "Corps du texte.\n\nSuite.\n"
+    assert doc.text[doc.paragraphs[0].start : doc.paragraphs[0].end] == "Corps du texte."
 
 
 def test_normalise_is_idempotent() -> None:

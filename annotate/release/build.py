@@ -113,7 +113,9 @@ class ReleaseData:
 
     @property
     def configs(self) -> list[str]:
-        return ["documents", *self.rows]
+        """The configs the release holds: a layer with no rows is left out (of the files,
+        the card and the manifest), as ``datasets`` cannot load an empty split."""
+        return ["documents", *(name for name, rows in self.rows.items() if rows)]
 
     def table(self, config: str) -> pa.Table:
         """The Arrow table of one config, converted from its rows on first use."""

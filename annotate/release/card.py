@@ -121,7 +121,10 @@ def card_context(data: ReleaseData) -> dict[str, Any]:
             }
             for d in sorted(documents.values(), key=lambda d: d.id)
         ],
-        "counts": {"documents": len(documents), **{k: len(v) for k, v in rows_by_layer.items()}},
+        "counts": {
+            "documents": len(documents),
+            **{k: len(v) for k, v in rows_by_layer.items() if k in data.configs},
+        },
         "entity_labels": label_counts("entities", "label"),
         "claim_types": label_counts("claims", "claim_type"),
         "claim_modalities": label_counts("claims", "modality"),

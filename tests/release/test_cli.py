@@ -113,3 +113,44 @@ def test_every_release_command_has_an_example():
         result = _run(name, "--help")
         assert result.exit_code == 0
         assert "Example:" in result.output, name
+
+
+def test_an_mqm_import_release_verifies_and_every_config_loads(tmp_path, paths):
+    """Issue 12 item 5: the release of an mqm-import has no entity or claim rows; those
+    configs are left out (files, card, manifest), so that `verify` passes and
+    `load_dataset` loads every config it lists."""
+    import datasets
+
+    imported = _run("mqm-import", MQM, "--out", tmp_path / "zhen", "--target-lang", "en")
+    assert imported.exit_code == 0, imported.output
+    built = _run(
+        "build",
+        "--articles",
+        tmp_path / "zhen/documents.jsonl",
+        "--export",
+        tmp_path / "zhen/export.json",
+        "--out",
+        tmp_path / "rel",
+        "--dataset",
+        "wmt-zhen",
+        "--version",
+        "1.0.0",
+        "--card",
+        paths.card,
+        "--formats",
+        "mqm",
+    )
+    assert built.exit_code == 0, built.output
+    release = tmp_path / "rel/wmt-zhen/1.0.0"
+    verified = _run("verify", release)
+    assert verified.exit_code == 0, verified.output
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert "entities" not in manifest["configs"] and "claims" not in manifest["configs"]
+    assert not (release / "entities").exists() and not (release / "claims").exists()
+    card = (release / "README.md").read_text(encoding="utf-8")
+    assert "config_name: entities" not in card and "| entities |" not in card
+    for config in manifest["configs"]:
+        loaded = datasets.load_dataset(
+            str(release), config, split="train", cache_dir=str(tmp_path / "cache")
+        )
+        assert len(loaded) == manifest["counts"][config] > 0, config

@@ -19,7 +19,18 @@ from annotate.errors import AnnotateError, ConfigError
 from annotate.model import Document, Unit
 from annotate.preannotate import Prediction
 
-__all__ = ["ALL", "ArticlesArg", "LayersOpt", "app", "err", "out", "schema_app"]
+__all__ = [
+    "ALL",
+    "ArticlesArg",
+    "CacheDirOpt",
+    "JobsOpt",
+    "LayersOpt",
+    "NoCacheOpt",
+    "app",
+    "err",
+    "out",
+    "schema_app",
+]
 
 app = typer.Typer(
     help="annotate: articles → Label Studio tasks → validated labels → versioned datasets.",
@@ -72,12 +83,43 @@ def _fail(exc: AnnotateError) -> None:
     raise typer.Exit(code)
 
 
-def _predictions(names: str | None, documents: list[Document]) -> list[Prediction]:
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(help="Processes for the predictors (default: every core).", min=1),
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="Prediction cache folder (default: $ANNOTATE_PREDICTION_CACHE, "
+        "else ~/.cache/annotate/predictions)."
+    ),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Recompute every prediction; store none.")
+]
+
+
+def _predictions(
+    names: str | None,
+    documents: list[Document],
+    *,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    no_cache: bool = False,
+) -> list[Prediction]:
     if not names:
         return []
+    from annotate.preannotate.cache import PredictionCache
     from annotate.preannotate.run import run_predictors
 
-    return run_predictors([n.strip() for n in names.split(",") if n.strip()], documents)
+    cache = None if no_cache else PredictionCache(cache_dir)
+    try:
+        return run_predictors(
+            [n.strip() for n in names.split(",") if n.strip()], documents, jobs=jobs, cache=cache
+        )
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def _unit(value: str) -> Unit:

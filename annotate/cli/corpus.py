@@ -12,6 +12,9 @@ from rich.table import Table
 
 from annotate.cli._app import (
     ArticlesArg,
+    CacheDirOpt,
+    JobsOpt,
+    NoCacheOpt,
     _fail,
     _layers,
     _predictions,
@@ -75,6 +78,9 @@ def tasks(
     out_file: Annotated[
         Path, typer.Option("--out", help="Where to write the Label Studio tasks JSON.")
     ] = Path("-"),
+    jobs: JobsOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Make Label Studio tasks (with predictions) for one layer, as importable JSON.
 
@@ -87,7 +93,8 @@ def tasks(
         _layers(layer)
         unit_ = _unit(unit)
         docs = list(read_articles(path))
-        made = make_tasks(docs, layer, unit=unit_, predictions=_predictions(predictors, docs))
+        preds = _predictions(predictors, docs, jobs=jobs, cache_dir=cache_dir, no_cache=no_cache)
+        made = make_tasks(docs, layer, unit=unit_, predictions=preds)
     except AnnotateError as exc:
         _fail(exc)
     text = json.dumps(made, ensure_ascii=False, indent=2) + "\n"

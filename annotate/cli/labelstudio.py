@@ -11,7 +11,10 @@ from rich.table import Table
 from annotate.cli._app import (
     ALL,
     ArticlesArg,
+    CacheDirOpt,
+    JobsOpt,
     LayersOpt,
+    NoCacheOpt,
     _fail,
     _layers,
     _predictions,
@@ -41,6 +44,9 @@ def push(
     guidelines: Annotated[
         Path, typer.Option(help="Guidelines shown as project instructions.")
     ] = Path("docs/guidelines.md"),
+    jobs: JobsOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Create/update one Label Studio project per layer and import the tasks (idempotent).
 
@@ -54,7 +60,7 @@ def push(
     try:
         names = _layers(layers)
         docs = list(read_articles(path))
-        preds = _predictions(predictors, docs)
+        preds = _predictions(predictors, docs, jobs=jobs, cache_dir=cache_dir, no_cache=no_cache)
         with _progress("push") as say:
             results = push_(
                 docs,

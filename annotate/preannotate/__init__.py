@@ -24,9 +24,9 @@ import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from annotate.errors import ConfigError
 from annotate.model import Annotation, Document, Relation, Span, task_key
@@ -35,8 +35,11 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from annotate.preannotate.cache import PredictionCache
+
 __all__ = [
     "AUTO_PROCESSES_FROM",
+    "PARALLEL_FROM_CHARS",
     "PREDICTORS",
     "PredictProgress",
     "Prediction",
@@ -188,7 +191,12 @@ def pipe_documents(
     nlp: Language, documents: Iterable[Document], options: PredictorOptions
 ) -> Iterator[tuple[Doc, Document]]:
     """``nlp.pipe`` over the documents' texts, yielding each spaCy doc with its document, in
-    order. Only the texts cross to the worker processes."""
+    order. Only the texts cross to the worker processes. A text longer than
+    ``nlp.max_length`` is processed in pieces joined again (:mod:`.chunks`), never refused."""
+    from spacy.tokens import Doc as SpacyDoc
+
+    from annotate.preannotate.chunks import chunk_ranges
+
     docs = iter(documents)
     n_process = options.n_process
     head: list[Document] = []
@@ -196,15 +204,93 @@ def pipe_documents(
         head = list(itertools.islice(docs, AUTO_PROCESSES_FROM))
         large = len(head) == AUTO_PROCESSES_FROM
         n_process = min(os.cpu_count() or 1, 4) if large else 1
-    pending: deque[Document] = deque()
+    pending: deque[tuple[Document, int]] = deque()
 
     def texts() -> Iterator[str]:
         for document in itertools.chain(head, docs):
-            pending.append(document)
-            yield document.text
+            pieces = chunk_ranges(document, nlp.max_length)
+            pending.append((document, len(pieces)))
+            for start, end in pieces:
+                yield document.text[start:end]
 
-    for sdoc in nlp.pipe(texts(), batch_size=options.batch_size, n_process=n_process):
-        yield sdoc, pending.popleft()
+    stream = nlp.pipe(texts(), batch_size=options.batch_size, n_process=n_process)
+    for sdoc in stream:
+        document, n_pieces = pending.popleft()
+        if n_pieces > 1:
+            parts = [sdoc, *itertools.islice(stream, n_pieces - 1)]
+            sdoc = SpacyDoc.from_docs(parts, ensure_whitespace=False)
+        yield sdoc, document
+
+
+# From this many characters of uncached text on, predictions run in a process pool (below,
+# starting the pool costs more than it saves).
+PARALLEL_FROM_CHARS = 50_000
+
+
+def _predict_batch(work: tuple[tuple[str, ...], PredictorOptions, list[Document]]) -> list[Any]:
+    """One pipeline's predictors over a batch of documents (run in a worker process): per
+    document, the list of its predictions in the predictors' order."""
+    names, options, documents = work
+    members = [cast(SpacyPredictor, get_predictor(n, options)) for n in names]
+    nlp = members[0].load_nlp()
+    return [
+        [p.extract(sdoc, document) for p in members]
+        for sdoc, document in pipe_documents(nlp, documents, options)
+    ]
+
+
+def _compute(
+    members: list[SpacyPredictor], docs: list[Document], options: PredictorOptions, jobs: int
+) -> Iterator[list[Prediction]]:
+    """Per document, in order, the predictions of the members (sharing one pipeline)."""
+    from annotate.engine import LocalExecutor
+
+    nlp = members[0].load_nlp()  # before the pool forks, so the workers share it
+    if jobs == 1 or sum(len(d.text) for d in docs) < PARALLEL_FROM_CHARS:
+        options = replace(options, n_process=options.n_process or 1)
+        for sdoc, document in pipe_documents(nlp, docs, options):
+            yield [p.extract(sdoc, document) for p in members]
+        return
+    size = max(1, min(options.batch_size, len(docs) // (jobs * 4)))
+    names = tuple(p.name for p in members)
+    worker_options = replace(options, n_process=1)
+    work = ((names, worker_options, docs[i : i + size]) for i in range(0, len(docs), size))
+    for batch in LocalExecutor(jobs).map(_predict_batch, work):
+        yield from batch
+
+
+def _group_predictions(
+    members: list[SpacyPredictor],
+    docs: list[Document],
+    options: PredictorOptions,
+    *,
+    jobs: int,
+    cache: PredictionCache | None,
+) -> Iterator[list[Prediction]]:
+    """Per document, in order, the members' predictions: from the cache when every member's
+    is there, else computed (and stored)."""
+    from annotate.preannotate.cache import prediction_key
+
+    versions = [p.version for p in members]  # (a user gazetteer's digest reads its file)
+    keys = [[prediction_key(d, v) for v in versions] for d in docs] if cache else []
+    cached = cache.get_many([k for row in keys for k in row]) if cache else {}
+    todo = [i for i in range(len(docs)) if not cache or any(k not in cached for k in keys[i])]
+    computed = _compute(members, [docs[i] for i in todo], options, jobs) if todo else iter(())
+    wanted = set(todo)
+    fresh: list[tuple[str, Prediction]] = []
+    for i in range(len(docs)):
+        if i not in wanted:
+            yield [cached[k] for k in keys[i]]
+            continue
+        predictions = next(computed)
+        if cache:
+            fresh.extend(zip(keys[i], predictions, strict=True))
+            if len(fresh) >= 1000:
+                cache.put_many(fresh)
+                fresh = []
+        yield predictions
+    if cache and fresh:
+        cache.put_many(fresh)
 
 
 def iter_predictions(
@@ -213,16 +299,24 @@ def iter_predictions(
     *,
     options: PredictorOptions | None = None,
     progress: Callable[[PredictProgress], None] | None = None,
+    jobs: int | None = None,
+    cache: PredictionCache | None = None,
 ) -> Iterator[Prediction]:
     """Run the named predictors over the documents, yielding each :class:`Prediction` as
     soon as it is made.
 
-    Predictors that share a spaCy pipeline share one ``nlp.pipe`` (batched, several
-    processes for a large corpus: see :class:`PredictorOptions`). ``progress`` is called
-    after each document of each pipeline. Unknown names raise :class:`ConfigError` before
-    any work is done.
+    Predictors that share a spaCy pipeline share one ``nlp.pipe``. ``jobs`` processes run it
+    (``None``: every core) once the corpus is large enough to gain from it
+    (:data:`PARALLEL_FROM_CHARS`); the output is the same whatever ``jobs``. With a
+    ``cache`` (:class:`~annotate.preannotate.cache.PredictionCache`), predictions already
+    made for the same document by the same predictor version are read back instead.
+    ``progress`` is called after each document of each pipeline. Unknown names raise
+    :class:`ConfigError` before any work is done.
     """
+    from annotate.engine import LocalExecutor
+
     options = options or PredictorOptions()
+    jobs = LocalExecutor(jobs).jobs
     predictors = [get_predictor(n, options) for n in dict.fromkeys(names)]
     docs = list(documents)
     groups: dict[str, list[SpacyPredictor]] = {}
@@ -234,10 +328,9 @@ def iter_predictions(
             others.append(p)
     for members in groups.values():
         label = tuple(p.name for p in members)
-        nlp = members[0].load_nlp()
-        for done, (sdoc, document) in enumerate(pipe_documents(nlp, docs, options), start=1):
-            for p in members:
-                yield p.extract(sdoc, document)
+        made = _group_predictions(members, docs, options, jobs=jobs, cache=cache)
+        for done, predictions in enumerate(made, start=1):
+            yield from predictions
             if progress is not None:
                 progress(PredictProgress(label, done, len(docs)))
     for other in others:
@@ -253,10 +346,16 @@ def run_predictors(
     *,
     options: PredictorOptions | None = None,
     progress: Callable[[PredictProgress], None] | None = None,
+    jobs: int | None = None,
+    cache: PredictionCache | None = None,
 ) -> list[Prediction]:
     """Every :class:`Prediction` of the named predictors over the documents (see
     :func:`iter_predictions`, which yields them one at a time)."""
-    return list(iter_predictions(names, documents, options=options, progress=progress))
+    return list(
+        iter_predictions(
+            names, documents, options=options, progress=progress, jobs=jobs, cache=cache
+        )
+    )
 
 
 def as_annotation(prediction: Prediction, document: Document) -> Annotation:

@@ -9,10 +9,15 @@ Studio configs, validation, dataset features, card tables — is derived from he
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -23,17 +28,21 @@ from annotate.errors import ConfigError, SchemaError
 __all__ = [
     "SCHEMA_PACKAGE",
     "Choice",
+    "SchemaSet",
     "Taxonomy",
+    "active_schemas",
     "check_schemas",
     "layer_names",
     "load_schema",
     "registry",
     "schema_files",
     "taxonomy",
+    "using_schemas",
     "validator",
 ]
 
 SCHEMA_PACKAGE = "annotate._schema"
+_ORDER = ["entities", "claims", "translation_errors"]
 
 
 @dataclass(frozen=True)
@@ -75,95 +84,223 @@ class Taxonomy:
         return choice.applies_to in ("*", label)
 
 
-def schema_files() -> dict[str, str]:
-    """File name → text of every schema shipped with the package."""
+class SchemaSet:
+    """The schema files one build reads, as a value: file name → text, parsed on demand.
+
+    :meth:`package` is the set shipped with the toolkit (``schema/``); a release carries
+    its own copy (``<release>/schema/``), which :meth:`from_directory` reads, so that a
+    release is rebuilt and checked with the schemas it was made with. Layers are bound to
+    one set (:class:`annotate.layers.Layer`); everything derived from a schema (taxonomy,
+    validators, registry) is computed once per set. Two sets with the same files are equal.
+    """
+
+    def __init__(self, files: Mapping[str, str], *, origin: str) -> None:
+        self.files: dict[str, str] = dict(sorted(files.items()))
+        self.origin = origin  # where the files were read from, for error messages
+        digest = hashlib.sha256()
+        for name, text in self.files.items():
+            digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+        self.digest = digest.hexdigest()
+        self._parsed: dict[str, dict[str, Any]] | None = None
+        self._taxonomies: dict[str, Taxonomy] = {}
+        self._validators: dict[str, jsonschema.protocols.Validator] = {}
+        self._registry: Registry | None = None
+
+    @classmethod
+    def package(cls) -> SchemaSet:
+        """The schemas shipped with the package (``annotate._schema``)."""
+        return _package_set()
+
+    @classmethod
+    def from_directory(cls, path: Path) -> SchemaSet:
+        """Every ``*.schema.json`` in ``path`` (a release's ``schema/`` copy, say)."""
+        if not path.is_dir():
+            raise SchemaError(
+                "no schema directory here",
+                file=path,
+                hint="a release keeps the schemas it was built with in schema/",
+            )
+        files = {p.name: p.read_text(encoding="utf-8") for p in sorted(path.glob("*.schema.json"))}
+        return cls(files, origin=str(path))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SchemaSet) and other.digest == self.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __repr__(self) -> str:
+        return f"SchemaSet({self.origin!r}, {len(self.files)} files)"
+
+    def _where(self, name: str) -> str:
+        return f"{self.origin}/{name}" if self.origin != SCHEMA_PACKAGE else f"schema/{name}"
+
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        """File name → parsed schema."""
+        if self._parsed is None:
+            out = {}
+            for name, text in self.files.items():
+                try:
+                    out[name] = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise SchemaError(
+                        f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+                        file=self._where(name),
+                    ) from exc
+            self._parsed = out
+        return self._parsed
+
+    def load(self, name: str) -> dict[str, Any]:
+        """The schema ``<name>.schema.json`` as a dict (``name`` like ``entities``)."""
+        schemas = self.schemas()
+        key = f"{name}.schema.json"
+        if key not in schemas:
+            known = sorted(k.removesuffix(".schema.json") for k in schemas)
+            raise ConfigError(
+                f"no schema named {name!r} in {self.origin}; known: {', '.join(known)}"
+            )
+        return schemas[key]
+
+    def registry(self) -> Registry:
+        """A referencing registry of every schema of the set, by ``$id`` and by file name,
+        so that ``{"$ref": "record.schema.json"}`` resolves offline."""
+        if self._registry is None:
+            reg: Registry = Registry()
+            for name, schema in self.schemas().items():
+                reg = reg.with_resource(schema.get("$id", name), Resource.from_contents(schema))
+            self._registry = reg
+        return self._registry
+
+    def layer_names(self) -> list[str]:
+        """The annotation layers (schemas with an ``x-annotate`` block), in layer order."""
+        names = [
+            n.removesuffix(".schema.json") for n, s in self.schemas().items() if "x-annotate" in s
+        ]
+        return sorted(names, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), n))
+
+    def taxonomy(self, layer: str) -> Taxonomy:
+        """What the schema of ``layer`` declares in its ``x-annotate`` block."""
+        if layer not in self._taxonomies:
+            self._taxonomies[layer] = self._read_taxonomy(layer)
+        return self._taxonomies[layer]
+
+    def _read_taxonomy(self, layer: str) -> Taxonomy:
+        schema = self.load(layer)
+        meta = schema.get("x-annotate")
+        if meta is None:
+            raise ConfigError(
+                f"{layer!r} is not an annotation layer; known: {', '.join(self.layer_names())}"
+            )
+        choices = {
+            name: Choice(
+                name=name,
+                description=c.get("description", ""),
+                values=dict(c["values"]),
+                applies_to=c.get("applies_to", "*"),
+            )
+            for name, c in meta.get("choices", {}).items()
+        }
+        return Taxonomy(
+            layer=meta["layer"],
+            title=meta.get("title", layer),
+            version=meta.get("version", "0"),
+            labels=dict(meta["labels"]),
+            choices=choices,
+            text_fields=dict(meta.get("text_fields", {})),
+            relations=dict(meta.get("relations", {})),
+            weights=dict(meta.get("weights", {})),
+            forbidden=list(meta.get("forbidden", [])),
+            overlap=meta.get("overlap", "allowed"),
+        )
+
+    def validator(self, name: str) -> jsonschema.protocols.Validator:
+        """A Draft 2020-12 validator for ``<name>.schema.json`` with the set's registry."""
+        if name not in self._validators:
+            schema = self.load(name)
+            cls = jsonschema.validators.validator_for(
+                schema, default=jsonschema.Draft202012Validator
+            )
+            self._validators[name] = cls(
+                schema, registry=self.registry(), format_checker=cls.FORMAT_CHECKER
+            )
+        return self._validators[name]
+
+    def hashes(self) -> dict[str, str]:
+        """File name → sha256 of its text (the manifest's ``schema``)."""
+        return {name: hashlib.sha256(t.encode()).hexdigest() for name, t in self.files.items()}
+
+    def versions(self) -> dict[str, str]:
+        """Layer → its schema version (the manifest's ``schema_versions``)."""
+        return {name: self.taxonomy(name).version for name in self.layer_names()}
+
+    def check(self) -> list[str]:
+        """Check every schema of the set; returns the problems (see :func:`check_schemas`)."""
+        return _check(self)
+
+
+@cache
+def _package_set() -> SchemaSet:
     root = resources.files(SCHEMA_PACKAGE)
-    return {
+    files = {
         p.name: p.read_text(encoding="utf-8")
         for p in sorted(root.iterdir(), key=lambda p: p.name)
         if p.name.endswith(".schema.json")
     }
+    return SchemaSet(files, origin=SCHEMA_PACKAGE)
 
 
-@cache
-def _all_schemas() -> dict[str, dict[str, Any]]:
-    out = {}
-    for name, text in schema_files().items():
-        try:
-            out[name] = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SchemaError(
-                f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
-                file=f"schema/{name}",
-            ) from exc
-    return out
+_ACTIVE: ContextVar[SchemaSet | None] = ContextVar("annotate_schemas", default=None)
+
+
+def active_schemas() -> SchemaSet:
+    """The set in use: the one :func:`using_schemas` put in place, else the package's."""
+    return _ACTIVE.get() or _package_set()
+
+
+@contextmanager
+def using_schemas(schemas: SchemaSet | None) -> Iterator[SchemaSet]:
+    """Make ``schemas`` the default set inside the block (``None``: the current one), for
+    the stages that look a layer up by name (the export reader, the validators). A rebuild
+    wraps itself in the release's own set so that editing ``schema/`` does not change it."""
+    chosen = schemas or active_schemas()
+    token = _ACTIVE.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _ACTIVE.reset(token)
+
+
+# The functions below read the active set; they are what most callers need.
+
+
+def schema_files() -> dict[str, str]:
+    """File name → text of every schema of the active set."""
+    return dict(active_schemas().files)
 
 
 def load_schema(name: str) -> dict[str, Any]:
-    """The schema ``schema/<name>.schema.json`` as a dict (``name`` like ``entities``)."""
-    schemas = _all_schemas()
-    key = f"{name}.schema.json"
-    if key not in schemas:
-        known = sorted(k.removesuffix(".schema.json") for k in schemas)
-        raise ConfigError(f"no schema named {name!r}; known: {', '.join(known)}")
-    return schemas[key]
+    """The schema ``schema/<name>.schema.json`` of the active set, as a dict."""
+    return active_schemas().load(name)
 
 
-@cache
 def registry() -> Registry:
-    """A referencing registry of every shipped schema, by ``$id`` and by file name, so that
-    ``{"$ref": "record.schema.json"}`` resolves offline."""
-    reg: Registry = Registry()
-    for name, schema in _all_schemas().items():
-        res = Resource.from_contents(schema)
-        reg = reg.with_resource(schema.get("$id", name), res)
-    return reg
+    """The referencing registry of the active set."""
+    return active_schemas().registry()
 
 
 def layer_names() -> list[str]:
-    """The annotation layers, in schema file order (those with an ``x-annotate`` block)."""
-    order = ["entities", "claims", "translation_errors"]
-    names = [n.removesuffix(".schema.json") for n, s in _all_schemas().items() if "x-annotate" in s]
-    return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
+    """The annotation layers of the active set, in layer order."""
+    return active_schemas().layer_names()
 
 
-@cache
 def taxonomy(layer: str) -> Taxonomy:
-    schema = load_schema(layer)
-    meta = schema.get("x-annotate")
-    if meta is None:
-        raise ConfigError(
-            f"{layer!r} is not an annotation layer; known: {', '.join(layer_names())}"
-        )
-    choices = {
-        name: Choice(
-            name=name,
-            description=c.get("description", ""),
-            values=dict(c["values"]),
-            applies_to=c.get("applies_to", "*"),
-        )
-        for name, c in meta.get("choices", {}).items()
-    }
-    return Taxonomy(
-        layer=meta["layer"],
-        title=meta.get("title", layer),
-        version=meta.get("version", "0"),
-        labels=dict(meta["labels"]),
-        choices=choices,
-        text_fields=dict(meta.get("text_fields", {})),
-        relations=dict(meta.get("relations", {})),
-        weights=dict(meta.get("weights", {})),
-        forbidden=list(meta.get("forbidden", [])),
-        overlap=meta.get("overlap", "allowed"),
-    )
+    """The taxonomy of ``layer`` in the active set."""
+    return active_schemas().taxonomy(layer)
 
 
-@cache
 def validator(name: str) -> jsonschema.protocols.Validator:
-    """A Draft 2020-12 validator for ``schema/<name>.schema.json`` with the shared registry."""
-    schema = load_schema(name)
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    return cls(schema, registry=registry(), format_checker=cls.FORMAT_CHECKER)
+    """A Draft 2020-12 validator of ``name`` in the active set."""
+    return active_schemas().validator(name)
 
 
 def _span_label_enum(schema: dict[str, Any]) -> list[str] | None:
@@ -173,12 +310,17 @@ def _span_label_enum(schema: dict[str, Any]) -> list[str] | None:
         return None
 
 
-def check_schemas() -> list[str]:
-    """Check every shipped schema: valid Draft 2020-12, ``$ref``s resolve, and each layer's
-    label enum and choice enums agree with its ``x-annotate`` taxonomy. Returns problems."""
+def check_schemas(schemas: SchemaSet | None = None) -> list[str]:
+    """Check every schema of a set (default: the active one): valid Draft 2020-12,
+    ``$ref``s resolve, and each layer's label enum and choice enums agree with its
+    ``x-annotate`` taxonomy. Returns the problems."""
+    return _check(schemas or active_schemas())
+
+
+def _check(schemas: SchemaSet) -> list[str]:
     problems: list[str] = []
-    for name, schema in _all_schemas().items():
-        where = f"schema/{name}"
+    for name, schema in schemas.schemas().items():
+        where = schemas._where(name)
         try:
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
@@ -189,12 +331,12 @@ def check_schemas() -> list[str]:
             problems.append(f"{where}: $schema must be Draft 2020-12")
         layer = name.removesuffix(".schema.json")
         try:
-            validator(layer).is_valid({})  # forces $ref resolution
+            schemas.validator(layer).is_valid({})  # forces $ref resolution
         except Exception as exc:  # referencing errors have no common public base
             problems.append(f"{where}: cannot resolve references: {exc}")
         if "x-annotate" not in schema:
             continue
-        tax = taxonomy(layer)
+        tax = schemas.taxonomy(layer)
         if tax.layer != layer:
             problems.append(f"{where}: x-annotate.layer is {tax.layer!r}, file says {layer!r}")
         enum = _span_label_enum(schema)

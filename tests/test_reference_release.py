@@ -16,12 +16,16 @@ from annotate.layers.translation_errors import TranslationErrorsLayer
 from annotate.pins import file_sha256, label_exports, read_annotators, validate_labels
 from annotate.release.build import build_release
 from annotate.release.tables import pseudonym
+from annotate.schemas import SchemaSet, using_schemas
 from tests.conftest import ROOT
 
 DATASET = "stargate-fr-annotations"
 VERSION = "1.0.0"
 RELEASE = ROOT / "releases" / DATASET / VERSION
 PINS = ROOT / "data" / "labels" / "pins.json"
+# 1.0.0 is rebuilt and checked with its own schema copy (version 1.0.0 of every layer),
+# whatever the toolkit's schema/ says today.
+SCHEMAS = SchemaSet.from_directory(RELEASE / "schema")
 CONFIGS = ["documents", "segments", "entities", "claims", "translation_errors", "annotations"]
 
 
@@ -46,6 +50,7 @@ def rebuilt(tmp_path_factory) -> list[Path]:
             project_root=ROOT,
             formats=list(manifest.get("formats") or {}),
             layout=manifest.get("parquet_layout", 1),
+            schemas=SCHEMAS,
         )
         out.append(result.path)
     return out
@@ -123,7 +128,7 @@ def test_card_counts_are_the_data_counts() -> None:
 
 def test_card_mqm_scores_are_recomputed() -> None:
     card = _card()
-    layer = TranslationErrorsLayer()
+    layer = TranslationErrorsLayer(SCHEMAS)
     doc = next(iter(read_articles(ROOT / "data" / "articles")))
     errors = _load("translation_errors")
     sev = errors.features["severity"]
@@ -142,7 +147,8 @@ def test_card_mqm_scores_are_recomputed() -> None:
 def test_card_agreement_is_recomputed_from_the_exports() -> None:
     card = _card()
     doc = next(iter(read_articles(ROOT / "data" / "articles")))
-    report = validate_labels(label_exports(PINS), {doc.id: doc}, pins_path=PINS)
+    with using_schemas(SCHEMAS):
+        report = validate_labels(label_exports(PINS), {doc.id: doc}, pins_path=PINS)
     agreement = pairwise_agreement(report.valid)
     assert agreement["spans"], "two passes give agreement rows"
     for row in agreement["spans"]:
@@ -154,6 +160,63 @@ def test_card_agreement_is_recomputed_from_the_exports() -> None:
 def test_reproduce_rebuilds_the_committed_release_with_its_recorded_layout() -> None:
     from annotate.release.reproduce import reproduce_release
 
+    report = reproduce_release(
+        RELEASE,
+        articles=ROOT / "data" / "articles",
+        pins=PINS,
+        card_template=ROOT / "dataset_card.md",
+        project_root=ROOT,
+    )
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.identical == report.files == 16
+
+
+def _edited_schemas(tmp: Path) -> SchemaSet:
+    """The toolkit's schemas as someone may edit them after 1.0.0: a new entity label and
+    a new version of the entities layer, a new MQM description."""
+    edited = tmp / "schema"
+    edited.mkdir()
+    for name, text in SchemaSet.package().files.items():
+        schema = json.loads(text)
+        meta = schema.get("x-annotate")
+        if name == "entities.schema.json":
+            meta["version"] = "9.0.0"
+            meta["labels"]["NORP"] = {"description": "Nationalities, religious or political groups"}
+            schema["properties"]["spans"]["items"]["properties"]["label"]["enum"].append("NORP")
+        elif name == "translation_errors.schema.json":
+            meta["version"] = "9.0.0"
+            first = next(iter(meta["labels"]))
+            meta["labels"][first]["description"] = "Edited after 1.0.0."
+        (edited / name).write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    return SchemaSet.from_directory(edited)
+
+
+def test_editing_the_toolkits_schemas_does_not_change_how_1_0_0_rebuilds(
+    tmp_path, monkeypatch
+) -> None:
+    from annotate import schemas
+    from annotate.release.reproduce import reproduce_release
+
+    edited = _edited_schemas(tmp_path)
+    assert edited.check() == []
+    monkeypatch.setattr(schemas, "_package_set", lambda: edited)
+    assert schemas.taxonomy("entities").version == "9.0.0"  # the edit is what builds read
+    # a new build does take the edit: other entity features, other schema copy
+    built = build_release(
+        articles=ROOT / "data" / "articles",
+        pins=PINS,
+        out=tmp_path / "out",
+        dataset=DATASET,
+        version="9.0.0",
+        card_template=ROOT / "dataset_card.md",
+        project_root=ROOT,
+        layout=1,
+    ).path
+    new = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    assert new["schema_versions"]["entities"] == "9.0.0"
+    old = _tree(RELEASE)
+    assert _tree(built)["entities/train.parquet"] != old["entities/train.parquet"]
+    # while 1.0.0 still rebuilds byte for byte, with the schema copy it carries
     report = reproduce_release(
         RELEASE,
         articles=ROOT / "data" / "articles",

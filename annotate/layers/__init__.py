@@ -8,6 +8,7 @@ from annotate.layers.base import Layer
 from annotate.layers.claims import ClaimsLayer
 from annotate.layers.entities import EntitiesLayer
 from annotate.layers.translation_errors import TranslationErrorsLayer
+from annotate.schemas import SchemaSet
 
 __all__ = ["LAYERS", "Layer", "get_layer", "layer_names"]
 
@@ -20,9 +21,10 @@ def layer_names() -> list[str]:
     return list(LAYERS)
 
 
-def get_layer(name: str) -> Layer:
-    """The layer called ``name``; an unknown name lists the known ones."""
+def get_layer(name: str, schemas: SchemaSet | None = None) -> Layer:
+    """The layer called ``name``, bound to ``schemas`` (default: the active set); an
+    unknown name lists the known ones."""
     try:
-        return LAYERS[name]()
+        return LAYERS[name](schemas)
     except KeyError:
         raise ConfigError(f"unknown layer {name!r}; known layers: {', '.join(LAYERS)}") from None

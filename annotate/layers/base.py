@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from annotate.model import Annotation, Document, Issue, Relation, Span
-from annotate.schemas import Taxonomy, taxonomy
+from annotate.schemas import SchemaSet, Taxonomy, active_schemas
 
 if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
     import datasets
@@ -58,13 +58,19 @@ class Converted:
 
 
 class Layer:
-    """One annotation layer. Subclasses set ``name`` and add their release rows."""
+    """One annotation layer, bound to the schema set it reads its taxonomy from (the
+    active one when none is given: the package's, or a release's own copy while that
+    release is rebuilt). Subclasses set ``name`` and add their release rows; they may look
+    at ``self.taxonomy.version`` where a published format changed between versions."""
 
     name: ClassVar[str]
 
+    def __init__(self, schemas: SchemaSet | None = None) -> None:
+        self.schemas = schemas or active_schemas()
+
     @property
     def taxonomy(self) -> Taxonomy:
-        return taxonomy(self.name)
+        return self.schemas.taxonomy(self.name)
 
     # ---------------------------------------------------------------- Label Studio config
     def label_config(self, *, title: str | None = None) -> str:

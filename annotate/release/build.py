@@ -21,7 +21,6 @@ else from the latest annotation time in the exports.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 import tempfile
@@ -60,7 +59,7 @@ from annotate.release.tables import (
     to_table,
     write_table,
 )
-from annotate.schemas import schema_files, taxonomy
+from annotate.schemas import SchemaSet, active_schemas, using_schemas
 from annotate.validate import Report
 
 __all__ = [
@@ -107,6 +106,7 @@ class ReleaseData:
     agreement: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: str | None = None  # <labels dir>/NOTES.md: how the pinned labels were made
     layout: int = PARQUET_LAYOUT  # how the parquet files are laid out (PARQUET_LAYOUTS)
+    schemas: SchemaSet = field(default_factory=active_schemas)  # validated and built with
     _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
     _counted: dict[tuple[str, str], Counter[Any]] = field(default_factory=dict, repr=False)
     _card: dict[str, Any] | None = field(default=None, repr=False)
@@ -124,7 +124,7 @@ class ReleaseData:
                 rows = document_rows(self.documents.values())
             else:
                 rows = self.rows[config]
-            self._tables[config] = to_table(rows, config_features(config))
+            self._tables[config] = to_table(rows, config_features(config, self.schemas))
         return self._tables[config]
 
     def assemble(self) -> ReleaseData:
@@ -170,15 +170,16 @@ def _count(table: pa.Table, columns: list[str]) -> Counter[Any]:
     return Counter(dict(zip(zip(*keys, strict=True), counts, strict=True)))
 
 
-def config_features(config: str) -> Any:
-    """The features of one config of a release."""
+def config_features(config: str, schemas: SchemaSet | None = None) -> Any:
+    """The features of one config of a release (a layer's under ``schemas``, default the
+    active set)."""
     if config == "documents":
         return DOCUMENT_FEATURES
     if config == "segments":
         return SEGMENT_FEATURES
     if config == "annotations":
         return ANNOTATION_FEATURES
-    return get_layer(config).features()
+    return get_layer(config, schemas).features()
 
 
 def _input_entries(paths: list[Path], root: Path) -> list[dict[str, str]]:
@@ -192,7 +193,7 @@ def _input_entries(paths: list[Path], root: Path) -> list[dict[str, str]]:
     return [out[k] for k in sorted(out)]
 
 
-def _sort_rows(config: str, rows: list[dict[str, Any]]) -> None:
+def _sort_rows(config: str, rows: list[dict[str, Any]], schemas: SchemaSet) -> None:
     if config == "segments":
         rows.sort(key=lambda r: (r["layer"], r["doc_id"], r["segment_start"], r["segment_end"]))
         return
@@ -210,7 +211,7 @@ def _sort_rows(config: str, rows: list[dict[str, Any]]) -> None:
             )
         )
         return
-    ident = row_id_column(config_features(config)) or "doc_id"
+    ident = row_id_column(config_features(config, schemas)) or "doc_id"
     rows.sort(key=lambda r: (r["doc_id"], r["start"], r["end"], str(r.get(ident))))
 
 
@@ -221,9 +222,34 @@ def collect(
     exports: Sequence[Path] | None = None,
     card_template: Path | None = None,
     project_root: Path = Path("."),
+    schemas: SchemaSet | None = None,
     progress: Progress | None = None,
 ) -> ReleaseData:
-    """Read the corpus and the pinned (or given) exports, validate, and choose the gold."""
+    """Read the corpus and the pinned (or given) exports, validate against ``schemas``
+    (default: the active set; a rebuild passes the release's own copy), and choose the
+    gold."""
+    with using_schemas(schemas) as chosen:
+        data = _collect(
+            articles=articles,
+            pins=pins,
+            exports=exports,
+            card_template=card_template,
+            project_root=project_root,
+            progress=progress,
+        )
+    data.schemas = chosen
+    return data.assemble()
+
+
+def _collect(
+    *,
+    articles: Path,
+    pins: Path | None,
+    exports: Sequence[Path] | None,
+    card_template: Path | None,
+    project_root: Path,
+    progress: Progress | None,
+) -> ReleaseData:
     say = progress or (lambda _msg: None)
     say("reading the corpus")
     documents = {d.id: d for d in read_articles(articles)}
@@ -255,7 +281,7 @@ def collect(
         )
     rows["annotations"] = annotation_rows(report.valid, documents)
     for config, config_rows in rows.items():
-        _sort_rows(config, config_rows)
+        _sort_rows(config, config_rows, active_schemas())
     agreement = pairwise_agreement(report.valid)
     for table in agreement.values():
         for row in table:
@@ -285,7 +311,7 @@ def collect(
         lock=_lock_hash(project_root),
         agreement=agreement,
         notes=notes,
-    ).assemble()
+    )
 
 
 def write_data(
@@ -301,6 +327,13 @@ def write_data(
     The parquet files are written in worker threads (pyarrow releases the GIL) while the
     plot is drawn and the card's numbers are computed; the bytes do not depend on the
     order."""
+    with using_schemas(data.schemas):  # the training formats read the taxonomy too
+        return _write_data(data, root, formats=formats, progress=progress)
+
+
+def _write_data(
+    data: ReleaseData, root: Path, *, formats: Sequence[str], progress: Progress | None
+) -> dict[str, int]:
     say = progress or (lambda _msg: None)
     say("writing parquet")
     tables = {f"{config}/train.parquet": data.table(config) for config in data.configs}
@@ -322,7 +355,7 @@ def write_data(
         file_rows = {path: future.result() for path, future in written.items()}
     schema_dir = root / SCHEMA_DIR
     schema_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in schema_files().items():
+    for name, text in data.schemas.files.items():
         (schema_dir / name).write_text(text, encoding="utf-8")
     if formats:
         say(f"writing {', '.join(formats)}")
@@ -386,8 +419,8 @@ def write_metadata(
         "toolkit": {"name": "annotate", "version": annotate.__version__},
         "created": data.created,
         "created_from": data.created_from,
-        "schema": _schema_hashes(),
-        "schema_versions": {name: taxonomy(name).version for name in LAYERS},
+        "schema": data.schemas.hashes(),
+        "schema_versions": {name: data.schemas.taxonomy(name).version for name in LAYERS},
         "lock": data.lock,
         "inputs": data.inputs,
         "configs": data.configs,
@@ -449,10 +482,12 @@ def build_release(
     project_root: Path = Path("."),
     formats: Sequence[str] = (),
     layout: int = PARQUET_LAYOUT,
+    schemas: SchemaSet | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports;
-    ``layout`` is only for rebuilding a release made with an older parquet layout."""
+    ``layout`` and ``schemas`` (default: the active set) are for rebuilding a release made
+    with an older parquet layout or schema version."""
     formats = check_formats(formats)  # registry order: the bytes must not depend on the call
     target = out / dataset / version
     refuse_existing(target)
@@ -462,6 +497,7 @@ def build_release(
         exports=exports,
         card_template=card_template,
         project_root=project_root,
+        schemas=schemas,
         progress=progress,
     )
     data.layout = layout
@@ -509,12 +545,6 @@ def _created(records: list[Annotation]) -> tuple[str | None, str | None]:
     if not times:
         return None, None
     return max(times).strftime("%Y-%m-%dT%H:%M:%SZ"), "annotations"
-
-
-def _schema_hashes() -> dict[str, str]:
-    return {
-        name: hashlib.sha256(text.encode()).hexdigest() for name, text in schema_files().items()
-    }
 
 
 def _lock_hash(root: Path) -> str | None:

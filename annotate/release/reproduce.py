@@ -4,8 +4,9 @@ For whoever wants to know that a release is what its inputs make:
 
 1. the release is rebuilt with the settings its manifest records: dataset, version,
    training formats, parquet layout (none recorded: layout 1), license (none recorded: the
-   card's), and the build time (``SOURCE_DATE_EPOCH`` set to it when the release was built
-   with one, unset otherwise);
+   card's), the build time (``SOURCE_DATE_EPOCH`` set to it when the release was built
+   with one, unset otherwise), and the release's own copy of the schemas (``schema/``), so
+   that a later edit of the toolkit's schemas does not change how an old release rebuilds;
 2. the inputs the rebuild read are compared with the release's by sha256 (a changed,
    missing or extra input is named: the files cannot match then, and their differences
    say where), and every file the manifest lists, as it is on disk, with the rebuilt one.
@@ -35,6 +36,7 @@ from annotate.model import Issue
 from annotate.pins import file_sha256
 from annotate.release.build import (
     CHANGELOG,
+    SCHEMA_DIR,
     collect,
     place,
     refuse_existing,
@@ -45,6 +47,7 @@ from annotate.release.build import (
 from annotate.release.formats import check_formats
 from annotate.release.manifest import read_manifest
 from annotate.release.publish import compare_with, write_version_metadata
+from annotate.schemas import SchemaSet
 
 __all__ = ["ReproduceReport", "reproduce_release"]
 
@@ -105,6 +108,7 @@ def reproduce_release(
             "the manifest names no dataset or version", file=release / "manifest.json"
         )
     layout = manifest.get("parquet_layout", _LEGACY_LAYOUT)
+    schemas = SchemaSet.from_directory(release / SCHEMA_DIR)
     history = _history(release, manifest, report)
     with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
         out = keep or Path(tmp)
@@ -118,6 +122,7 @@ def reproduce_release(
                 exports=exports,
                 card_template=card_template,
                 project_root=project_root,
+                schemas=schemas,
                 progress=progress,
             )
         data.layout = layout

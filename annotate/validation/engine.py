@@ -18,6 +18,7 @@ from annotate.errors import ConfigError
 from annotate.labelstudio.export import ExportStats, OnError, ReadItem, read_export
 from annotate.layers import LAYERS
 from annotate.model import Annotation, Document, Issue
+from annotate.schemas import SchemaSet, active_schemas
 from annotate.validation.report import Quarantined, RecordWriter, Report, write_report
 from annotate.validation.semantic import SemanticChecker, Whitespace
 from annotate.validation.structural import StructuralValidator
@@ -39,10 +40,12 @@ _PROGRESS_EVERY = 10_000
 class RecordValidator:
     """Structural and semantic checks of the records of one layer."""
 
-    def __init__(self, layer: str, *, whitespace: Whitespace = "flag") -> None:
+    def __init__(
+        self, layer: str, *, whitespace: Whitespace = "flag", schemas: SchemaSet | None = None
+    ) -> None:
         self.layer = layer
-        self.structural = StructuralValidator(layer)
-        self.semantic = SemanticChecker(layer, whitespace=whitespace)
+        self.structural = StructuralValidator(layer, schemas=schemas)
+        self.semantic = SemanticChecker(layer, whitespace=whitespace, schemas=schemas)
         # bound once: this pair decides every valid record
         self._is_valid = self.structural.fast_is_valid()
         self._ok = self.semantic.ok
@@ -64,12 +67,19 @@ class RecordValidator:
         return issues + self.semantic.explain(record, document, segment_text)
 
 
-@cache
-def record_validator(layer: str, whitespace: Whitespace = "flag") -> RecordValidator:
-    """The (cached) validator of one layer; an unknown layer lists the known ones."""
+def record_validator(
+    layer: str, whitespace: Whitespace = "flag", *, schemas: SchemaSet | None = None
+) -> RecordValidator:
+    """The (cached) validator of one layer under ``schemas`` (default: the active set);
+    an unknown layer lists the known ones."""
     if layer not in LAYERS:
         raise ConfigError(f"unknown layer {layer!r}; {did_you_mean(layer, LAYERS)}")
-    return RecordValidator(layer, whitespace=whitespace)
+    return _record_validator(layer, whitespace, schemas or active_schemas())
+
+
+@cache
+def _record_validator(layer: str, whitespace: Whitespace, schemas: SchemaSet) -> RecordValidator:
+    return RecordValidator(layer, whitespace=whitespace, schemas=schemas)
 
 
 def check_record(
@@ -113,6 +123,16 @@ class _Run:
         self.writer = writer
         self.report = Report()
         self.seen: set[str] = set()
+        self.schemas = active_schemas()  # the set this run validates against
+        self._validators: dict[str, RecordValidator] = {}
+
+    def validator(self, layer: str) -> RecordValidator:
+        found = self._validators.get(layer)
+        if found is None:
+            found = self._validators[layer] = record_validator(
+                layer, self.whitespace, schemas=self.schemas
+            )
+        return found
 
     def item(self, item: ReadItem) -> None:
         ann = item.annotation
@@ -123,7 +143,7 @@ class _Run:
             return
         record = ann.to_record()
         document = self.documents.get(ann.doc_id) or item.document
-        found = record_validator(ann.layer, self.whitespace).check(
+        found = self.validator(ann.layer).check(
             record, document=document, segment_text=item.segment_text
         )
         errors, warnings = list(reader_errors), list(reader_warnings)

@@ -17,7 +17,7 @@ from operator import le
 from typing import Any, Literal
 
 from annotate.model import Document, Issue
-from annotate.schemas import taxonomy
+from annotate.schemas import SchemaSet, active_schemas
 from annotate.validation.words import span_name
 
 __all__ = ["SemanticChecker", "Whitespace"]
@@ -40,10 +40,12 @@ def _int(value: Any) -> int | None:
 class SemanticChecker:
     """The semantic rules of one layer."""
 
-    def __init__(self, layer: str, *, whitespace: Whitespace = "flag") -> None:
+    def __init__(
+        self, layer: str, *, whitespace: Whitespace = "flag", schemas: SchemaSet | None = None
+    ) -> None:
         if whitespace not in ("flag", "fix"):
             raise ValueError(f"whitespace must be 'flag' or 'fix', not {whitespace!r}")
-        tax = taxonomy(layer)
+        tax = (schemas or active_schemas()).taxonomy(layer)
         self.layer = layer
         self.whitespace = whitespace
         self.no_overlap = tax.overlap == "forbidden"

@@ -15,7 +15,7 @@ from typing import Any, cast
 import jsonschema
 
 from annotate.model import Issue
-from annotate.schemas import load_schema, schema_files, taxonomy, validator
+from annotate.schemas import SchemaSet, active_schemas
 from annotate.validation.words import did_you_mean, kind, one_of, schema_type, span_name
 
 try:  # the compiled fast path; jsonschema alone is correct, only slower
@@ -35,26 +35,27 @@ def json_path(parts: Any) -> str:
 
 
 @cache
-def _compiled(layer: str) -> Any:
+def _compiled(schemas: SchemaSet, layer: str) -> Any:
     if _rs is None:  # pragma: no cover
         return None
     resources = []
-    for name, text in schema_files().items():
+    for name, text in schemas.files.items():
         schema = json.loads(text)
         resources.append((schema.get("$id", name), schema))
     registry = _rs.Registry(resources)
-    return _rs.validator_for(load_schema(layer), registry=registry)
+    return _rs.validator_for(schemas.load(layer), registry=registry)
 
 
 class StructuralValidator:
     """The schema of one layer: ``is_valid`` (compiled) and ``explain`` (every error)."""
 
-    def __init__(self, layer: str) -> None:
+    def __init__(self, layer: str, *, schemas: SchemaSet | None = None) -> None:
         self.layer = layer
-        self._fast = _compiled(layer)
-        self._slow: jsonschema.protocols.Validator = validator(layer)
-        self._labels = list(taxonomy(layer).labels)
-        self._relations = list(taxonomy(layer).relations)
+        self.schemas = schemas or active_schemas()
+        self._fast = _compiled(self.schemas, layer)
+        self._slow: jsonschema.protocols.Validator = self.schemas.validator(layer)
+        self._labels = list(self.schemas.taxonomy(layer).labels)
+        self._relations = list(self.schemas.taxonomy(layer).relations)
 
     def fast_is_valid(self) -> Callable[[Any], bool]:
         """The fastest ``is_valid`` available, as a plain callable."""
@@ -193,7 +194,7 @@ class StructuralValidator:
 
     def _hint_for(self, path: list[Any], name: str) -> str | None:
         if path[:1] == ["spans"]:
-            choice = taxonomy(self.layer).choices.get(name)
+            choice = self.schemas.taxonomy(self.layer).choices.get(name)
             if choice is not None:
                 return f"choose one of {one_of(choice.values)} for this region in Label Studio"
         return None

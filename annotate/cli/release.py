@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from annotate.cli._app import (
@@ -313,12 +314,14 @@ def reproduce(
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
+        # An issue's location is "[file at $.path]": escaped, or Rich takes it for markup
+        # and the file's name disappears from the output.
         for p in report.problems:
-            err.print(f"[red]✗[/] {p}", highlight=False)
+            err.print(f"[red]✗[/] {escape(str(p))}", highlight=False)
         for s in report.skipped:
-            out.print(f"[yellow]-[/] not compared: {s}", highlight=False)
+            out.print(f"[yellow]-[/] not compared: {escape(s)}", highlight=False)
         for note in report.notes:
-            out.print(f"[yellow]![/] {note}", highlight=False)
+            out.print(f"[yellow]![/] {escape(note)}", highlight=False)
         if report.ok:
             out.print(
                 f"[green]✓[/] {report.release} {report.version}: {report.inputs} inputs "

@@ -240,9 +240,11 @@ def _compare_inputs(
         report.problems.append(
             Issue(
                 "input-extra",
-                "the rebuild read an input the release was not built from",
+                "the rebuild read this input, which the release was not built from "
+                "(the pins or the corpus now name it)",
                 file=rel,
-                hint="pass the --pins, --articles and --card the release was built with",
+                hint="check out the commit the release was built from, or pass the --pins, "
+                "--articles and --card it was built with",
             )
         )
 

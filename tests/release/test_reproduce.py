@@ -270,3 +270,26 @@ def test_a_release_built_from_exports_reproduces_from_the_same_exports(project, 
     assert wrong.exit_code == 1
     codes = {p["code"] for p in json.loads(wrong.stdout)["problems"]}
     assert "input-extra" in codes
+
+
+def test_every_changed_input_is_named_once(project, monkeypatch):
+    # seen: after a new pull, reproduce printed "the rebuild read an input the release was
+    # not built from" three times, without naming the input (Rich ate "[path]" as markup)
+    from annotate.pins import read_pins, write_pin
+
+    release = _build(project)
+    pins = project / "data" / "labels" / "pins.json"
+    moved = []
+    for pin in read_pins(pins):  # every layer pulled anew: the same tasks, new files
+        new = pins.parent / f"repulled-{pin.layer}.json"
+        new.write_bytes((pins.parent / pin.path).read_bytes() + b"\n")
+        write_pin(pins, layer=pin.layer, export_path=new, project=pin.project)
+        moved.append(f"data/labels/{new.name}")
+    monkeypatch.chdir(project)
+    result = runner.invoke(app, ["reproduce", str(release)])
+    assert result.exit_code == 1
+    problems = [line for line in result.output.splitlines() if line.startswith("✗")]
+    named = ["data/labels/pins.json", *moved]
+    for name in named:
+        assert sum(name in line for line in problems) == 1, (name, result.output)
+    assert len(problems) == len(named), result.output

@@ -1,5 +1,11 @@
-"""Factual claims: claim spans with type, modality and check-worthiness, linked by an
-``attributed_to`` relation to the span of their source."""
+"""Factual claims: claim spans with type, modality and check-worthiness, linked by
+``attributed_to`` relations to the spans of their sources.
+
+A claim may have several sources (« selon Microsoft et OpenAI »). Since schema version 2
+the ``claims`` config keeps them all, as a list of ``{source_id, start, end, text}`` in
+text order; releases made with schema version 1 (1.0.0) had one ``source_*`` column each
+and kept only the last relation, and are rebuilt that way.
+"""
 
 from __future__ import annotations
 
@@ -33,16 +39,48 @@ class ClaimsLayer(Layer):
                 "claim_type": datasets.ClassLabel(names=list(choices["claim_type"].values)),
                 "modality": datasets.ClassLabel(names=list(choices["modality"].values)),
                 "checkworthy": datasets.Value("bool"),
-                "source_id": datasets.Value("string"),
-                "source_start": datasets.Value("int32"),
-                "source_end": datasets.Value("int32"),
-                "source_text": datasets.Value("string"),
+                **(self._source_columns() if self._single_source else self._sources_column()),
             }
         )
 
+    @property
+    def _single_source(self) -> bool:
+        # schema 1.x: one source per claim, in four columns (kept for rebuilding 1.0.0)
+        return int(self.taxonomy.version.split(".")[0]) < 2
+
+    @staticmethod
+    def _source_columns() -> dict[str, Any]:
+        import datasets
+
+        return {
+            "source_id": datasets.Value("string"),
+            "source_start": datasets.Value("int32"),
+            "source_end": datasets.Value("int32"),
+            "source_text": datasets.Value("string"),
+        }
+
+    @staticmethod
+    def _sources_column() -> dict[str, Any]:
+        import datasets
+
+        return {
+            "sources": datasets.List(
+                {
+                    "source_id": datasets.Value("string"),
+                    "start": datasets.Value("int32"),
+                    "end": datasets.Value("int32"),
+                    "text": datasets.Value("string"),
+                }
+            )
+        }
+
     def rows(self, annotation: Annotation, document: Document) -> list[dict[str, Any]]:
         by_id = {s.id: s for s in annotation.spans}
-        source_of = {
+        sources: dict[str, list[Any]] = {}
+        for r in annotation.relations:
+            if r.label == "attributed_to" and r.to_id in by_id:
+                sources.setdefault(r.from_id, []).append(by_id[r.to_id])
+        last_source = {
             r.from_id: by_id.get(r.to_id)
             for r in annotation.relations
             if r.label == "attributed_to"
@@ -51,23 +89,36 @@ class ClaimsLayer(Layer):
         for s in sorted(annotation.spans, key=lambda s: (s.start, s.end)):
             if s.label != "CLAIM":
                 continue
-            src = source_of.get(s.id)
-            rows.append(
-                {
-                    "doc_id": annotation.doc_id,
-                    "segment_start": annotation.segment_start,
-                    "segment_end": annotation.segment_end,
-                    "claim_id": s.id,
-                    "start": s.start,
-                    "end": s.end,
-                    "span_text": document.text[s.start : s.end],
-                    "claim_type": s.attrs.get("claim_type"),
-                    "modality": s.attrs.get("modality"),
-                    "checkworthy": s.attrs.get("checkworthy") == "yes",
+            row = {
+                "doc_id": annotation.doc_id,
+                "segment_start": annotation.segment_start,
+                "segment_end": annotation.segment_end,
+                "claim_id": s.id,
+                "start": s.start,
+                "end": s.end,
+                "span_text": document.text[s.start : s.end],
+                "claim_type": s.attrs.get("claim_type"),
+                "modality": s.attrs.get("modality"),
+                "checkworthy": s.attrs.get("checkworthy") == "yes",
+            }
+            if self._single_source:
+                src = last_source.get(s.id)  # what schema 1 kept: the last relation
+                row |= {
                     "source_id": src.id if src else None,
                     "source_start": src.start if src else None,
                     "source_end": src.end if src else None,
                     "source_text": document.text[src.start : src.end] if src else None,
                 }
-            )
+            else:
+                unique = {src.id: src for src in sources.get(s.id, [])}.values()
+                row["sources"] = [
+                    {
+                        "source_id": src.id,
+                        "start": src.start,
+                        "end": src.end,
+                        "text": document.text[src.start : src.end],
+                    }
+                    for src in sorted(unique, key=lambda x: (x.start, x.end, x.id))
+                ]
+            rows.append(row)
         return rows

@@ -102,9 +102,31 @@ def test_completed_by_forms_and_id_formats() -> None:
     assert [
         (i.annotation.task_id, i.annotation.annotation_id, i.annotation.annotator) for i in items
     ] == [
-        (5, 17, "a@b.org"),
+        (5, 17, "3"),  # the user id, never the e-mail
         (6, 18, "3"),
     ]
+
+
+def test_two_users_sharing_an_email_stay_two_annotators() -> None:
+    def ann(aid: int, user: dict[str, Any]) -> dict[str, Any]:
+        return {"id": aid, "completed_by": user, "result": [region("a", 0, 9, "Microsoft")]}
+
+    tasks = [
+        {
+            "id": 1,
+            "data": {"text": "Microsoft."},
+            "annotations": [
+                ann(1, {"id": 7, "email": "team@lab.org", "first_name": "Ann"}),
+                ann(2, {"id": 8, "email": "team@lab.org", "first_name": "Bob"}),
+                ann(3, {"id": 9, "email": ""}),
+                ann(4, {"id": 10, "email": ""}),
+            ],
+        }
+    ]
+    items, _ = read(tasks, layer="entities")
+    assert [i.annotation.annotator for i in items] == ["7", "8", "9", "10"]
+    records = {i.annotation.record_id for i in items}
+    assert len(records) == 4
 
 
 def test_every_unit_is_received_once() -> None:

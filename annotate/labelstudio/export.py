@@ -272,7 +272,9 @@ def _full_task(
             yield _broken(ann, issue, file, where, task_id)
             continue
         if isinstance(ctx, Issue):
-            yield _broken(ann, replace(ctx), file, where, task_id)
+            issue = replace(ctx, annotation_id=as_id(ann.get("id")))
+            issue.annotator = annotator_of(ann.get("completed_by"))
+            yield _broken(ann, issue, file, where, task_id)
             continue
         result = ann.get("result")
         if result is None:
@@ -309,6 +311,8 @@ def _min_row(
     stats.annotations += 1
     stats.received += 1
     if isinstance(ctx, Issue):
+        ctx.annotation_id = as_id(row.get("annotation_id"))
+        ctx.annotator = annotator_of(row.get("annotator"))
         yield _broken(row, ctx, file, where, task_id)
         return
     entries, issues = _min_entries(row, where, controls, ctx)

@@ -54,7 +54,21 @@ class Locator:
     dropped: set[str] = field(default_factory=set)  # ids of regions that were not kept
 
     _SPAN = re.compile(r"^\$\.spans\[(\d+)\](?:\.(\w+))?(.*)$")
+    _NAMED = re.compile(r"\b(spans|relations)\[(\d+)\]")
     _REL = re.compile(r"^\$\.relations\[(\d+)\](?:\.(\w+))?(.*)$")
+
+    def rename(self, message: str) -> str:
+        """A message's ``spans[2]`` / ``relations[0]`` (the record's numbering) as the
+        export item they came from (``result[5]``), so that the words match the path."""
+
+        def export_name(m: re.Match[str]) -> str:
+            i = int(m[2])
+            items = self.spans if m[1] == "spans" else [r[0] for r in self.relations]
+            if i >= len(items):
+                return m[0]
+            return items[i].path.rsplit(".", 1)[-1]
+
+        return self._NAMED.sub(export_name, message)
 
     def locate(self, path: str, record: dict[str, Any]) -> str | None:
         """The export path of a record path; ``None`` when the issue only repeats one the
@@ -131,9 +145,11 @@ def as_id(value: Any) -> int | str | None:
 
 
 def annotator_of(completed_by: Any) -> str | None:
+    """Who made an annotation: the Label Studio user id. An e-mail or a name is for display
+    only: two users may share one (or have none), and they stay two annotators."""
     if isinstance(completed_by, dict):
-        who = completed_by.get("email") or completed_by.get("id")
-        return None if who in (None, "") else str(who)
+        who = as_id(completed_by.get("id"))
+        return None if who is None else str(who)
     if completed_by is None or completed_by == "" or isinstance(completed_by, bool):
         return None
     return str(as_id(completed_by))
@@ -387,6 +403,15 @@ def _prepare(
                     f"relation labels must be a list of text, got {labels!r}",
                     f"{entry.path}.labels",
                     entry,
+                )
+                continue
+            if not labels and ctx.layer.default_relation() is None:
+                fault(
+                    "no-relation-label",
+                    "the relation has no label",
+                    f"{entry.path}.labels",
+                    entry,
+                    hint=f"choose one of: {', '.join(ctx.layer.taxonomy.relations) or 'none'}",
                 )
                 continue
             loc.relations.append((entry, str(src), str(dst)))

@@ -72,6 +72,12 @@ class Layer:
     def taxonomy(self) -> Taxonomy:
         return self.schemas.taxonomy(self.name)
 
+    def default_relation(self) -> str | None:
+        """The relation an unlabelled arrow stands for, only if the schema names one
+        (``"default": true``); otherwise an arrow without a label is a problem."""
+        defaults = [n for n, r in self.taxonomy.relations.items() if r.get("default") is True]
+        return defaults[0] if len(defaults) == 1 else None
+
     # ---------------------------------------------------------------- Label Studio config
     def label_config(self, *, title: str | None = None) -> str:
         """The Label Studio labeling config (XML) of this layer, from its taxonomy."""
@@ -238,7 +244,7 @@ class Layer:
             kind = item.get("type")
             if kind == "relation":
                 labels = item.get("labels") or []
-                label = labels[0] if labels else next(iter(tax.relations), "")
+                label = labels[0] if labels else (self.default_relation() or "")
                 out.relations.append(
                     Relation(str(item.get("from_id")), str(item.get("to_id")), label)
                 )

@@ -154,6 +154,8 @@ class _Run:
             if where is None:
                 continue  # repeats an error the reader reported on the same item
             issue.json_path = where
+            if item.locator:
+                issue.message = item.locator.rename(issue.message)
             issue.file = item.source.get("file")
             issue.task_id, issue.annotation_id = ann.task_id, ann.annotation_id
             issue.annotator, issue.record_id = ann.annotator, ann.record_id

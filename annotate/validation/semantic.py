@@ -290,7 +290,7 @@ class SemanticChecker:
                 out.append(
                     Issue(
                         "duplicate-span-id",
-                        f"{span_name(sp, i)}: id {sid!r} is already used by span {first_id[sid] + 1}",
+                        f"{span_name(sp, i)}: id {sid!r} is already used by spans[{first_id[sid]}]",
                         json_path=f"$.spans[{i}].id",
                     )
                 )
@@ -301,7 +301,7 @@ class SemanticChecker:
                 out.append(
                     Issue(
                         "duplicate-span",
-                        f"{span_name(sp, i)}: the same span and label as span {first_span[key] + 1}",
+                        f"{span_name(sp, i)}: the same span and label as spans[{first_span[key]}]",
                         json_path=f"$.spans[{i}]",
                         hint="delete one of the two regions",
                     )
@@ -379,7 +379,7 @@ class SemanticChecker:
                     out.append(
                         Issue(
                             "dangling-relation",
-                            f"relation {j + 1}: its {end_name[:-3]} end {end!r} names no span "
+                            f"relations[{j}]: its {end_name[:-3]} end {end!r} names no span "
                             "of this annotation",
                             json_path=f"{where}.{end_name}",
                             hint="the region was deleted after the relation was drawn; "
@@ -393,7 +393,7 @@ class SemanticChecker:
                 out.append(
                     Issue(
                         "duplicate-relation",
-                        f"relation {j + 1} repeats an earlier {label} relation",
+                        f"relations[{j}] repeats an earlier {label} relation",
                         json_path=where,
                     )
                 )
@@ -407,7 +407,7 @@ class SemanticChecker:
                 out.append(
                     Issue(
                         "bad-relation",
-                        f"relation {j + 1}: {label} must go from a {want[0]} to a {want[1]}; "
+                        f"relations[{j}]: {label} must go from a {want[0]} to a {want[1]}; "
                         f"it goes from {got[0]} {span_name(src[1], src[0])} to "
                         f"{got[1]} {span_name(dst[1], dst[0])}",
                         json_path=where,

@@ -96,7 +96,7 @@ class StructuralValidator:
             return span_name(span, path[1]) + (f" {rest}" if rest else "")
         if len(path) >= 2 and path[0] == "relations" and isinstance(path[1], int):
             rest = ".".join(str(p) for p in path[2:])
-            return f"relation {path[1] + 1}" + (f" {rest}" if rest else "")
+            return f"relations[{path[1]}]" + (f" {rest}" if rest else "")
         return " ".join(str(p) for p in path) if path else "the record"
 
     def _plain(self, err: jsonschema.ValidationError, record: dict[str, Any]) -> Iterator[Issue]:

@@ -84,8 +84,9 @@ def did_you_mean(word: Any, known: Iterable[str]) -> str | None:
 
 
 def span_name(span: Any, index: int) -> str:
-    """``span 3 «Microsoft» [12, 21)`` — as much as the span's fields allow."""
-    name = f"span {index + 1}"
+    """``spans[2] «Microsoft» [12, 21)`` — as much as the span's fields allow. The index is
+    the record's (``$.spans[2]``); the engine renames it to the export's (``result[5]``)."""
+    name = f"spans[{index}]"
     if not isinstance(span, dict):
         return name
     text = span.get("text")

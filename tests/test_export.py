@@ -20,9 +20,12 @@ from annotate.labelstudio.export import (
     iter_tasks,
     read_export,
 )
+from annotate.sources.foreign import ForeignOptions
+from annotate.sources.labeling_config import read_labeling_config
 from annotate.validation.offsets import OffsetMap, utf16_to_code_points
 
 EXTERNAL = Path(__file__).parent / "data" / "external" / "labelstudio"
+FOREIGN = Path(__file__).parent / "data" / "foreign"
 
 
 def region(rid: str, start: int, end: int, text: str, label: str = "ORG") -> dict[str, Any]:
@@ -50,9 +53,13 @@ def read(tasks: Any, **kw: Any) -> tuple[list[Any], ExportStats]:
 # ---------------------------------------------------------------- the real files
 def test_full_export_of_another_project() -> None:
     stats = ExportStats()
+    config = read_labeling_config(FOREIGN / "daza_biographynet.config.xml")
     items = list(
         read_export(
-            EXTERNAL / "daza_biographynet_testing_ls_full.json", layer="entities", stats=stats
+            EXTERNAL / "daza_biographynet_testing_ls_full.json",
+            layer="entities",
+            stats=stats,
+            foreign=ForeignOptions(config=config),
         )
     )
     assert [i.annotation.task_id for i in items] == [17423, 17424]
@@ -71,7 +78,10 @@ def test_json_min_export_of_another_project() -> None:
     stats = ExportStats()
     items = list(
         read_export(
-            EXTERNAL / "daza_biographynet_testing_ls_JSON_MIN.json", layer="entities", stats=stats
+            EXTERNAL / "daza_biographynet_testing_ls_JSON_MIN.json",
+            layer="entities",
+            stats=stats,
+            foreign=ForeignOptions(text_field="text"),
         )
     )
     assert stats.formats == {"json-min": 2}

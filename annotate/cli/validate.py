@@ -57,6 +57,17 @@ def validate(
     include_predictions: Annotated[
         bool, typer.Option(help="Validate the tasks' predictions too (else counted as skipped).")
     ] = False,
+    text_field: Annotated[
+        str | None,
+        typer.Option(help="The task data field a foreign export's regions index."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="The labeling config (XML) of the project a foreign export came from "
+            "(default: <export>.config.xml beside it, as pull stores it)."
+        ),
+    ] = None,
 ) -> None:
     """Validate the annotations of raw Label Studio exports: every problem of every record,
     with its file, task, annotation, annotator and JSON path.
@@ -76,6 +87,7 @@ def validate(
     Example: annotate validate data/labels/*/*.json -o build/valid.jsonl --quarantine build/quarantine.jsonl
     """
     from annotate.corpus import read_articles
+    from annotate.sources.foreign import foreign_options
     from annotate.validate import run_validation
 
     try:
@@ -85,6 +97,7 @@ def validate(
         docs = {}
         if articles is not None or corpus.exists():
             docs = {d.id: d for d in read_articles(corpus)}
+        foreign = foreign_options(text_field=text_field, config=config)
         with _progress("validating") as say:
             report = run_validation(
                 exports,
@@ -96,6 +109,7 @@ def validate(
                 quarantine=quarantine,
                 report=report_file,
                 progress=say,
+                foreign=foreign,
             )
     except AnnotateError as exc:
         _fail(exc)

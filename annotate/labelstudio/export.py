@@ -36,8 +36,10 @@ from annotate.labelstudio.export_records import (
     make_record,
     task_context,
 )
+from annotate.layers import LAYERS, get_layer
 from annotate.layers.base import FROM_NAME
 from annotate.model import Issue
+from annotate.sources.foreign import ForeignOptions
 
 __all__ = [
     "SKIP_CANCELLED",
@@ -188,6 +190,7 @@ def read_export(
     include_predictions: bool = False,
     stats: ExportStats | None = None,
     on_error: OnError = "raise",
+    foreign: ForeignOptions | None = None,
 ) -> Iterator[ReadItem]:
     """Yield a :class:`ReadItem` for each annotation (and prediction, if asked) of an
     export; cancelled annotations, drafts and tasks without annotation are counted in
@@ -195,9 +198,15 @@ def read_export(
     ``segment_start``; a foreign task's text is its document and ``layer`` must be given.
 
     A file that cannot be read to its end raises :class:`ExportError` (``on_error="raise"``)
-    or is reported in ``stats.errors`` after the tasks read before the fault."""
+    or is reported in ``stats.errors`` after the tasks read before the fault. ``foreign``
+    says which field a foreign task's text is in (a labeling config found beside the
+    export is used when it does not say); without it, a task with several string fields
+    raises :class:`ExportError` rather than guess."""
     stats = stats if stats is not None else ExportStats()
     file = str(source) if isinstance(source, str | Path) else getattr(source, "name", None)
+    options = (foreign or ForeignOptions()).for_export(
+        Path(source) if isinstance(source, str | Path) else None
+    )
     for where, entry in _open(source, stats, on_error):
         stats.tasks += 1
         if not isinstance(entry, dict):
@@ -206,10 +215,10 @@ def read_export(
             yield _broken(entry, issue, file, where, None)
         elif {"data", "annotations", "completions", "predictions", "drafts"} & set(entry):
             stats.formats["legacy" if "completions" in entry else "json"] += 1
-            yield from _full_task(entry, where, layer, include_predictions, stats, file)
+            yield from _full_task(entry, where, layer, include_predictions, stats, file, options)
         else:
             stats.formats["json-min"] += 1
-            yield from _min_row(entry, where, layer, stats, file)
+            yield from _min_row(entry, where, layer, stats, file, options)
 
 
 def _broken(raw: Any, issue: Issue, file: str | None, where: str, task_id: Any) -> ReadItem:
@@ -227,11 +236,20 @@ def _full_task(
     include_predictions: bool,
     stats: ExportStats,
     file: str | None,
+    options: ForeignOptions,
 ) -> Iterator[ReadItem]:
     task_id = task.get("id")
-    ctx = task_context(task.get("data"), task_id, layer, f"{where}.data", file)
     key = "annotations" if "annotations" in task else "completions"
     annotations = task.get(key)
+    ctx = task_context(
+        task.get("data"),
+        task_id,
+        layer,
+        f"{where}.data",
+        file,
+        options,
+        _to_names(annotations, task.get("predictions") if include_predictions else None),
+    )
     drafts = task.get("drafts")
     if drafts:
         stats.skip(SKIP_DRAFT, len(drafts) if isinstance(drafts, list) else 1)
@@ -298,12 +316,32 @@ def _full_task(
         )
 
 
+def _to_names(*units: Any) -> set[str]:
+    """The objects (``to_name``) the regions of a task's annotations label."""
+    names: set[str] = set()
+    for unit in units:
+        for ann in unit if isinstance(unit, list) else ():
+            result = ann.get("result") if isinstance(ann, dict) else None
+            for item in result if isinstance(result, list) else ():
+                if isinstance(item, dict) and isinstance(item.get("to_name"), str):
+                    value = item.get("value")
+                    if isinstance(value, dict) and "start" in value:
+                        names.add(item["to_name"])
+    return names
+
+
 def _min_row(
-    row: dict[str, Any], where: str, layer: str | None, stats: ExportStats, file: str | None
+    row: dict[str, Any],
+    where: str,
+    layer: str | None,
+    stats: ExportStats,
+    file: str | None,
+    options: ForeignOptions,
 ) -> Iterator[ReadItem]:
     task_id = row.get("id")
-    data = {k: v for k, v in row.items() if k not in _MIN_META}
-    ctx = task_context(data, task_id, layer, where, file)
+    controls_of_layer = _layer_controls(row.get("layer") or layer)
+    data = {k: v for k, v in row.items() if k not in _MIN_META and k not in controls_of_layer}
+    ctx = task_context(data, task_id, layer, where, file, options)
     controls = _min_controls(row, ctx)
     if row.get("annotation_id") is None and not controls:
         stats.skip(SKIP_NO_ANNOTATION)
@@ -332,6 +370,14 @@ def _min_row(
     for issue in issues:
         locate_issue(issue, file, ctx.task_id, item.annotation)
     yield item
+
+
+def _layer_controls(layer: Any) -> set[str]:
+    """The control names of a layer, which are results, not task data, in JSON_MIN."""
+    if layer not in LAYERS:
+        return set()
+    tax = get_layer(str(layer)).taxonomy
+    return {FROM_NAME, *tax.choices, *tax.text_fields}
 
 
 def _min_controls(row: dict[str, Any], ctx: TaskContext | Issue) -> list[str]:

@@ -10,6 +10,7 @@ conversion, and the JSON path of every issue in the export (:class:`Locator`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -18,6 +19,7 @@ from typing import Any
 from annotate.layers import LAYERS, get_layer
 from annotate.layers.base import Layer
 from annotate.model import Annotation, Document, Issue, task_key, text_sha256
+from annotate.sources.foreign import ForeignOptions, resolve_text_field
 from annotate.validation.offsets import OffsetMap, utf16_to_code_points
 from annotate.validation.words import closest, did_you_mean, kind
 
@@ -33,6 +35,7 @@ __all__ = [
     "task_context",
 ]
 
+_NO_OPTIONS = ForeignOptions()
 _PH = "\x00"  # placeholder json_path handed to from_ls_result, remapped afterwards
 
 
@@ -162,14 +165,6 @@ def _timestamp(value: Any) -> Any:
     return value
 
 
-def _task_text(data: dict[str, Any]) -> Any:
-    text = data.get("text")
-    if text is not None:
-        return text
-    strings = [v for v in data.values() if isinstance(v, str)]
-    return max(strings, key=len) if strings else None
-
-
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -202,8 +197,16 @@ class TaskContext:
 
 
 def task_context(
-    data: Any, task_id: Any, layer: str | None, data_path: str, file: str | None
+    data: Any,
+    task_id: Any,
+    layer: str | None,
+    data_path: str,
+    file: str | None,
+    options: ForeignOptions = _NO_OPTIONS,
+    to_names: Iterable[str] = (),
 ) -> TaskContext | Issue:
+    """What a task says about itself. A foreign task's text is the field the options (or
+    its only string field) name: see :func:`annotate.sources.foreign.resolve_text_field`."""
     if not isinstance(data, dict):
         return Issue("task-data", "the task has no data object", json_path=data_path)
     name = data.get("layer") or layer
@@ -222,9 +225,19 @@ def task_context(
             json_path=where,
             hint=did_you_mean(str(name), LAYERS),
         )
-    raw = data.get("text") if "doc_id" in data else _task_text(data)
+    if "doc_id" in data:
+        text_field: str | None = "text"
+    else:
+        text_field = resolve_text_field(
+            data, options, to_names=to_names, file=file, task_id=task_id, data_path=data_path
+        )
+    raw = data.get(text_field) if text_field is not None else None
     if not isinstance(raw, str):
-        return Issue("no-text", "the task has no text", json_path=f"{data_path}.text")
+        return Issue(
+            "no-text",
+            f"the task has no text field {text_field!r}" if text_field else "the task has no text",
+            json_path=f"{data_path}.{text_field or 'text'}",
+        )
     tid = _digits(task_id)
     if "doc_id" in data:  # a task made by annotate: offsets are the segment's
         start = _digits(data.get("segment_start", 0))

@@ -19,6 +19,7 @@ from annotate.labelstudio.export import ExportStats, OnError, ReadItem, read_exp
 from annotate.layers import LAYERS
 from annotate.model import Annotation, Document, Issue
 from annotate.schemas import SchemaSet, active_schemas
+from annotate.sources.foreign import ForeignOptions
 from annotate.validation.report import Quarantined, RecordWriter, Report, write_report
 from annotate.validation.semantic import SemanticChecker, Whitespace
 from annotate.validation.structural import StructuralValidator
@@ -226,6 +227,7 @@ def _validate(
     keep: bool,
     writer: RecordWriter | None,
     progress: Progress | None,
+    foreign: ForeignOptions | None,
 ) -> Report:
     if layer is not None and layer not in LAYERS:
         raise ConfigError(f"unknown layer {layer!r}; {did_you_mean(layer, LAYERS)}")
@@ -242,6 +244,7 @@ def _validate(
             include_predictions=include_predictions,
             stats=stats,
             on_error=on_error,
+            foreign=foreign,
         )
         for n, item in enumerate(items, 1):
             run.item(item)
@@ -263,10 +266,13 @@ def validate_exports(
     include_predictions: bool = False,
     on_error: OnError = "raise",
     progress: Progress | None = None,
+    foreign: ForeignOptions | None = None,
 ) -> Report:
     """Read and validate every annotation in the given raw exports; the records are kept in
     the report. An export that cannot be read to its end raises
-    :class:`~annotate.errors.ExportError` (``on_error="raise"``) or is reported."""
+    :class:`~annotate.errors.ExportError` (``on_error="raise"``) or is reported. ``foreign``
+    says how to read exports annotate did not make (text field, labeling config, label
+    map: :func:`annotate.sources.foreign.foreign_options`)."""
     return _validate(
         exports,
         documents,
@@ -277,6 +283,7 @@ def validate_exports(
         keep=True,
         writer=None,
         progress=progress,
+        foreign=foreign,
     )
 
 
@@ -291,6 +298,7 @@ def run_validation(
     quarantine: Path | None = None,
     report: Path | None = None,
     progress: Progress | None = None,
+    foreign: ForeignOptions | None = None,
 ) -> Report:
     """Validate exports as a stream: valid records to ``output`` (JSONL), rejected ones
     to ``quarantine`` (JSONL, each whole with its reasons), the JSON report to ``report``.
@@ -306,6 +314,7 @@ def run_validation(
             keep=False,
             writer=writer,
             progress=progress,
+            foreign=foreign,
         )
     if report is not None:
         write_report(result, report)

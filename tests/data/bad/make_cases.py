@@ -1086,7 +1086,7 @@ def build() -> None:  # a flat list of cases reads best
         "a real JSON export (BiographyNet) read as entities: foreign labels, relations",
         None,
         file="../external/labelstudio/daza_biographynet_testing_ls_full.json",
-        args=["--layer", "entities"],
+        args=["--layer", "entities", "--text-field", "text"],
         expect_codes={"unknown-label": 13, "relations-not-allowed": 2},
         counts=counts(2, 0, 2),
     )
@@ -1095,7 +1095,7 @@ def build() -> None:  # a flat list of cases reads best
         "a real JSON_MIN export (BiographyNet) read as entities",
         None,
         file="../external/labelstudio/daza_biographynet_testing_ls_JSON_MIN.json",
-        args=["--layer", "entities"],
+        args=["--layer", "entities", "--text-field", "text"],
         counts=counts(2, 2),
     )
 

@@ -1,0 +1,104 @@
+"""How to read an export that annotate did not make: which task field holds the text the
+regions index.
+
+A task made by annotate says its layer, document and segment, and its text is ``text``. A
+foreign task says none of that: its text is the field the project's labeling config names
+(``to_name`` → ``<Text value="$field">``), or the one ``--text-field`` names, or its only
+string field. With several string fields and neither, the reader stops and lists them:
+picking the longest once read "Crystal" as "ystal M".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotate.errors import ExportError
+from annotate.sources.labeling_config import LabelingConfig, config_beside, read_labeling_config
+
+__all__ = ["ForeignOptions", "foreign_options", "resolve_text_field"]
+
+# Task data keys the reader gives a meaning of their own, never the text.
+_NOT_TEXT = {"lang"}
+_HINT = "pass --text-field NAME, or --config FILE.xml (the project's labeling config)"
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignOptions:
+    """What the reader is told about a foreign export; ``config`` is found beside the
+    export (``pull`` stores it there) when not given."""
+
+    text_field: str | None = None
+    config: LabelingConfig | None = None
+
+    def for_export(self, path: Path | None) -> ForeignOptions:
+        if self.config is not None or self.text_field is not None or path is None:
+            return self
+        beside = config_beside(path)
+        if beside.exists():
+            return ForeignOptions(self.text_field, read_labeling_config(beside))
+        return self
+
+
+def foreign_options(
+    *,
+    text_field: str | None = None,
+    config: str | Path | None = None,
+) -> ForeignOptions:
+    """The options from the command line's ``--text-field`` and ``--config``."""
+    return ForeignOptions(
+        text_field=text_field,
+        config=read_labeling_config(config) if config is not None else None,
+    )
+
+
+def resolve_text_field(
+    data: Mapping[str, Any],
+    options: ForeignOptions,
+    *,
+    to_names: Iterable[str] = (),
+    file: str | None = None,
+    task_id: Any = None,
+    data_path: str = "$.data",
+) -> str | None:
+    """The data field whose text the regions of a foreign task index; ``None`` when the
+    task has no string field at all. Raises :class:`ExportError` rather than guess."""
+    if options.text_field:
+        return options.text_field
+    config = options.config
+    if config is not None:
+        names = set(to_names)
+        fields = {config.text_field(n) for n in names} if names else {config.text_field()}
+        if len(fields) == 1 and None not in fields:
+            return next(iter(fields))
+        shown = ", ".join(f"{n} → ${f}" for n, f in sorted(config.objects.items()))
+        unknown = sorted(n for n in names if config.text_field(n) is None)
+        why = (
+            f"regions label {', '.join(map(repr, unknown))}, which the config does not declare"
+            if unknown
+            else "regions of one task index different text fields"
+            if names
+            else "the config's labels point at several texts"
+        )
+        raise ExportError(
+            f"the labeling config does not say which text the regions index: {why} "
+            f"(its texts: {shown})",
+            file=file,
+            task_id=task_id,
+            json_path=data_path,
+            hint="pass --text-field NAME",
+        )
+    candidates = {k: v for k, v in data.items() if isinstance(v, str) and k not in _NOT_TEXT}
+    if len(candidates) <= 1:
+        return next(iter(candidates), None)
+    listed = ", ".join(f"{k} ({len(v)} characters)" for k, v in candidates.items())
+    raise ExportError(
+        f"the task data has several text fields and nothing says which one the regions "
+        f"index: {listed}",
+        file=file,
+        task_id=task_id,
+        json_path=data_path,
+        hint=_HINT,
+    )

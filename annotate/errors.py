@@ -10,6 +10,7 @@ context it is about, so that a message can name the place to look::
      ├── ExportError              a Label Studio export that cannot be read
      ├── ValidationFailed         validation found problems and the run was --strict
      ├── LabelStudioError         the server is missing, unreachable or refused a call
+     ├── FileWriteError           a file that cannot be written (disk full, permissions)
      └── ReleaseError             a release that cannot be built, overwritten or verified
 
 Library code raises these; only ``annotate.cli`` turns them into messages and exit codes.
@@ -24,6 +25,7 @@ __all__ = [
     "ConfigError",
     "CorpusError",
     "ExportError",
+    "FileWriteError",
     "LabelStudioError",
     "ReleaseError",
     "SchemaError",
@@ -101,3 +103,8 @@ class LabelStudioError(AnnotateError):
 
 class ReleaseError(AnnotateError):
     """A release that cannot be built, would overwrite an existing version, or fails verification."""
+
+
+class FileWriteError(AnnotateError):
+    """A file that cannot be written (disk full, no permission, a file where a folder
+    should be); nothing half-written is left behind."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotate.errors import ReleaseError
+from annotate.files import write_atomic
 
 if TYPE_CHECKING:
     from annotate.model import Document
@@ -54,14 +55,23 @@ def read_pins(pins_path: Path, *, verify: bool = True) -> list[Pin]:
         raise ReleaseError(
             "no pinned exports", file=pins_path, hint="run `annotate pull` first, or pass exports"
         )
-    try:
-        raw = json.loads(pins_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ReleaseError(f"invalid JSON: {exc.msg}", file=pins_path) from exc
+    raw = _load(pins_path)
     pins = []
-    for layer, entries in sorted(raw.get("layers", {}).items()):
-        for i, entry in enumerate(entries):
-            pin = Pin(layer, entry["path"], entry["sha256"], entry.get("project", ""))
+    for layer, entries in sorted(raw["layers"].items()):
+        for i, entry in enumerate(entries if isinstance(entries, list) else [entries]):
+            where = f"$.layers.{layer}[{i}]"
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("path"), str)
+                and isinstance(entry.get("sha256"), str)
+            ):
+                raise ReleaseError(
+                    "a pin needs a string 'path' and 'sha256'",
+                    file=pins_path,
+                    json_path=where,
+                    hint=_CORRUPT_HINT,
+                )
+            pin = Pin(layer, entry["path"], entry["sha256"], str(entry.get("project", "")))
             if verify:
                 target = pins_path.parent / pin.path
                 if not target.exists():
@@ -82,34 +92,78 @@ def read_pins(pins_path: Path, *, verify: bool = True) -> list[Pin]:
 
 def write_pin(pins_path: Path, *, layer: str, export_path: Path, project: str = "") -> Pin:
     """Pin ``export_path`` as the export of ``layer`` (replacing the previous pin)."""
-    raw: dict[str, Any] = {"layers": {}}
-    if pins_path.exists():
-        raw = json.loads(pins_path.read_text(encoding="utf-8"))
-    rel = export_path.resolve().relative_to(pins_path.parent.resolve()).as_posix()
+    raw = _load(pins_path) if pins_path.exists() else {"layers": {}}
+    root = pins_path.parent.resolve()
+    if not export_path.resolve().is_relative_to(root):
+        raise ReleaseError(
+            f"cannot pin an export outside {pins_path.parent}",
+            file=export_path,
+            hint="store exports under the folder of pins.json",
+        )
+    rel = export_path.resolve().relative_to(root).as_posix()
     pin = Pin(layer, rel, file_sha256(export_path), project)
-    raw.setdefault("layers", {})[layer] = [
-        {"path": pin.path, "sha256": pin.sha256, "project": pin.project}
-    ]
-    pins_path.parent.mkdir(parents=True, exist_ok=True)
-    pins_path.write_text(json.dumps(raw, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    raw["layers"][layer] = [{"path": pin.path, "sha256": pin.sha256, "project": pin.project}]
+    _store(pins_path, raw)
     return pin
 
 
 def write_annotators(pins_path: Path, names: dict[str, str]) -> None:
     """Record how Label Studio user ids are named in releases (``{"24": "annotator-a"}``)."""
-    raw: dict[str, Any] = {"layers": {}}
-    if pins_path.exists():
-        raw = json.loads(pins_path.read_text(encoding="utf-8"))
+    raw = _load(pins_path) if pins_path.exists() else {"layers": {}}
     raw["annotators"] = names
-    pins_path.parent.mkdir(parents=True, exist_ok=True)
-    pins_path.write_text(json.dumps(raw, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    _store(pins_path, raw)
 
 
 def read_annotators(pins_path: Path) -> dict[str, str]:
     """Label Studio user id → the name releases use (empty when none were recorded)."""
     if not pins_path.exists():
         return {}
-    return dict(json.loads(pins_path.read_text(encoding="utf-8")).get("annotators", {}))
+    names = _load(pins_path).get("annotators", {})
+    if not isinstance(names, dict):
+        raise ReleaseError(
+            "'annotators' must map user ids to names",
+            file=pins_path,
+            json_path="$.annotators",
+            hint=_CORRUPT_HINT,
+        )
+    return {str(k): str(v) for k, v in names.items()}
+
+
+_CORRUPT_HINT = (
+    "pins.json is written by `annotate pull`: restore it from git (git checkout -- "
+    "<path>) or pull again"
+)
+
+
+def _load(pins_path: Path) -> dict[str, Any]:
+    """The pins file as a dict with a ``layers`` mapping; a one-line ReleaseError when it
+    cannot be read, is not JSON or is not shaped like pins (never a traceback)."""
+    try:
+        raw = json.loads(pins_path.read_text(encoding="utf-8"))
+    except IsADirectoryError as exc:
+        raise ReleaseError("is a folder, not a pins file", file=pins_path) from exc
+    except OSError as exc:
+        raise ReleaseError(f"cannot read: {exc.strerror}", file=pins_path) from exc
+    except json.JSONDecodeError as exc:
+        raise ReleaseError(
+            f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+            file=pins_path,
+            hint=_CORRUPT_HINT,
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ReleaseError("not UTF-8 text", file=pins_path, hint=_CORRUPT_HINT) from exc
+    if not isinstance(raw, dict) or not isinstance(raw.setdefault("layers", {}), dict):
+        raise ReleaseError(
+            "expected an object with a 'layers' object",
+            file=pins_path,
+            json_path="$",
+            hint=_CORRUPT_HINT,
+        )
+    return raw
+
+
+def _store(pins_path: Path, raw: dict[str, Any]) -> None:
+    write_atomic(pins_path, json.dumps(raw, indent=2, sort_keys=True) + "\n")
 
 
 def label_exports(pins_path: Path | None, exports: Sequence[Path] = ()) -> list[Path]:

@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotate.files import write_atomic
 from annotate.labelstudio import client as ls
 from annotate.labelstudio.export import iter_tasks
 from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.layers import get_layer
 from annotate.model import Document, Unit
+from annotate.names import check_prefix, path_under
 from annotate.pins import write_annotators, write_pin
 from annotate.preannotate import Prediction
 
@@ -77,6 +79,7 @@ def push(
 ) -> list[PushResult]:
     """Create/update one project per layer and import its tasks; safe to rerun."""
     say = progress or (lambda _m: None)
+    check_prefix(prefix)
     client = ls.connect(url=url, api_key=api_key)
     results = []
     for layer in layers:
@@ -119,6 +122,7 @@ def pull(
 ) -> list[PullResult]:
     """Export each layer's project and store the raw export immutably (content-addressed)."""
     say = progress or (lambda _m: None)
+    check_prefix(prefix)
     client = ls.connect(url=url, api_key=api_key)
     results = []
     seen: set[str] = set()
@@ -134,14 +138,10 @@ def pull(
         say(f"{layer}: exporting project {project_id}")
         raw = ls.export_project(client, project_id)
         digest = hashlib.sha256(raw).hexdigest()
-        folder = labels_dir / _slug(title)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{digest}.json"
+        path = path_under(labels_dir, _slug(title), f"{digest}.json")
         new = not path.exists()
         if new:
-            tmp = path.with_suffix(".part")
-            tmp.write_bytes(raw)
-            tmp.replace(path)
+            write_atomic(path, raw)
         if pin:
             write_pin(labels_dir / "pins.json", layer=layer, export_path=path, project=title)
         tasks = 0

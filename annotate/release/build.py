@@ -41,6 +41,7 @@ from annotate.corpus import read_articles
 from annotate.errors import ReleaseError
 from annotate.layers import LAYERS, get_layer
 from annotate.model import Annotation, Document
+from annotate.names import check_dataset_name, check_version, path_under
 from annotate.pins import file_sha256, label_exports, validate_labels
 from annotate.release.card import card_context, render_card
 from annotate.release.formats import FORMATS, check_formats, write_formats
@@ -440,7 +441,7 @@ def write_metadata(
 def staging(out: Path, dataset: str, version: str) -> Iterator[Path]:
     """A temporary directory beside the releases of ``dataset``, removed unless it was
     renamed into place by the caller."""
-    parent = out / dataset
+    parent = path_under(out, check_dataset_name(dataset))
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=parent))
     try:
@@ -489,7 +490,7 @@ def build_release(
     ``layout`` and ``schemas`` (default: the active set) are for rebuilding a release made
     with an older parquet layout or schema version."""
     formats = check_formats(formats)  # registry order: the bytes must not depend on the call
-    target = out / dataset / version
+    target = path_under(out, check_dataset_name(dataset), check_version(version))
     refuse_existing(target)
     data = collect(
         articles=articles,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import ReleaseError
+from annotate.names import check_repo_id
 
 __all__ = ["HubResult", "hub_token", "push_to_hub", "tag_name"]
 
@@ -55,6 +56,7 @@ def push_to_hub(
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
 
+    check_repo_id(repo_id)
     if api is None:
         api = HfApi(token=hub_token())
     tag = tag_name(version)

@@ -11,7 +11,6 @@ with ``push_to_hub`` the release is uploaded and tagged.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import ConfigError, ReleaseError
+from annotate.files import write_atomic
+from annotate.names import check_dataset_name, check_repo_id, check_version, path_under
 from annotate.release.build import (
     BuildResult,
     ReleaseData,
@@ -107,12 +108,13 @@ def release(
     formats = check_formats(formats)
     if bump not in BUMPS:
         raise ConfigError(f"unknown bump {bump!r}; known: {', '.join(BUMPS)}")
+    dataset_dir = path_under(out, check_dataset_name(dataset))
     if push_to_hub:
+        check_repo_id(push_to_hub)
         hub_token()  # fail before building, not after
     if version is not None:
-        parse_version(version)
-        refuse_existing(out / dataset / version)
-    dataset_dir = out / dataset
+        parse_version(check_version(version))
+        refuse_existing(path_under(dataset_dir, version))
     previous = latest_version(dataset_dir)
     data = collect(
         articles=articles,
@@ -140,7 +142,7 @@ def release(
                 hint="pass --allow-empty with --bump patch (or --version) to release anyway",
             )
         chosen = _choose(proposal, previous, bump=bump, version=version)
-        target = dataset_dir / chosen
+        target = path_under(dataset_dir, check_version(chosen))
         refuse_existing(target)
         overridden = previous is not None and chosen != proposal.version
         manifest, entry, full = write_version_metadata(
@@ -160,7 +162,7 @@ def release(
             progress=progress,
         )
         place(tmp, target)
-    _write_atomically(dataset_dir / CHANGELOG, full)
+    write_atomic(dataset_dir / CHANGELOG, full)
     hub = None
     if push_to_hub:
         say(f"uploading to {push_to_hub}")
@@ -233,17 +235,6 @@ def _existing_changelog(dataset_dir: Path, previous: str | None) -> str | None:
         if path.is_file():
             return path.read_text(encoding="utf-8")
     return None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def diff_release(

@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotate.errors import ReleaseError
+from annotate.errors import ConfigError, ReleaseError
 from annotate.model import Issue
+from annotate.names import check_dataset_name, check_version, path_under
 from annotate.pins import file_sha256
 from annotate.release.build import (
     CHANGELOG,
@@ -107,12 +108,17 @@ def reproduce_release(
         raise ReleaseError(
             "the manifest names no dataset or version", file=release / "manifest.json"
         )
+    try:  # a manifest is input too: its names must not lead a rebuild outside `out`
+        check_dataset_name(dataset)
+        check_version(version)
+    except ConfigError as exc:
+        raise ReleaseError(exc.message, file=release / "manifest.json", hint=exc.hint) from exc
     layout = manifest.get("parquet_layout", _LEGACY_LAYOUT)
     schemas = SchemaSet.from_directory(release / SCHEMA_DIR)
     history = _history(release, manifest, report)
     with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
         out = keep or Path(tmp)
-        target = out / dataset / version
+        target = path_under(out, dataset, version)
         refuse_existing(target)
         say(f"rebuilding {dataset} {version} (parquet layout {layout})")
         with _build_time(manifest):

@@ -13,12 +13,12 @@ Pre-releases (``1.0.0-dev``) are never a previous version; the first release is 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from annotate.errors import ConfigError
+from annotate.names import SEMVER
 from annotate.release.diff import ReleaseDiff
 from annotate.release.manifest import MANIFEST
 
@@ -35,10 +35,7 @@ __all__ = [
 Level = Literal["major", "minor", "patch"]
 BUMPS = ("auto", "major", "minor", "patch")
 FIRST = "1.0.0"
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z.-]+)?$"
-)
+_SEMVER = SEMVER
 
 
 def parse_version(version: str) -> tuple[int, int, int, str | None]:

@@ -13,12 +13,15 @@ context it is about, so that a message can name the place to look::
      ├── FileWriteError           a file that cannot be written (disk full, permissions)
      └── ReleaseError             a release that cannot be built, overwritten or verified
 
+Messages and hints pass through :func:`annotate.redact.redact`: no error carries a token.
 Library code raises these; only ``annotate.cli`` turns them into messages and exit codes.
 """
 
 from __future__ import annotations
 
 from os import PathLike
+
+from annotate.redact import redact
 
 __all__ = [
     "AnnotateError",
@@ -46,13 +49,14 @@ class AnnotateError(Exception):
         json_path: str | None = None,
         hint: str | None = None,
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.file = None if file is None else str(file)
         self.task_id = task_id
         self.annotation_id = annotation_id
         self.json_path = json_path
-        self.hint = hint
+        self.hint = None if hint is None else redact(hint)
 
     @property
     def location(self) -> str:

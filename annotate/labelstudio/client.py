@@ -12,7 +12,9 @@ retried by the httpx transport. A call that is not safe to resend (submitting an
 annotation) is retried only in that last case.
 
 Errors are :class:`annotate.errors.LabelStudioError`; their messages carry the HTTP status
-and the server's answer, never the API token or the response headers.
+and a one-line summary of the server's answer (:func:`annotate.redact.summarise_body`: the
+first line of a JSON ``detail``; an HTML page only by its title), never the API token, the
+request or response headers, or a URL's ``user:password@``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from label_studio_sdk.types import (
 )
 
 from annotate.errors import LabelStudioError
+from annotate.redact import redact, remember_secret, summarise_body
 
 __all__ = [
     "ImportResult",
@@ -101,21 +104,20 @@ def _as_error(exc: BaseException, doing: str, **context: Any) -> LabelStudioErro
             hint = f"check {API_KEY_VAR} (scripts/label-studio.sh env prints a working one)"
         elif exc.status_code == 404:
             hint = "the project, task or user may have been deleted on the server"
-        return LabelStudioError(
-            f"{doing}: HTTP {exc.status_code}: {_short(exc.body)}", hint=hint, **context
-        )
+        content_type = (exc.headers or {}).get("content-type")
+        summary = summarise_body(exc.body, content_type=content_type)
+        return LabelStudioError(f"{doing}: HTTP {exc.status_code}: {summary}", hint=hint, **context)
     if isinstance(exc, httpx.TransportError):
         return LabelStudioError(
-            f"{doing}: {type(exc).__name__}: {exc}",
+            f"{doing}: {type(exc).__name__}: {_first_line(exc)}",
             hint="is the server running? scripts/label-studio.sh status",
             **context,
         )
-    return LabelStudioError(f"{doing}: {type(exc).__name__}: {exc}", **context)
+    return LabelStudioError(f"{doing}: {type(exc).__name__}: {_first_line(exc)}", **context)
 
 
-def _short(body: Any, limit: int = 500) -> str:
-    text = str(body)
-    return text if len(text) <= limit else text[:limit] + "…"
+def _first_line(exc: BaseException) -> str:
+    return summarise_body(str(exc), content_type="text/plain")
 
 
 def _retrying(call: Callable[[], T], *, doing: str, **context: Any) -> T:
@@ -170,10 +172,15 @@ def connect(*, url: str | None = None, api_key: str | None = None) -> LabelStudi
             hint="set them in the environment or .env; scripts/label-studio.sh start "
             "starts a local server and writes .env",
         )
+    remember_secret(api_key)  # every later message is redacted of it
     if not url.startswith(("http://", "https://")):
+        remember_secret(url)  # a key in the URL's place (the two swapped) is never shown
+        swapped = api_key.startswith(("http://", "https://"))
         raise LabelStudioError(
-            f"{URL_VAR} must start with http:// or https://, got {url!r}",
-            hint="e.g. http://127.0.0.1:8080",
+            f"{URL_VAR} does not start with http:// or https:// (its value is not shown: "
+            "it may be a key)"
+            + (f"; {API_KEY_VAR} looks like a URL: are the two swapped?" if swapped else ""),
+            hint="e.g. LABEL_STUDIO_URL=http://127.0.0.1:8080",
         )
     http = httpx.Client(
         timeout=httpx.Timeout(60.0, connect=10.0),
@@ -181,7 +188,7 @@ def connect(*, url: str | None = None, api_key: str | None = None) -> LabelStudi
         # Retries only connections that failed before a request was sent: safe for any call.
         transport=httpx.HTTPTransport(retries=2),
     )
-    doing = f"connecting to Label Studio at {url}"
+    doing = f"connecting to Label Studio at {redact(url)}"
     try:
         client = LabelStudio(base_url=url.rstrip("/"), api_key=api_key, httpx_client=http)
         _retrying(lambda: client.users.whoami(request_options=_NO_SDK_RETRY), doing=doing)
@@ -489,7 +496,11 @@ def _wait_export(
         if status == "failed":
             raise LabelStudioError(
                 f"{doing}: export {export_pk} failed"
-                + (f" converting to {export_type}: {_short(traceback)}" if export_type else ""),
+                + (
+                    f" converting to {export_type}: {summarise_body(traceback)}"
+                    if export_type
+                    else ""
+                ),
                 hint="see the server log (.labelstudio/label-studio.log for a local server)",
             )
         if time.monotonic() > deadline:

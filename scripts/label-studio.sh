@@ -6,14 +6,18 @@
 #   scripts/label-studio.sh status   print its URL and health; exit 0 healthy, 3 not running,
 #                                    4 running but not answering
 #   scripts/label-studio.sh env      print `export LABEL_STUDIO_URL=…` and `…_API_KEY=…` lines
+#   scripts/label-studio.sh check [URL]  check that the server (default: the local one)
+#                                    accepts the token in .labelstudio/credentials
 #
 # Label Studio is a service, not a library dependency: it lives in its own virtualenv at
 # ${ANNOTATE_CACHE:-~/.cache/annotate}/ls-$LS_VERSION. Its data, pid file, log and the
 # generated admin credentials live in <repo>/.labelstudio/ (git-ignored); the URL and the
-# admin's API token are also written to <repo>/.env (mode 600).
+# admin's API token are also written to <repo>/.env (mode 600). The token is never on a
+# command line (visible to every user in /proc/*/cmdline): curl reads it as a header file.
 #
 # Environment: LS_VERSION (default 1.23.2), LS_PORT (default: a free port, kept across
-# restarts when still free), LS_START_TIMEOUT (seconds, default 180), ANNOTATE_CACHE, PYTHON.
+# restarts when still free), LS_START_TIMEOUT (seconds, default 180; 900 for the first start
+# of a data directory, which creates the database), ANNOTATE_CACHE, PYTHON.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,11 +38,12 @@ ENVFILE=$ROOT/.env
 BIND_HOST=127.0.0.1
 ADMIN_EMAIL=admin@annotate.local
 START_TIMEOUT=${LS_START_TIMEOUT:-180}
+FIRST_START_TIMEOUT=${LS_START_TIMEOUT:-900}
 
 die() { echo "label-studio.sh: $*" >&2; exit 1; }
 
 usage() {
-    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -160,7 +165,7 @@ write_env_file() {
 # --- commands ------------------------------------------------------------------------
 
 wait_healthy() {
-    local url=$1 pid=$2 deadline=$((SECONDS + START_TIMEOUT))
+    local url=$1 pid=$2 deadline=$((SECONDS + ${3:-$START_TIMEOUT}))
     while ((SECONDS < deadline)); do
         healthy "$url" && return 0
         alive "$pid" || return 1
@@ -170,11 +175,22 @@ wait_healthy() {
 }
 
 # The token only takes effect at the first start of a data directory: check it works.
+# curl reads the header from a file descriptor (printf is a builtin: no process shows it).
 check_token() {
-    curl -fsS --max-time 10 -o /dev/null -H "Authorization: Token $LS_API_KEY" \
+    curl -fsS --max-time 10 -o /dev/null \
+        -H @<(printf 'Authorization: Token %s\n' "$LS_API_KEY") \
         "$1/api/current-user/whoami" \
         || die "the server at $1 refuses the token in $CREDENTIALS;" \
             "remove $DATA_DIR and $CREDENTIALS to start afresh (this deletes its projects)"
+}
+
+cmd_check() {
+    local url=${1:-}
+    [[ -n $url ]] || url=$(server_url || true)
+    [[ -n $url && -f $CREDENTIALS ]] || die "no server state in $STATE; run: $0 start"
+    load_credentials
+    check_token "$url"
+    echo "the server at $url accepts the token in $CREDENTIALS"
 }
 
 cmd_start() {
@@ -208,13 +224,20 @@ cmd_start() {
     url="http://$BIND_HOST:$port"
 
     mkdir -p "$DATA_DIR"
+    # A first start creates the database (slow on a loaded machine). If it fails or is
+    # stopped half-way, the half-migrated database would make every later start fail
+    # ("duplicate column name"): it is removed so that the next start begins afresh.
+    local db=$DATA_DIR/label_studio.sqlite3 timeout=$START_TIMEOUT fresh=0
+    [[ -e $db ]] || { fresh=1; timeout=$FIRST_START_TIMEOUT; }
     # CI=true would make Label Studio load a dev-only Django app; DEBUG, HOST and PORT
     # are read from the environment too. Telemetry, Sentry and the PyPI version check
     # are switched off: the server must not phone home.
+    # The secrets are exported in this subshell, not passed as `env NAME=value` arguments
+    # (an argument list is readable by every user while the process runs).
     (
         cd "$STATE"
-        env -u CI -u DEBUG -u HOST -u PORT -u LABEL_STUDIO_URL -u LABEL_STUDIO_API_KEY \
-            LABEL_STUDIO_BASE_DATA_DIR="$DATA_DIR" \
+        unset CI DEBUG HOST PORT LABEL_STUDIO_URL LABEL_STUDIO_API_KEY
+        export LABEL_STUDIO_BASE_DATA_DIR="$DATA_DIR" \
             LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true \
             LABEL_STUDIO_USERNAME="$LS_ADMIN_EMAIL" \
             LABEL_STUDIO_PASSWORD="$LS_ADMIN_PASSWORD" \
@@ -224,19 +247,24 @@ cmd_start() {
             LABEL_STUDIO_COLLECT_ANALYTICS=false \
             LABEL_STUDIO_LATEST_VERSION_CHECK=false \
             LABEL_STUDIO_SENTRY_DSN= \
-            LABEL_STUDIO_FRONTEND_SENTRY_DSN= \
-            nohup setsid "$VENV/bin/label-studio" start \
+            LABEL_STUDIO_FRONTEND_SENTRY_DSN=
+        nohup setsid "$VENV/bin/label-studio" start \
             --no-browser --internal-host "$BIND_HOST" --port "$port" \
             --data-dir "$DATA_DIR" --enable-legacy-api-token \
             </dev/null >"$LOGFILE" 2>&1 8>&- 9>&- &
         echo $! >"$PIDFILE"
     )
     pid=$(<"$PIDFILE")
-    if ! wait_healthy "$url" "$pid"; then
+    if ! wait_healthy "$url" "$pid" "$timeout"; then
         echo "label-studio.sh: Label Studio did not become healthy at $url" \
-            "within ${START_TIMEOUT}s; last lines of $LOGFILE:" >&2
+            "within ${timeout}s; last lines of $LOGFILE:" >&2
         tail -n 40 "$LOGFILE" >&2 || true
         stop_server "$pid"
+        if ((fresh)); then
+            rm -f "$db" "$db-journal" "$db-wal" "$db-shm"
+            echo "label-studio.sh: removed the half-created database; the next start" \
+                "begins afresh" >&2
+        fi
         exit 1
     fi
     check_token "$url"
@@ -301,5 +329,6 @@ case ${1:-} in
     stop) cmd_stop ;;
     status) cmd_status ;;
     env) cmd_env ;;
+    check) cmd_check "${2:-}" ;;
     *) usage ;;
 esac

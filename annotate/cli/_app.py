@@ -1,5 +1,10 @@
 """The Typer application and what every command shares (consoles, progress, errors).
 
+Every command registered with ``@app.command()`` (or on ``schema_app``) runs inside
+:func:`annotate.cli._errors.handles_errors`: a command body raises, it never catches — the
+decorator turns an ``AnnotateError`` into its message and exit code, and anything else into
+a one-line error, never a traceback (``ANNOTATE_DEBUG=1`` shows it).
+
 Exit codes: 0 success; 1 the run failed (bad input, validation problems with --strict, a
 server error); 2 bad usage (unknown option, layer or predictor).
 """
@@ -9,18 +14,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from annotate.cli._errors import fail, handles_errors
 from annotate.errors import AnnotateError, ConfigError
 from annotate.model import Document, Unit
 from annotate.preannotate import Prediction
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 __all__ = [
     "ALL",
+    "App",
     "ArticlesArg",
     "CacheDirOpt",
     "JobsOpt",
@@ -32,16 +42,28 @@ __all__ = [
     "schema_app",
 ]
 
-app = typer.Typer(
+
+class App(typer.Typer):
+    """A Typer app whose every command runs inside :func:`handles_errors`."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(f: F) -> F:
+            register(handles_errors(f))
+            return f
+
+        return decorator
+
+
+app = App(
     help="annotate: articles → Label Studio tasks → validated labels → versioned datasets.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
     pretty_exceptions_show_locals=False,  # locals may hold the API token
 )
-schema_app = typer.Typer(
-    help="Inspect and check the JSON Schemas in schema/.", no_args_is_help=True
-)
+schema_app = App(help="Inspect and check the JSON Schemas in schema/.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 
 out = Console(soft_wrap=True)
@@ -77,10 +99,9 @@ def _progress(title: str) -> Iterator[Callable[[str], None]]:
         yield lambda msg: bar.update(task, description=f"{title}: {msg}")
 
 
-def _fail(exc: AnnotateError) -> None:
-    code = 2 if isinstance(exc, ConfigError) else 1
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-    raise typer.Exit(code)
+def _fail(exc: AnnotateError) -> NoReturn:
+    """Kept for commands still written with ``try/except``; a command needs neither now."""
+    fail(exc)
 
 
 JobsOpt = Annotated[

@@ -15,7 +15,6 @@ from annotate.cli._app import (
     CacheDirOpt,
     JobsOpt,
     NoCacheOpt,
-    _fail,
     _layers,
     _predictions,
     _unit,
@@ -23,7 +22,6 @@ from annotate.cli._app import (
     err,
     out,
 )
-from annotate.errors import AnnotateError
 
 __all__ = ["ingest", "tasks"]
 
@@ -42,10 +40,7 @@ def ingest(
     """
     from annotate.corpus import read_articles
 
-    try:
-        docs = list(read_articles(path, lang=lang))
-    except AnnotateError as exc:
-        _fail(exc)
+    docs = list(read_articles(path, lang=lang))
     table = Table("doc_id", "source", "lang", "chars", "paragraphs", "sentences", "normalised")
     for d in docs:
         table.add_row(
@@ -89,14 +84,11 @@ def tasks(
     from annotate.corpus import read_articles
     from annotate.labelstudio.tasks import make_tasks
 
-    try:
-        _layers(layer)
-        unit_ = _unit(unit)
-        docs = list(read_articles(path))
-        preds = _predictions(predictors, docs, jobs=jobs, cache_dir=cache_dir, no_cache=no_cache)
-        made = make_tasks(docs, layer, unit=unit_, predictions=preds)
-    except AnnotateError as exc:
-        _fail(exc)
+    _layers(layer)
+    unit_ = _unit(unit)
+    docs = list(read_articles(path))
+    preds = _predictions(predictors, docs, jobs=jobs, cache_dir=cache_dir, no_cache=no_cache)
+    made = make_tasks(docs, layer, unit=unit_, predictions=preds)
     text = json.dumps(made, ensure_ascii=False, indent=2) + "\n"
     if str(out_file) == "-":
         sys.stdout.write(text)

@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from annotate.cli._app import _fail, _layers, _progress, app, out
-from annotate.errors import AnnotateError
+from annotate.cli._app import _layers, _progress, app, out
 from annotate.evaluate import EvalResult
 
 __all__ = ["evaluate"]
@@ -45,20 +44,17 @@ def evaluate(
 
     if pins is None and not gold:
         pins = Path("data/labels/pins.json")
-    try:
-        with _progress("evaluate") as say:
-            say("predicting and scoring")
-            results = evaluate_against_gold(
-                articles=articles,
-                pins=pins,
-                exports=gold or [],
-                predictors=[n.strip() for n in (predictors or "").split(",") if n.strip()],
-                predicted_exports=predicted or [],
-                annotator=annotator,
-                layers=_layers(layers),
-            )
-    except AnnotateError as exc:
-        _fail(exc)
+    with _progress("evaluate") as say:
+        say("predicting and scoring")
+        results = evaluate_against_gold(
+            articles=articles,
+            pins=pins,
+            exports=gold or [],
+            predictors=[n.strip() for n in (predictors or "").split(",") if n.strip()],
+            predicted_exports=predicted or [],
+            annotator=annotator,
+            layers=_layers(layers),
+        )
     if as_json:
         data = {
             what: {k: v.to_dict() for k, v in by_layer.items()}

@@ -15,7 +15,6 @@ from annotate.cli._app import (
     JobsOpt,
     LayersOpt,
     NoCacheOpt,
-    _fail,
     _layers,
     _predictions,
     _progress,
@@ -23,7 +22,6 @@ from annotate.cli._app import (
     app,
     out,
 )
-from annotate.errors import AnnotateError
 
 __all__ = ["pull", "push"]
 
@@ -57,22 +55,19 @@ def push(
     from annotate.corpus import read_articles
     from annotate.labelstudio.sync import push as push_
 
-    try:
-        names = _layers(layers)
-        docs = list(read_articles(path))
-        preds = _predictions(predictors, docs, jobs=jobs, cache_dir=cache_dir, no_cache=no_cache)
-        with _progress("push") as say:
-            results = push_(
-                docs,
-                layers=names,
-                unit=_unit(unit),
-                predictions=preds,
-                prefix=prefix,
-                guidelines=guidelines,
-                progress=say,
-            )
-    except AnnotateError as exc:
-        _fail(exc)
+    names = _layers(layers)
+    docs = list(read_articles(path))
+    preds = _predictions(predictors, docs, jobs=jobs, cache_dir=cache_dir, no_cache=no_cache)
+    with _progress("push") as say:
+        results = push_(
+            docs,
+            layers=names,
+            unit=_unit(unit),
+            predictions=preds,
+            prefix=prefix,
+            guidelines=guidelines,
+            progress=say,
+        )
     table = Table("layer", "project", "id", "tasks created", "tasks already there")
     for r in results:
         table.add_row(
@@ -102,13 +97,10 @@ def pull(
     """
     from annotate.labelstudio.sync import pull as pull_
 
-    try:
-        with _progress("pull") as say:
-            results = pull_(
-                layers=_layers(layers), labels_dir=labels_dir, prefix=prefix, pin=pin, progress=say
-            )
-    except AnnotateError as exc:
-        _fail(exc)
+    with _progress("pull") as say:
+        results = pull_(
+            layers=_layers(layers), labels_dir=labels_dir, prefix=prefix, pin=pin, progress=say
+        )
     table = Table("layer", "project id", "tasks", "export", "new")
     for r in results:
         table.add_row(

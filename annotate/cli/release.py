@@ -12,13 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from annotate.cli._app import (
-    _fail,
     _progress,
     app,
     err,
     out,
 )
-from annotate.errors import AnnotateError
 
 ArticlesOpt = Annotated[Path, typer.Option(help="The corpus.")]
 PinsOpt = Annotated[
@@ -70,22 +68,19 @@ def build(
     """
     from annotate.release.build import build_release
 
-    try:
-        with _progress("build") as say:
-            result = build_release(
-                articles=articles,
-                pins=_default_pins(pins, export),
-                exports=export,
-                out=out_dir,
-                dataset=dataset,
-                version=version,
-                card_template=card,
-                license=license,
-                formats=_formats(formats),
-                progress=say,
-            )
-    except AnnotateError as exc:
-        _fail(exc)
+    with _progress("build") as say:
+        result = build_release(
+            articles=articles,
+            pins=_default_pins(pins, export),
+            exports=export,
+            out=out_dir,
+            dataset=dataset,
+            version=version,
+            card_template=card,
+            license=license,
+            formats=_formats(formats),
+            progress=say,
+        )
     _print_counts(result.path, result.counts)
     c = result.report.counts()
     out.print(f"validation: {c['valid']} valid, {c['quarantined']} quarantined (held back)")
@@ -140,26 +135,23 @@ def release(
     """
     from annotate.release.publish import release as release_
 
-    try:
-        with _progress("release") as say:
-            result = release_(
-                articles=articles,
-                pins=_default_pins(pins, export),
-                exports=export,
-                out=out_dir,
-                dataset=dataset,
-                bump=bump,
-                version=version,
-                card_template=card,
-                license=license,
-                formats=_formats(formats),
-                allow_empty=allow_empty,
-                push_to_hub=push_to_hub,
-                private=private,
-                progress=say,
-            )
-    except AnnotateError as exc:
-        _fail(exc)
+    with _progress("release") as say:
+        result = release_(
+            articles=articles,
+            pins=_default_pins(pins, export),
+            exports=export,
+            out=out_dir,
+            dataset=dataset,
+            bump=bump,
+            version=version,
+            card_template=card,
+            license=license,
+            formats=_formats(formats),
+            allow_empty=allow_empty,
+            push_to_hub=push_to_hub,
+            private=private,
+            progress=say,
+        )
     p = result.proposal
     chosen = f"[bold]{result.version}[/]"
     if p.previous is None:
@@ -195,20 +187,17 @@ def diff(
     """
     from annotate.release.publish import diff_release
 
-    try:
-        if b is None:
-            with _progress("diff") as say:
-                result = diff_release(
-                    a,
-                    articles=articles,
-                    pins=_default_pins(pins, export),
-                    exports=export,
-                    progress=say,
-                )
-        else:
-            result = diff_release(a, b)
-    except AnnotateError as exc:
-        _fail(exc)
+    if b is None:
+        with _progress("diff") as say:
+            result = diff_release(
+                a,
+                articles=articles,
+                pins=_default_pins(pins, export),
+                exports=export,
+                progress=say,
+            )
+    else:
+        result = diff_release(a, b)
     if as_json:
         sys.stdout.write(
             json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
@@ -258,11 +247,8 @@ def verify(
     """
     from annotate.release.verify import verify_release
 
-    try:
-        with _progress("verify") as say:
-            report = verify_release(path, load=load, progress=say)
-    except AnnotateError as exc:
-        _fail(exc)
+    with _progress("verify") as say:
+        report = verify_release(path, load=load, progress=say)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -298,19 +284,16 @@ def reproduce(
     """
     from annotate.release.reproduce import reproduce_release
 
-    try:
-        with _progress("reproduce") as say:
-            report = reproduce_release(
-                path,
-                articles=articles,
-                pins=_default_pins(pins, export),
-                exports=export,
-                card_template=card,
-                keep=keep,
-                progress=say,
-            )
-    except AnnotateError as exc:
-        _fail(exc)
+    with _progress("reproduce") as say:
+        report = reproduce_release(
+            path,
+            articles=articles,
+            pins=_default_pins(pins, export),
+            exports=export,
+            card_template=card,
+            keep=keep,
+            progress=say,
+        )
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -348,10 +331,7 @@ def mqm_import(
     """
     from annotate.release.mqm import import_mqm
 
-    try:
-        imported = import_mqm(tsv, out=out_dir, target_lang=target_lang, source_lang=source_lang)
-    except AnnotateError as exc:
-        _fail(exc)
+    imported = import_mqm(tsv, out=out_dir, target_lang=target_lang, source_lang=source_lang)
     c = imported.counts()
     out.print(
         f"{c['rows']} rows → {c['documents']} documents, {c['records']} records, {c['spans']} spans"

@@ -8,12 +8,10 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import (
-    _fail,
     err,
     out,
     schema_app,
 )
-from annotate.errors import AnnotateError
 
 __all__ = ["schema_check", "schema_config"]
 
@@ -42,7 +40,4 @@ def schema_config(layer: Annotated[str, typer.Argument(help="The layer.")]) -> N
     """
     from annotate.layers import get_layer
 
-    try:
-        sys.stdout.write(get_layer(layer).label_config() + "\n")
-    except AnnotateError as exc:
-        _fail(exc)
+    sys.stdout.write(get_layer(layer).label_config() + "\n")

@@ -11,8 +11,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from annotate.cli._app import _fail, _progress, app, err, out
-from annotate.errors import AnnotateError, ConfigError
+from annotate.cli._app import _progress, app, err, out
+from annotate.errors import ConfigError
 
 if TYPE_CHECKING:
     from annotate.validate import Report
@@ -90,29 +90,26 @@ def validate(
     from annotate.sources.foreign import foreign_options
     from annotate.validate import run_validation
 
-    try:
-        if whitespace not in ("flag", "fix"):
-            raise ConfigError(f"--whitespace must be 'flag' or 'fix', not {whitespace!r}")
-        corpus = articles if articles is not None else _DEFAULT_ARTICLES
-        docs = {}
-        if articles is not None or corpus.exists():
-            docs = {d.id: d for d in read_articles(corpus)}
-        foreign = foreign_options(text_field=text_field, config=config)
-        with _progress("validating") as say:
-            report = run_validation(
-                exports,
-                docs,
-                layer=layer,
-                whitespace="fix" if whitespace == "fix" else "flag",
-                include_predictions=include_predictions,
-                output=output,
-                quarantine=quarantine,
-                report=report_file,
-                progress=say,
-                foreign=foreign,
-            )
-    except AnnotateError as exc:
-        _fail(exc)
+    if whitespace not in ("flag", "fix"):
+        raise ConfigError(f"--whitespace must be 'flag' or 'fix', not {whitespace!r}")
+    corpus = articles if articles is not None else _DEFAULT_ARTICLES
+    docs = {}
+    if articles is not None or corpus.exists():
+        docs = {d.id: d for d in read_articles(corpus)}
+    foreign = foreign_options(text_field=text_field, config=config)
+    with _progress("validating") as say:
+        report = run_validation(
+            exports,
+            docs,
+            layer=layer,
+            whitespace="fix" if whitespace == "fix" else "flag",
+            include_predictions=include_predictions,
+            output=output,
+            quarantine=quarantine,
+            report=report_file,
+            progress=say,
+            foreign=foreign,
+        )
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

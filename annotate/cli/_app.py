@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from annotate.cli._errors import fail, handles_errors
+from annotate.cli._help import Command, Group
 from annotate.errors import AnnotateError, ConfigError
 from annotate.model import Document, Unit
 from annotate.preannotate import Prediction
@@ -44,9 +45,17 @@ __all__ = [
 
 
 class App(typer.Typer):
-    """A Typer app whose every command runs inside :func:`handles_errors`."""
+    """A Typer app whose every command runs inside :func:`handles_errors` and whose help
+    reads at 80 columns (:mod:`annotate.cli._help`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", Group)
+        # Click's plain help (see _help.py), not Rich panels that cut option names at 80 columns.
+        kwargs.setdefault("rich_markup_mode", None)
+        super().__init__(**kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        kwargs.setdefault("cls", Command)
         register = super().command(*args, **kwargs)
 
         def decorator(f: F) -> F:
@@ -60,7 +69,6 @@ app = App(
     help="annotate: articles → Label Studio tasks → validated labels → versioned datasets.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
     pretty_exceptions_show_locals=False,  # locals may hold the API token
 )
 schema_app = App(help="Inspect and check the JSON Schemas in schema/.", no_args_is_help=True)

@@ -80,11 +80,11 @@ def validate(
     Exit codes:
 
     \b
-    0  the run completed and every input was read; valid records are published
-       and any held-back (quarantined) record is reported;
-    1  an input could not be read to its end (truncated, not JSON, missing), or,
-       with --strict, any problem at all (quarantined record, warning, input);
-    2  bad usage (unknown option or --layer, --whitespace not flag/fix).
+    0 the run completed and every input was read; valid records are published
+      and any held-back (quarantined) record is reported;
+    1 an input could not be read to its end (truncated, not JSON, missing), or,
+      with --strict, any problem at all (quarantined record, warning, input);
+    2 bad usage (unknown option or --layer, --whitespace not flag/fix).
 
     Example: annotate validate data/labels/*/*.json -o build/valid.jsonl --quarantine build/quarantine.jsonl
     """

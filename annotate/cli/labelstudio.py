@@ -108,6 +108,6 @@ def pull(
             str(r.project_id),
             str(r.tasks),
             str(r.path),
-            "yes" if r.new_file else "no (same bytes)",
+            "yes" if r.new_file else ("no (unchanged)" if r.unchanged else "no (same bytes)"),
         )
     out.print(table)

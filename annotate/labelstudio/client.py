@@ -19,7 +19,6 @@ request or response headers, or a URL's ``user:password@``.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -32,14 +31,8 @@ import httpx
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 from label_studio_sdk.core.request_options import RequestOptions
-from label_studio_sdk.types import (
-    LseAnnotationFilterOptionsRequest,
-    LseTaskFilterOptionsRequest,
-    SerializationOptionRequest,
-    SerializationOptionsRequest,
-)
 
-from annotate.errors import LabelStudioError
+from annotate.errors import AnnotateError, LabelStudioError
 from annotate.redact import redact, remember_secret, summarise_body
 
 __all__ = [
@@ -49,7 +42,6 @@ __all__ = [
     "ensure_project",
     "ensure_user",
     "existing_task_keys",
-    "export_project",
     "find_project",
     "import_tasks",
     "submit_annotation",
@@ -94,9 +86,10 @@ def _is_temporary(exc: BaseException) -> bool:
     return False
 
 
-def _as_error(exc: BaseException, doing: str, **context: Any) -> LabelStudioError:
-    """A LabelStudioError for `exc`; ApiError's own str() would include response headers."""
-    if isinstance(exc, LabelStudioError):
+def _as_error(exc: BaseException, doing: str, **context: Any) -> AnnotateError:
+    """A LabelStudioError for `exc`; ApiError's own str() would include response headers.
+    Our own errors (a full disk while a download is written) pass as they are."""
+    if isinstance(exc, AnnotateError):
         return exc
     if isinstance(exc, ApiError):
         hint = None
@@ -395,121 +388,6 @@ def _import_batch(
             found.update({k: present[k] for k, _ in todo if k in present})
         return found
     raise AssertionError("unreachable")
-
-
-# --- exports ---------------------------------------------------------------------------
-
-
-def export_project(
-    client: LabelStudio,
-    project_id: int,
-    *,
-    export_type: str = "JSON",
-    download_all_tasks: bool = True,
-    timeout: float = EXPORT_TIMEOUT_S,
-) -> bytes:
-    """The raw bytes of a snapshot export of the project (exports API).
-
-    A snapshot is created, awaited, converted when `export_type` is not JSON, downloaded
-    and then deleted from the server. It holds every annotation (submitted, ground truth
-    and skipped ones: ``was_cancelled`` tells), full predictions, ``completed_by`` as a
-    user id, and drafts as ids only (a draft is unsubmitted work). With
-    `download_all_tasks` false, only tasks that have annotations are exported.
-    """
-    exports = client.projects.exports
-    doing = f"exporting project {project_id}"
-    snapshot = _retrying(
-        lambda: exports.create(
-            project_id,
-            title="annotate pull",
-            task_filter_options=LseTaskFilterOptionsRequest(
-                only_with_annotations=not download_all_tasks
-            ),
-            annotation_filter_options=LseAnnotationFilterOptionsRequest(
-                usual=True, ground_truth=True, skipped=True
-            ),
-            serialization_options=SerializationOptionsRequest(
-                drafts=SerializationOptionRequest(only_id=True),
-                predictions=SerializationOptionRequest(only_id=False),
-                annotations__completed_by=SerializationOptionRequest(only_id=True),
-                include_annotation_history=False,
-            ),
-            request_options=_LONG_CALL,
-        ),
-        doing=doing,
-    )
-    export_pk = snapshot.id
-    assert export_pk is not None
-    try:
-        deadline = time.monotonic() + timeout
-        _wait_export(client, project_id, export_pk, None, deadline=deadline, doing=doing)
-        if export_type != "JSON":
-            _retrying(
-                lambda: exports.convert(
-                    project_id, export_pk, export_type=export_type, request_options=_LONG_CALL
-                ),
-                doing=f"{doing} as {export_type}",
-            )
-            _wait_export(client, project_id, export_pk, export_type, deadline=deadline, doing=doing)
-        return _retrying(
-            lambda: b"".join(
-                exports.download(
-                    project_id, export_pk, export_type=export_type, request_options=_LONG_CALL
-                )
-            ),
-            doing=f"downloading export {export_pk} of project {project_id}",
-        )
-    finally:
-        # Cleanup only: a snapshot left behind costs disk space, nothing else.
-        with contextlib.suppress(ApiError, httpx.TransportError):
-            exports.delete(project_id, export_pk, request_options=_NO_SDK_RETRY)
-
-
-def _wait_export(
-    client: LabelStudio,
-    project_id: int,
-    export_pk: int,
-    export_type: str | None,
-    *,
-    deadline: float,
-    doing: str,
-) -> None:
-    """Poll until the snapshot (or its conversion to `export_type`) is completed."""
-    delay = 0.2
-    while True:
-        snapshot = _retrying(
-            lambda: client.projects.exports.get(
-                project_id, export_pk, request_options=_NO_SDK_RETRY
-            ),
-            doing=doing,
-        )
-        if export_type is None:
-            status, traceback = snapshot.status, None
-        else:
-            converted = [
-                c for c in snapshot.converted_formats or [] if c.export_type == export_type
-            ]
-            status = converted[0].status if converted else None
-            traceback = converted[0].traceback if converted else None
-        if status == "completed":
-            return
-        if status == "failed":
-            raise LabelStudioError(
-                f"{doing}: export {export_pk} failed"
-                + (
-                    f" converting to {export_type}: {summarise_body(traceback)}"
-                    if export_type
-                    else ""
-                ),
-                hint="see the server log (.labelstudio/label-studio.log for a local server)",
-            )
-        if time.monotonic() > deadline:
-            raise LabelStudioError(
-                f"{doing}: export {export_pk} still {status} after the timeout",
-                hint="pass a longer timeout",
-            )
-        time.sleep(delay)
-        delay = min(delay * 2, 5.0)
 
 
 # --- users and annotations -------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from annotate.errors import LabelStudioError
 from annotate.labelstudio import client as ls
+from annotate.labelstudio.exports import export_project
 from annotate.labelstudio.sync import project_title
 from annotate.labelstudio.tasks import KEY_FIELD
 from annotate.layers import get_layer
@@ -52,7 +53,7 @@ def submit_records(
     task_ids = ls.existing_task_keys(client, project_id, key_field=KEY_FIELD)
     done = {
         t["id"]
-        for t in json.loads(ls.export_project(client, project_id))
+        for t in json.loads(export_project(client, project_id))
         for a in t.get("annotations") or []
         if a.get("completed_by") == user_id and not a.get("was_cancelled")
     }

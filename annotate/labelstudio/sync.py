@@ -3,27 +3,25 @@
 ``push`` creates or updates one project per layer (config generated from the schema,
 instructions from ``docs/guidelines.md``) and imports the tasks idempotently (a task whose
 key is already in the project is skipped). ``pull`` exports each project through the
-exports API, stores the raw bytes immutably as ``data/labels/<project>/<sha256>.json`` and
-pins them for the build.
+exports API, streams the raw bytes to ``data/labels/<project>/<sha256>.json`` (immutable)
+and pins them for the build; an export whose content is the pinned one's (volatile fields
+aside) keeps the pin (:func:`annotate.labelstudio.raw_exports.store_export`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotate.files import write_atomic
 from annotate.labelstudio import client as ls
-from annotate.labelstudio.export import iter_tasks
+from annotate.labelstudio.raw_exports import store_export
 from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.layers import get_layer
 from annotate.model import Document, Unit
 from annotate.names import check_prefix, path_under
-from annotate.pins import write_annotators, write_pin
+from annotate.pins import read_pins, write_annotators, write_pin
 from annotate.preannotate import Prediction
 
 __all__ = ["PullResult", "PushResult", "guidelines_html", "project_title", "pull", "push"]
@@ -108,6 +106,16 @@ class PullResult:
     sha256: str
     new_file: bool
     tasks: int
+    unchanged: bool = False  # the same content as the export pinned before
+    received_sha256: str = ""  # of the bytes the server sent this time (stored or not)
+
+
+def _pinned_export(pins_path: Path, layer: str) -> Path | None:
+    """The export pinned for `layer` so far, if any."""
+    if not pins_path.exists():
+        return None
+    pins = [p for p in read_pins(pins_path, verify=False) if p.layer == layer]
+    return pins_path.parent / pins[0].path if len(pins) == 1 else None
 
 
 def pull(
@@ -136,19 +144,27 @@ def pull(
                 f"no project titled {title!r} on the server", hint="run `annotate push` first"
             )
         say(f"{layer}: exporting project {project_id}")
-        raw = ls.export_project(client, project_id)
-        digest = hashlib.sha256(raw).hexdigest()
-        path = path_under(labels_dir, _slug(title), f"{digest}.json")
-        new = not path.exists()
-        if new:
-            write_atomic(path, raw)
+        stored = store_export(
+            client,
+            project_id,
+            folder=path_under(labels_dir, _slug(title)),
+            previous=_pinned_export(labels_dir / "pins.json", layer) if pin else None,
+        )
         if pin:
-            write_pin(labels_dir / "pins.json", layer=layer, export_path=path, project=title)
-        tasks = 0
-        for task in iter_tasks(io.BytesIO(raw)):
-            tasks += 1
-            seen.update(str(a.get("completed_by")) for a in task.get("annotations") or [])
-        results.append(PullResult(layer, project_id, path, digest, new, tasks))
+            write_pin(labels_dir / "pins.json", layer=layer, export_path=stored.path, project=title)
+        seen.update(stored.content.annotators)
+        results.append(
+            PullResult(
+                layer,
+                project_id,
+                stored.path,
+                stored.sha256,
+                stored.new_file,
+                stored.content.tasks,
+                stored.unchanged,
+                stored.received_sha256,
+            )
+        )
     if pin:
         # Releases name annotators by the local part of their e-mail, not by the server's ids
         # (the e-mail itself is personal data and stays out of releases).

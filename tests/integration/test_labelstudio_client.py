@@ -12,6 +12,7 @@ from label_studio_sdk import LabelStudio
 
 from annotate.errors import LabelStudioError
 from annotate.labelstudio import client as ls
+from annotate.labelstudio.exports import export_project
 
 pytestmark = pytest.mark.integration
 
@@ -69,7 +70,7 @@ def new_user_email(ls_client: LabelStudio, ls_run_id: str) -> Iterator[Callable[
 
 
 def export_json(client: LabelStudio, project_id: int, **options: Any) -> list[dict[str, Any]]:
-    tasks: list[dict[str, Any]] = json.loads(ls.export_project(client, project_id, **options))
+    tasks: list[dict[str, Any]] = json.loads(export_project(client, project_id, **options))
     return tasks
 
 
@@ -297,7 +298,7 @@ def test_text_offsets_after_an_astral_character_are_code_points(
     assert exported["data"]["text"][value["start"] : value["end"]] == "Alice"
 
     # The server's own converter reads the offsets as code points too.
-    conll = ls.export_project(ls_client, project, export_type="CONLL2003").decode()
+    conll = export_project(ls_client, project, export_type="CONLL2003").decode()
     tags = dict(line.split(" -X- _ ") for line in conll.splitlines() if " -X- _ " in line)
     assert tags["Alice"] == "B-PER"
     assert tags["Bob"] == "O"

@@ -21,6 +21,7 @@ else from the latest annotation time in the exports.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import tempfile
@@ -69,6 +70,7 @@ __all__ = [
     "build_release",
     "collect",
     "config_features",
+    "config_fingerprints",
     "place",
     "refuse_existing",
     "staging",
@@ -107,6 +109,9 @@ class ReleaseData:
     agreement: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: str | None = None  # <labels dir>/NOTES.md: how the pinned labels were made
     layout: int = PARQUET_LAYOUT  # how the parquet files are laid out (PARQUET_LAYOUTS)
+    # whether the card's configs carry a fingerprint of their files (1.0.0's do not): the
+    # key `datasets` caches a local release under (see config_fingerprints)
+    fingerprints: bool = True
     schemas: SchemaSet = field(default_factory=active_schemas)  # validated and built with
     _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
     _counted: dict[tuple[str, str], Counter[Any]] = field(default_factory=dict, repr=False)
@@ -408,6 +413,9 @@ def write_metadata(
             v for k, v in counts.items() if k not in ("documents", "segments", "annotations")
         ),
         context=context,
+        fingerprints=config_fingerprints(root, data.configs, dataset=dataset, version=version)
+        if data.fingerprints
+        else None,
     )
     (root / "README.md").write_text(card, encoding="utf-8")
     if changelog is not None:
@@ -426,6 +434,7 @@ def write_metadata(
         "inputs": data.inputs,
         "configs": data.configs,
         "parquet_layout": data.layout,
+        **({"config_fingerprints": True} if data.fingerprints else {}),
         "license": license,
         "repo_id": repo_id,
         "formats": {n: FORMATS[n].path for n in formats},
@@ -435,6 +444,29 @@ def write_metadata(
     }
     write_manifest(root, manifest)
     return manifest
+
+
+def config_fingerprints(
+    root: Path, configs: Sequence[str], *, dataset: str, version: str
+) -> dict[str, str]:
+    """Config → a line naming the release and the sha256 of the config's files.
+
+    `datasets` caches a local dataset under the folder's name (the version: ``1.0.0``), the
+    config, and a hash of the card's YAML (``configs``, ``dataset_info``), which holds the
+    data files' *relative* paths but nothing of their contents. So ``a/1.0.0`` and
+    ``b/1.0.0`` with the same configs share one cache entry, and whichever was loaded first
+    is what both load. A config's ``description`` (a builder parameter that `datasets`
+    hashes into that key) that names the files' sha256 makes the key differ whenever the
+    data does, and keeps it whenever it does not.
+    """
+    out = {}
+    for config in configs:
+        digest = hashlib.sha256()
+        for path in sorted((root / config).rglob("*.parquet")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(file_sha256(path).encode() + b"\0")
+        out[config] = f"{dataset} {version}, {config}; files sha256 {digest.hexdigest()}"
+    return out
 
 
 @contextmanager
@@ -484,11 +516,12 @@ def build_release(
     formats: Sequence[str] = (),
     layout: int = PARQUET_LAYOUT,
     schemas: SchemaSet | None = None,
+    fingerprints: bool = True,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports;
-    ``layout`` and ``schemas`` (default: the active set) are for rebuilding a release made
-    with an older parquet layout or schema version."""
+    ``layout``, ``schemas`` (default: the active set) and ``fingerprints`` are for
+    rebuilding a release made with an older parquet layout, schema version or card."""
     formats = check_formats(formats)  # registry order: the bytes must not depend on the call
     target = path_under(out, check_dataset_name(dataset), check_version(version))
     refuse_existing(target)
@@ -502,6 +535,7 @@ def build_release(
         progress=progress,
     )
     data.layout = layout
+    data.fingerprints = fingerprints
     with staging(out, dataset, version) as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)
         manifest = write_metadata(

@@ -42,7 +42,10 @@ def render_card(
     license: str,
     total_rows: int,
     context: dict[str, Any],
+    fingerprints: dict[str, str] | None = None,
 ) -> str:
+    """The card; ``fingerprints`` (config → text) go into each config's ``description``,
+    which `datasets` keys its cache on (:func:`annotate.release.build.config_fingerprints`)."""
     data = DatasetCardData(
         pretty_name=dataset,
         language=languages,
@@ -54,6 +57,7 @@ def render_card(
         configs=[
             {
                 "config_name": name,
+                **({"description": fingerprints[name]} if fingerprints else {}),
                 "data_files": [{"split": "train", "path": f"{name}/train.parquet"}],
                 **({"default": True} if name == "documents" else {}),
             }

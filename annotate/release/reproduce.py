@@ -132,6 +132,7 @@ def reproduce_release(
                 progress=progress,
             )
         data.layout = layout
+        data.fingerprints = bool(manifest.get("config_fingerprints"))
         options: dict[str, Any] = {
             "dataset": dataset,
             "version": version,

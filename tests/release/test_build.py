@@ -211,3 +211,41 @@ def test_a_failing_parquet_write_fails_the_build(exports, paths, tmp_path):
     data.layout = 99
     with pytest.raises(ReleaseError, match="unknown parquet layout 99"):
         write_data(data, tmp_path / "out")
+
+
+@pytest.mark.parametrize("first", ["a", "b"])
+def test_two_releases_of_one_version_each_load_as_themselves(
+    build, exports, make_exports, layers, tmp_path, first
+):
+    # seen: a/1.0.0 and b/1.0.0 loaded each other's rows through datasets.load_dataset, even
+    # with a fresh cache: its cache key is the folder name plus the card's YAML, which holds
+    # the files' relative paths and nothing of their contents
+    import datasets
+
+    fewer = layers.copy()
+    fewer.entities = fewer.entities[:5]
+    paths = {
+        "a": build(exports, out="a").path,
+        "b": build(make_exports("fewer", fewer), out="b").path,
+    }
+    assert paths["a"].name == paths["b"].name == "1.0.0"
+    cache = tmp_path / "cache"  # fresh, then shared by both, then warm
+    order = [first, *(k for k in paths if k != first)]
+    for _ in range(2):
+        for key in order:
+            ds = datasets.load_dataset(
+                str(paths[key]), "entities", split="train", cache_dir=str(cache)
+            )
+            assert ds.num_rows == {"a": 30, "b": 5}[key], key
+
+
+def test_the_cache_key_follows_the_data_not_the_folder(build, exports, tmp_path):
+    from annotate.release.build import config_fingerprints
+
+    a = build(exports, out="a").path
+    b = build(exports, out="b").path  # the same inputs: the same bytes, the same key
+    assert config_fingerprints(a, ["entities"], dataset="demo", version="1.0.0") == (
+        config_fingerprints(b, ["entities"], dataset="demo", version="1.0.0")
+    )
+    card = (a / "README.md").read_text(encoding="utf-8")
+    assert "description: demo 1.0.0, entities; files sha256" in card

@@ -102,6 +102,7 @@ def _progress(title: str) -> Iterator[Callable[[str], None]]:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,  # a spinner in a log is noise (and leaves a blank line)
     ) as bar:
         task = bar.add_task(title)
         yield lambda msg: bar.update(task, description=f"{title}: {msg}")

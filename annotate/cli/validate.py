@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from annotate.cli._app import _progress, app, err, out
+from annotate.cli._output import Format, FormatOpt, output_format, print_json, print_table
 from annotate.errors import ConfigError
 
 if TYPE_CHECKING:
+    from annotate.model import Issue
     from annotate.validate import Report
 
 _DEFAULT_ARTICLES = Path("data/articles")
@@ -47,7 +46,8 @@ def validate(
     report_file: Annotated[
         Path | None, typer.Option("--report", help="Write the JSON report here.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    fmt: FormatOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     strict: Annotated[
         bool, typer.Option(help="Fail the run (exit 1) on any problem, warnings included.")
     ] = False,
@@ -77,6 +77,9 @@ def validate(
     cancelled annotations, drafts and tasks without annotation are counted as skipped.
     received = valid + quarantined + skipped.
 
+    Through a pipe (--format text) every problem is one line, as compilers print them:
+    FILE:$.json.path: code: message [task=T, annotation=A, annotator=N] (hint: H).
+
     Exit codes:
 
     \b
@@ -92,6 +95,7 @@ def validate(
     from annotate.sources.foreign import foreign_options
     from annotate.validate import run_validation
 
+    shown = output_format(fmt, as_json=as_json)
     if whitespace not in ("flag", "fix"):
         raise ConfigError(f"--whitespace must be 'flag' or 'fix', not {whitespace!r}")
     corpus = articles if articles is not None else _DEFAULT_ARTICLES
@@ -112,10 +116,10 @@ def validate(
             progress=say,
             foreign=foreign,
         )
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if shown == "json":
+        print_json(report.to_dict())
     else:
-        _print_report(report, quarantine)
+        _print_report(report, quarantine, shown)
     counts = report.counts()
     if not counts["balanced"]:
         err.print("[bold red]error:[/] the counts do not balance; please report this bug")
@@ -124,22 +128,48 @@ def validate(
         raise typer.Exit(1)
 
 
-def _print_report(report: Report, quarantine: Path | None) -> None:
-    c = report.counts()
+def issue_line(issue: Issue) -> str:
+    """One problem as one line: ``FILE:$.json.path: code: message [where] (hint: …)``."""
+    code = issue.code if issue.severity == "error" else f"{issue.code} (warning)"
+    context = [
+        f"{name}={value}"
+        for name, value in (
+            ("task", issue.task_id),
+            ("annotation", issue.annotation_id),
+            ("annotator", issue.annotator),
+        )
+        if value is not None
+    ]
+    line = f"{issue.file or '<input>'}:{issue.json_path}: {code}: {issue.message}"
+    if context:
+        line += f" [{', '.join(context)}]"
+    if issue.hint:
+        line += f" (hint: {issue.hint})"
+    return " ".join(line.splitlines())
+
+
+def _print_problems(report: Report, fmt: Format) -> None:
     problems = report.errors + report.warnings
-    if problems:
-        table = Table("where", "code", "problem", title="Problems", title_justify="left")
+    if not problems:
+        return
+    if fmt == "text":  # every problem, whole, one per line
+        for issue in problems:
+            out.print(issue_line(issue), markup=False, highlight=False)
+    else:
+        rows = []
         for i in problems[:_SHOWN]:
             code = i.code if i.severity == "error" else f"{i.code} (warning)"
-            text = i.message + (f" — {i.hint}" if i.hint else "")
-            table.add_row(escape(i.location), escape(code), escape(text))
-        out.print(table)
+            rows.append([i.location, code, i.message + (f" — {i.hint}" if i.hint else "")])
+        print_table(["where", "code", "problem"], rows, fmt=fmt, title="Problems")
         if len(problems) > _SHOWN:
-            out.print(f"… and {len(problems) - _SHOWN} more (use --report or --json for all)")
-        summary = Table("code", "count", title="By code", title_justify="left")
-        for code, n in report.issue_counts().items():
-            summary.add_row(escape(code), str(n))
-        out.print(summary)
+            out.print(f"… and {len(problems) - _SHOWN} more (use --format text or json for all)")
+    counts = [[code, n] for code, n in report.issue_counts().items()]
+    print_table(["code", "count"], counts, fmt=fmt, title="By code")
+
+
+def _print_report(report: Report, quarantine: Path | None, fmt: Format) -> None:
+    c = report.counts()
+    _print_problems(report, fmt)
     skipped = ", ".join(f"{k}: {v}" for k, v in c["skipped"].items()) or "none"
     out.print(
         f"{c['received']} received: [green]{c['valid']} valid[/], "

@@ -329,7 +329,7 @@ def mqm_import(
 
     Example: annotate mqm-import mqm_ted_ende.tsv --out data/mqm/ende --target-lang de --source-lang en
     """
-    from annotate.release.mqm import import_mqm
+    from annotate.sources.mqm_import import import_mqm
 
     imported = import_mqm(tsv, out=out_dir, target_lang=target_lang, source_lang=source_lang)
     c = imported.counts()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from annotate.release.build import BuildResult, build_release
 from annotate.release.diff import ReleaseDiff, diff_releases
-from annotate.release.mqm import import_mqm, read_mqm_tsv, write_mqm_tsv
+from annotate.release.mqm import write_mqm_tsv, write_wmt_tsv
+from annotate.sources.mqm_import import import_mqm, read_mqm_tsv
 from annotate.release.publish import ReleaseResult, diff_release, release
 from annotate.release.reproduce import ReproduceReport, reproduce_release
 from annotate.release.verify import VerifyReport, verify_release
@@ -31,4 +32,5 @@ __all__ = [
     "reproduce_release",
     "verify_release",
     "write_mqm_tsv",
+    "write_wmt_tsv",
 ]

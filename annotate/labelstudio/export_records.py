@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from annotate.layers import LAYERS, get_layer
-from annotate.layers.base import Layer
+from annotate.layers.base import SOURCE_NAME, Layer
 from annotate.model import Annotation, Document, Issue, task_key, text_sha256
 from annotate.sources.foreign import ForeignOptions, resolve_text_field
 from annotate.validation.offsets import OffsetMap, utf16_to_code_points
@@ -190,6 +190,7 @@ class TaskContext:
     task_id: int | None
     data_path: str
     document: Document | None
+    source_text: str | None = None  # the task's source text: source-side regions index it
 
     @property
     def text(self) -> str:
@@ -251,8 +252,19 @@ def task_context(
         doc_id = str(data["doc_id"])
         key = str(data.get("task_key") or task_key(doc_id, name, start, end))
         omap = OffsetMap.identity(raw)
+        source = data.get("source_text")
         return TaskContext(
-            get_layer(name), raw, omap, doc_id, start, end, key, tid, data_path, None
+            get_layer(name),
+            raw,
+            omap,
+            doc_id,
+            start,
+            end,
+            key,
+            tid,
+            data_path,
+            None,
+            source if isinstance(source, str) else None,
         )
     omap = OffsetMap(raw)
     doc_id = text_sha256(omap.text)
@@ -304,7 +316,11 @@ def make_record(
     loc = Locator(apath, ctx.data_path, annotator_key, results=results_path)
     items, kept, issues = _prepare(ctx, entries, loc)
     conv = ctx.layer.from_ls_result(
-        items, segment_start=ctx.seg_start, segment_text=ctx.text, json_path=_PH
+        items,
+        segment_start=ctx.seg_start,
+        segment_text=ctx.text,
+        json_path=_PH,
+        source_text=ctx.source_text,
     )
     for issue in conv.issues:
         m = re.match(r"^\x00\[(\d+)\](.*)$", issue.json_path)
@@ -500,6 +516,9 @@ def _region(
         rid = given_id
     else:
         rid = f"r{n}" if given_id in (None, "") or isinstance(given_id, bool) else str(given_id)
+    if item.get("to_name") == SOURCE_NAME:
+        # offsets into the document's source text, which the layer checks (not the task text)
+        return item if given_id == rid else {**item, "id": rid}
     labels = value.get("labels")
     start, end = value.get("start"), value.get("end")
     raw = ctx.raw_text

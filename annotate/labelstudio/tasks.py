@@ -15,8 +15,9 @@ KEY_FIELD = "task_key"
 
 
 def task_data(doc: Document, layer: str, seg: Segment) -> dict[str, Any]:
-    """The ``data`` of the task that covers ``seg``: its text and where it comes from."""
-    return {
+    """The ``data`` of the task that covers ``seg``: its text and where it comes from (and
+    the document's source text, for a layer that marks errors in it)."""
+    data: dict[str, Any] = {
         "text": seg.slice(doc.text),
         KEY_FIELD: task_key(doc.id, layer, seg.start, seg.end),
         "doc_id": doc.id,
@@ -29,6 +30,9 @@ def task_data(doc: Document, layer: str, seg: Segment) -> dict[str, Any]:
         "lang": doc.lang,
         "title": doc.title or "",
     }
+    if doc.source_text and get_layer(layer).shows_source:
+        data["source_text"] = doc.source_text
+    return data
 
 
 def make_tasks(

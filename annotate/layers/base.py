@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
 
 __all__ = [
     "FROM_NAME",
+    "SOURCE_NAME",
     "TO_NAME",
     "Converted",
     "Layer",
@@ -28,9 +29,11 @@ __all__ = [
     "region_id",
 ]
 
-# The names of the <Labels> and <Text> tags in every generated config.
+# The names of the <Labels> and <Text> tags in every generated config; a region on the
+# ``source`` object is marked in the document's source text (an omission, a source error).
 FROM_NAME = "label"
 TO_NAME = "text"
+SOURCE_NAME = "source"
 # The headers above per-region controls are hints, not titles: Label Studio's default
 # Header is as large as the layer's title.
 _HINT = {"size": "5", "style": "font-size:13px;font-weight:normal;color:#555;margin:8px 0 2px"}
@@ -64,6 +67,8 @@ class Layer:
     at ``self.taxonomy.version`` where a published format changed between versions."""
 
     name: ClassVar[str]
+    # whether regions may also be marked in a document's source text (tasks carry it)
+    shows_source: ClassVar[bool] = False
 
     def __init__(self, schemas: SchemaSet | None = None) -> None:
         self.schemas = schemas or active_schemas()
@@ -159,15 +164,22 @@ class Layer:
         judgement: str | None = None,
         segment_start: int = 0,
         segment_text: str,
+        source_text: str | None = None,
     ) -> list[dict[str, Any]]:
         """Label Studio result items for spans in *document* offsets, on a task whose text
-        starts at ``segment_start``."""
+        starts at ``segment_start``; a span with ``side: "source"`` becomes a region of the
+        ``source`` object, in offsets of ``source_text``."""
         tax = self.taxonomy
         out: list[dict[str, Any]] = []
         for span in spans:
-            start, end = span.start - segment_start, span.end - segment_start
-            base = {"start": start, "end": end, "text": segment_text[start:end]}
-            common = {"id": region_id(span.id), "to_name": TO_NAME, "origin": "manual"}
+            if span.attrs.get("side") == "source":
+                start, end, to_name = span.start, span.end, SOURCE_NAME
+                base = {"start": start, "end": end, "text": (source_text or "")[start:end]}
+            else:
+                start, end = span.start - segment_start, span.end - segment_start
+                base = {"start": start, "end": end, "text": segment_text[start:end]}
+                to_name = TO_NAME
+            common = {"id": region_id(span.id), "to_name": to_name, "origin": "manual"}
             item: dict[str, Any] = {
                 **common,
                 "from_name": FROM_NAME,
@@ -230,10 +242,12 @@ class Layer:
         segment_start: int,
         segment_text: str,
         json_path: str = "$.result",
+        source_text: str | None = None,
     ) -> Converted:
         """Spans (in document offsets), relations and judgement from a Label Studio result
         list. ``value.text`` is never trusted: the span text is recomputed from the offsets,
-        and a difference is reported as a warning."""
+        and a difference is reported as a warning. A region of the ``source`` object is a
+        span with ``side: "source"`` in offsets of ``source_text``."""
         tax = self.taxonomy
         out = Converted()
         regions: dict[str, Span] = {}
@@ -281,7 +295,18 @@ class Layer:
                             json_path=f"{where}.value.labels",
                         )
                     )
-                text = segment_text[start:end] if 0 <= start <= end <= len(segment_text) else ""
+                on_source = item.get("to_name") == SOURCE_NAME
+                if on_source and source_text is None:
+                    out.issues.append(
+                        Issue(
+                            "no-source",
+                            "the region is on the source, but the document has no source text",
+                            json_path=f"{where}.to_name",
+                        )
+                    )
+                    continue
+                known = source_text if on_source and source_text is not None else segment_text
+                text = known[start:end] if 0 <= start <= end <= len(known) else ""
                 given = value.get("text")
                 if isinstance(given, str) and given != text and text:
                     out.issues.append(
@@ -293,13 +318,15 @@ class Layer:
                         )
                     )
                 rid = str(item.get("id") or new_region_id())
+                shift = 0 if on_source else segment_start
                 span = Span(
                     id=rid,
-                    start=start + segment_start,
-                    end=end + segment_start,
+                    start=start + shift,
+                    end=end + shift,
                     text=text,
                     label=labels[0],
                     score=item.get("score"),
+                    attrs={"side": "source"} if on_source else {},
                 )
                 regions[rid] = span
                 out.spans.append(span)

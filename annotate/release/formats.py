@@ -63,8 +63,11 @@ def _spacy(documents: Mapping[str, Document], rows: Rows, path: Path) -> dict[st
 
 
 def _mqm(documents: Mapping[str, Document], rows: Rows, path: Path) -> dict[str, Any]:
-    from annotate.release.mqm import write_mqm_tsv
+    from annotate.layers.translation_errors import TranslationErrorsLayer
+    from annotate.release.mqm import write_mqm_tsv, write_wmt_tsv
 
+    if TranslationErrorsLayer().two_sided:  # schema 1.1.0 on: every rater, WMT's columns
+        return {"rows": write_wmt_tsv(documents, rows.get("annotations", []), path)}
     n = write_mqm_tsv(documents, rows["segments"], rows["translation_errors"], path)
     return {"rows": n}
 

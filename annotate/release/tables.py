@@ -9,6 +9,7 @@ close to the cost of writing the table with bare ``pyarrow``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -125,7 +126,7 @@ def annotation_rows(records: Iterable[Any], documents: dict[str, Any]) -> list[d
             "ground_truth": rec.ground_truth,
             "judgement": rec.judgement,
         }
-        text = documents[rec.doc_id].text
+        doc = documents[rec.doc_id]
         if not rec.spans:
             rows.append(
                 {
@@ -140,6 +141,9 @@ def annotation_rows(records: Iterable[Any], documents: dict[str, Any]) -> list[d
                 }
             )
         for span in rec.spans:
+            text = (
+                doc.text if span.attrs.get("side", "target") == "target" else doc.source_text or ""
+            )
             rows.append(
                 {
                     **base,
@@ -159,11 +163,16 @@ def annotation_rows(records: Iterable[Any], documents: dict[str, Any]) -> list[d
     return rows
 
 
+_PSEUDONYM = re.compile(r"r[0-9a-f]{8}")
+
+
 def pseudonym(annotator: str) -> str:
     """A stable pseudonym for a Label Studio user (often an e-mail), so that releases name
     raters without publishing who they are; consensus names keep their structure."""
     if annotator.startswith("consensus:"):
         return "consensus:" + "+".join(pseudonym(a) for a in annotator[10:].split("+"))
+    if _PSEUDONYM.fullmatch(annotator):  # already one (a file a release wrote, read back)
+        return annotator
     return "r" + hashlib.sha256(annotator.encode("utf-8")).hexdigest()[:8]
 
 

@@ -130,16 +130,25 @@ def _row_validator(layer_schema: dict[str, Any]) -> tuple[Any, list[str]]:
     return jsonschema.Draft202012Validator(schema), list(props)
 
 
+def _source_side(row: dict[str, Any]) -> bool:
+    """Whether a layer or annotations row is a span marked on the source side."""
+    if row.get("side") == "source":
+        return True
+    attributes = row.get("attributes")
+    return isinstance(attributes, str) and '"side": "source"' in attributes
+
+
 def _check_rows(
     root: Path,
     config: str,
     rel: str,
     schemas: dict[str, dict[str, Any]],
-    documents: dict[str, str],
+    texts: tuple[dict[str, str], dict[str, str]],
     report: VerifyReport,
     expected_rows: int | None,
 ) -> None:
     path = root / rel
+    documents, sources = texts
     problems: list[Issue] = []
     try:
         rows = read_rows(path)
@@ -207,6 +216,8 @@ def _check_rows(
                 )
             )
             continue
+        if _source_side(r):  # indexes the document's source text, anywhere in it
+            text, s0, s1 = sources.get(r["doc_id"], ""), 0, len(sources.get(r["doc_id"], ""))
         if config == "annotations":
             start, end = r.get("start"), r.get("end")
             if start is not None and (
@@ -342,6 +353,7 @@ def verify_release(
     rows_of = {e["path"]: e.get("rows") for e in manifest.get("files", [])}
     schemas = _schema_copy(path)
     documents: dict[str, str] = {}
+    sources: dict[str, str] = {}  # doc_id → source text: source-side spans index it
     say("validating rows")
     for config in configs:
         rel = f"{config}/train.parquet"
@@ -353,10 +365,12 @@ def verify_release(
             continue
         if config == "documents":
             try:
-                documents = {r["doc_id"]: r["text"] for r in read_rows(path / rel)}
+                doc_rows = read_rows(path / rel)
+                documents = {r["doc_id"]: r["text"] for r in doc_rows}
+                sources = {r["doc_id"]: r.get("source_text") or "" for r in doc_rows}
             except Exception:  # reported as unreadable below
                 documents = {}
-        _check_rows(path, config, rel, schemas, documents, report, rows_of.get(rel))
+        _check_rows(path, config, rel, schemas, (documents, sources), report, rows_of.get(rel))
     if load:
         say("loading every config")
         expected = {c: n for c in configs if (n := rows_of.get(f"{c}/train.parquet")) is not None}

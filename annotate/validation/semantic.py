@@ -88,6 +88,8 @@ class SemanticChecker:
             ends: list[int] = []
             add_start, add_end = starts.append, ends.append
             for sp in spans:
+                if "side" in sp and sp["side"] != "target":
+                    return False  # a source-side span: explain() checks it against the source
                 st, en, t = sp["start"], sp["end"], sp["text"]
                 # t is non-empty (schema), so an equal slice also means st < en
                 if text[st:en] != t or st < s0 or en > s1 or t.strip() != t:
@@ -197,6 +199,12 @@ class SemanticChecker:
                     Issue("empty-span", f"{name}: start is not before end", json_path=where)
                 )
                 continue
+            if sp.get("side", "target") != "target":
+                found, usable = self._source_span(sp, i, document)
+                issues += found
+                if usable:
+                    good.append((i, sp, sp["start"], sp["end"]))
+                continue
             if seg_ok and s0 is not None and s1 is not None and not (s0 <= st and en <= s1):
                 inside = st < s1 and en > s0
                 issues.append(
@@ -229,6 +237,43 @@ class SemanticChecker:
         issues += self._relations(rec, spans)
         issues += self._judgement(rec, spans)
         return issues
+
+    def _source_span(
+        self, sp: dict[str, Any], i: int, document: Document | None
+    ) -> tuple[list[Issue], bool]:
+        """A span marked on the source side (an omission, a source error): its offsets
+        index the document's ``source_text``, anywhere in it."""
+        where = f"$.spans[{i}]"
+        name = span_name(sp, i)
+        if sp["side"] != "source":
+            return [
+                Issue(
+                    "unknown-value",
+                    f"{name}: side {sp['side']!r} is not 'target' or 'source'",
+                    json_path=f"{where}.side",
+                )
+            ], False
+        if document is None:
+            return [], False
+        source = document.source_text
+        if not source:
+            return [
+                Issue(
+                    "no-source",
+                    f"{name} is marked on the source side, but the document has no source text",
+                    json_path=f"{where}.side",
+                    hint="give the document its source_text (JSONL corpus), or mark the target",
+                )
+            ], False
+        if sp["end"] > len(source):
+            return [
+                Issue(
+                    "out-of-range",
+                    f"{name}: end {sp['end']} is past the end of the source ({len(source)})",
+                    json_path=f"{where}.end",
+                )
+            ], False
+        return self._text_and_edges(sp, i, source)
 
     def _text_and_edges(self, sp: dict[str, Any], i: int, text: str) -> tuple[list[Issue], bool]:
         where = f"$.spans[{i}]"
@@ -283,7 +328,7 @@ class SemanticChecker:
     def _duplicates(self, good: list[tuple[int, dict[str, Any], int, int]]) -> list[Issue]:
         out: list[Issue] = []
         first_id: dict[Any, int] = {}
-        first_span: dict[tuple[int, int, Any], int] = {}
+        first_span: dict[tuple[int, int, Any, Any], int] = {}
         for i, sp, st, en in good:
             sid = sp.get("id")
             if sid in first_id:
@@ -296,7 +341,7 @@ class SemanticChecker:
                 )
             else:
                 first_id[sid] = i
-            key = (st, en, sp.get("label"))
+            key = (st, en, sp.get("label"), sp.get("side", "target"))
             if key in first_span:
                 out.append(
                     Issue(

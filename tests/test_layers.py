@@ -153,3 +153,48 @@ def test_task_offsets_map_back_to_the_document_text(text: str, cuts) -> None:
             conv = lay.from_ls_result(result, segment_start=seg_start, segment_text=seg_text)
             for span in conv.spans:
                 assert doc.text[span.start : span.end] == span.text
+
+
+def test_translation_errors_config_shows_the_source_with_its_own_labels() -> None:
+    """Issue 12: annotators see the source beside the target, so they can mark omissions
+    there; the default config (documents without a source) is unchanged."""
+    lay = get_layer("translation_errors")
+    assert "$source_text" not in lay.label_config()
+    li = LabelInterface(lay.label_config(source=True))
+    assert li.get_object("source").value == "$source_text"
+    assert li.get_object("text").value == "$text"
+    source_labels = li.get_control("source_label")
+    assert sorted(source_labels.labels) == sorted(taxonomy("translation_errors").labels)
+    assert source_labels.to_name == ["source"]
+    for name in ("severity", "correction", "comment"):
+        assert li.get_control(f"source_{name}").to_name == ["source"]
+        assert li.get_control(name).to_name == ["text"]
+
+
+def test_a_source_side_error_roundtrips_through_label_studio_results() -> None:
+    target, source = "Le chat dort.", "The black cat sleeps."
+    omission = Span(
+        "o1", 4, 9, "black", "accuracy/omission", attrs={"severity": "minor", "side": "source"}
+    )
+    wrong = Span("t1", 8, 12, "dort", "accuracy/mistranslation", attrs={"severity": "major"})
+    lay = get_layer("translation_errors")
+    result = lay.to_ls_result(
+        [omission, wrong], [], segment_start=0, segment_text=target, source_text=source
+    )
+    on_source = [r for r in result if r["to_name"] == "source"]
+    assert {r["from_name"] for r in on_source} == {"source_label", "source_severity"}
+    assert on_source[0]["value"]["text"] == "black"
+    conv = lay.from_ls_result(result, segment_start=0, segment_text=target, source_text=source)
+    assert conv.issues == []
+    assert [s.to_dict() for s in conv.spans] == [omission.to_dict(), wrong.to_dict()]
+    # without the source text a source region is reported, not read against the target
+    bad = lay.from_ls_result(result, segment_start=0, segment_text=target)
+    assert [i.code for i in bad.issues][:1] == ["no-source"]
+
+
+def test_tasks_carry_the_source_text_for_translation_errors_only() -> None:
+    doc = make_document("Le chat dort.", lang="fr", source_text="The cat sleeps.")
+    (task,) = make_tasks([doc], "translation_errors", unit="document")
+    assert task["data"]["source_text"] == "The cat sleeps."
+    (entity_task,) = make_tasks([doc], "entities", unit="document")
+    assert "source_text" not in entity_task["data"]

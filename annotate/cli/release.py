@@ -334,12 +334,20 @@ def mqm_import(
     imported = import_mqm(tsv, out=out_dir, target_lang=target_lang, source_lang=source_lang)
     c = imported.counts()
     out.print(
-        f"{c['rows']} rows → {c['documents']} documents, {c['records']} records, {c['spans']} spans"
+        f"{c['rows']} rows → {c['documents']} documents, {c['records']} records, "
+        f"{c['spans']} spans ({c['source_spans']} in the source)",
+        highlight=False,
     )
     for reason, n in c["skipped"].items():
-        out.print(f"  skipped {n}: {reason}")
+        out.print(f"  skipped {n}: {escape(reason)}", highlight=False)
     for category, n in c["imported_as_other"].items():
-        out.print(f"  {n} × {category!r} imported as other")
+        out.print(f"  {n} × {escape(repr(category))} imported as other", highlight=False)
+    if c["other_source"]:
+        out.print(
+            f"  {c['other_source']} rater-segments share their target with another source "
+            "(the document keeps the first source)",
+            highlight=False,
+        )
     for p in imported.issues:
-        err.print(f"[yellow]![/] {p}", highlight=False)
+        err.print(f"[yellow]![/] {escape(str(p))}", highlight=False)
     out.print(f"wrote {out_dir / 'documents.jsonl'} and {out_dir / 'export.json'}")

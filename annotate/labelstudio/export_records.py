@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from annotate.layers import LAYERS, get_layer
-from annotate.layers.base import SOURCE_NAME, Layer
+from annotate.layers.base import SOURCE_NAME, Layer, source_control
 from annotate.model import Annotation, Document, Issue, task_key, text_sha256
 from annotate.sources.foreign import ForeignOptions, resolve_text_field
 from annotate.validation.offsets import OffsetMap, utf16_to_code_points
@@ -465,7 +465,7 @@ def _prepare(
                 items.append(region)
                 kept.append(entry)
             continue
-        name = item.get("from_name")
+        name = source_control(item)
         if name not in known:
             best = closest(str(name), known)
             issues.append(

@@ -87,7 +87,9 @@ def push(
         project_id, created = ls.ensure_project(
             client,
             title=title,
-            label_config=lay.label_config(),
+            label_config=lay.label_config(
+                source=lay.shows_source and any(d.source_text for d in documents)
+            ),
             description=f"annotate layer {layer} ({unit} tasks)",
             instructions=guidelines_html(guidelines, layer),
         )

@@ -22,11 +22,13 @@ if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
 __all__ = [
     "FROM_NAME",
     "SOURCE_NAME",
+    "SOURCE_PREFIX",
     "TO_NAME",
     "Converted",
     "Layer",
     "new_region_id",
     "region_id",
+    "source_control",
 ]
 
 # The names of the <Labels> and <Text> tags in every generated config; a region on the
@@ -34,6 +36,7 @@ __all__ = [
 FROM_NAME = "label"
 TO_NAME = "text"
 SOURCE_NAME = "source"
+SOURCE_PREFIX = "source_"  # of the controls of regions on the source
 # The headers above per-region controls are hints, not titles: Label Studio's default
 # Header is as large as the layer's title.
 _HINT = {"size": "5", "style": "font-size:13px;font-weight:normal;color:#555;margin:8px 0 2px"}
@@ -43,6 +46,15 @@ def region_id(span_id: str) -> str:
     """A span id Label Studio can use as a region id: its frontend builds a CSS class from
     the id, and a dot or other punctuation leaves the region uncoloured in the text."""
     return re.sub(r"[^A-Za-z0-9_-]", "_", span_id)
+
+
+def source_control(item: dict[str, Any]) -> Any:
+    """The control a result item fills: ``source_severity`` on the source object is the
+    ``severity`` of a source-side region."""
+    name = item.get("from_name")
+    if item.get("to_name") == SOURCE_NAME and isinstance(name, str):
+        return name.removeprefix(SOURCE_PREFIX)
+    return name
 
 
 def new_region_id() -> str:
@@ -84,8 +96,12 @@ class Layer:
         return defaults[0] if len(defaults) == 1 else None
 
     # ---------------------------------------------------------------- Label Studio config
-    def label_config(self, *, title: str | None = None) -> str:
-        """The Label Studio labeling config (XML) of this layer, from its taxonomy."""
+    def label_config(self, *, title: str | None = None, source: bool = False) -> str:
+        """The Label Studio labeling config (XML) of this layer, from its taxonomy. With
+        ``source`` (tasks whose documents have a source text, for a layer that
+        :attr:`shows_source`), the source is shown under the target with its own labels
+        and per-region controls (named ``source_…``), so that annotators can mark
+        omissions and source errors where they are."""
         tax = self.taxonomy
         view = ET.Element("View")
         ET.SubElement(view, "Header", value=title or tax.title)
@@ -93,16 +109,16 @@ class Layer:
             rels = ET.SubElement(view, "Relations")
             for name, rel in tax.relations.items():
                 ET.SubElement(rels, "Relation", value=name, hint=rel.get("description", ""))
-        labels = ET.SubElement(view, "Labels", name=FROM_NAME, toName=TO_NAME, showInline="true")
-        for value, info in tax.labels.items():
-            attrs = {"value": value, "hint": info.get("description", "")}
-            if info.get("background"):
-                attrs["background"] = info["background"]
-            if info.get("hotkey"):
-                attrs["hotkey"] = info["hotkey"]
-            ET.SubElement(labels, "Label", attrs)
+        self._labels(view, tax, FROM_NAME, TO_NAME)
         ET.SubElement(view, "Text", name=TO_NAME, value="$text")
+        if source:
+            hint = "Source text: mark omissions (and errors of the source itself) here."
+            ET.SubElement(view, "Header", {"value": hint, **_HINT})
+            self._labels(view, tax, SOURCE_PREFIX + FROM_NAME, SOURCE_NAME)
+            ET.SubElement(view, "Text", name=SOURCE_NAME, value="$source_text")
         self._region_controls(view, tax)
+        if source:
+            self._region_controls(view, tax, prefix=SOURCE_PREFIX, to_name=SOURCE_NAME)
         for choice in tax.segment_choices():
             box = ET.SubElement(view, "View")
             ET.SubElement(box, "Header", {"value": choice.description or choice.name, **_HINT})
@@ -114,7 +130,20 @@ class Layer:
         ET.indent(view)
         return ET.tostring(view, encoding="unicode")
 
-    def _region_controls(self, view: ET.Element, tax: Taxonomy) -> None:
+    @staticmethod
+    def _labels(view: ET.Element, tax: Taxonomy, name: str, to_name: str) -> None:
+        labels = ET.SubElement(view, "Labels", name=name, toName=to_name, showInline="true")
+        for value, info in tax.labels.items():
+            attrs = {"value": value, "hint": info.get("description", "")}
+            if info.get("background"):
+                attrs["background"] = info["background"]
+            if info.get("hotkey") and not name.startswith(SOURCE_PREFIX):  # a key, one label
+                attrs["hotkey"] = info["hotkey"]
+            ET.SubElement(labels, "Label", attrs)
+
+    def _region_controls(
+        self, view: ET.Element, tax: Taxonomy, *, prefix: str = "", to_name: str = TO_NAME
+    ) -> None:
         # Group the per-region controls by the label they apply to, so that Label Studio
         # shows only the relevant ones when a region is selected.
         groups: dict[str, list[tuple[str, Any]]] = {}
@@ -125,7 +154,7 @@ class Layer:
         for applies_to, controls in groups.items():
             attrs = {"visibleWhen": "region-selected"}
             if applies_to != "*":
-                attrs.update(whenTagName=FROM_NAME, whenLabelValue=applies_to)
+                attrs.update(whenTagName=prefix + FROM_NAME, whenLabelValue=applies_to)
             box = ET.SubElement(view, "View", attrs)
             for kind, item in controls:
                 if kind == "choice":
@@ -133,8 +162,8 @@ class Layer:
                     ctl = ET.SubElement(
                         box,
                         "Choices",
-                        name=item.name,
-                        toName=TO_NAME,
+                        name=prefix + item.name,
+                        toName=to_name,
                         perRegion="true",
                         choice="single",
                         showInline="true",
@@ -147,8 +176,8 @@ class Layer:
                     ET.SubElement(
                         box,
                         "TextArea",
-                        name=name,
-                        toName=TO_NAME,
+                        name=prefix + name,
+                        toName=to_name,
                         perRegion="true",
                         editable="true",
                         maxSubmissions="1",
@@ -175,14 +204,15 @@ class Layer:
             if span.attrs.get("side") == "source":
                 start, end, to_name = span.start, span.end, SOURCE_NAME
                 base = {"start": start, "end": end, "text": (source_text or "")[start:end]}
+                prefix = SOURCE_PREFIX
             else:
                 start, end = span.start - segment_start, span.end - segment_start
                 base = {"start": start, "end": end, "text": segment_text[start:end]}
-                to_name = TO_NAME
+                to_name, prefix = TO_NAME, ""
             common = {"id": region_id(span.id), "to_name": to_name, "origin": "manual"}
             item: dict[str, Any] = {
                 **common,
-                "from_name": FROM_NAME,
+                "from_name": prefix + FROM_NAME,
                 "type": "labels",
                 "value": {**base, "labels": [span.label]},
             }
@@ -195,7 +225,7 @@ class Layer:
                     out.append(
                         {
                             **common,
-                            "from_name": choice.name,
+                            "from_name": prefix + choice.name,
                             "type": "choices",
                             "value": {**base, "choices": [value]},
                         }
@@ -206,7 +236,7 @@ class Layer:
                     out.append(
                         {
                             **common,
-                            "from_name": name,
+                            "from_name": prefix + name,
                             "type": "textarea",
                             "value": {**base, "text": [value]},
                         }
@@ -334,7 +364,7 @@ class Layer:
                 extras.append((i, item))
         for i, item in extras:
             rid = str(item.get("id"))
-            name = item.get("from_name")
+            name = source_control(item)
             value = item.get("value") or {}
             target = regions.get(rid)
             if target is None:

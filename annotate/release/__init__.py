@@ -12,10 +12,10 @@ from __future__ import annotations
 from annotate.release.build import BuildResult, build_release
 from annotate.release.diff import ReleaseDiff, diff_releases
 from annotate.release.mqm import write_mqm_tsv, write_wmt_tsv
-from annotate.sources.mqm_import import import_mqm, read_mqm_tsv
 from annotate.release.publish import ReleaseResult, diff_release, release
 from annotate.release.reproduce import ReproduceReport, reproduce_release
 from annotate.release.verify import VerifyReport, verify_release
+from annotate.sources.mqm_import import import_mqm, read_mqm_tsv
 
 __all__ = [
     "BuildResult",

@@ -170,7 +170,8 @@ def pseudonym(annotator: str) -> str:
     """A stable pseudonym for a Label Studio user (often an e-mail), so that releases name
     raters without publishing who they are; consensus names keep their structure."""
     if annotator.startswith("consensus:"):
-        return "consensus:" + "+".join(pseudonym(a) for a in annotator[10:].split("+"))
+        # sorted again: the names sort differently once they are pseudonyms
+        return "consensus:" + "+".join(sorted(pseudonym(a) for a in annotator[10:].split("+")))
     if _PSEUDONYM.fullmatch(annotator):  # already one (a file a release wrote, read back)
         return annotator
     return "r" + hashlib.sha256(annotator.encode("utf-8")).hexdigest()[:8]

@@ -103,7 +103,9 @@ def test_mqm_import_writes_build_inputs(tmp_path):
         "mqm-import", MQM, "--out", tmp_path / "zhen", "--target-lang", "en", "--source-lang", "zh"
     )
     assert result.exit_code == 0, result.output
-    assert "skipped 7: error marked in the source only" in result.output
+    # omissions and source errors are kept, on the source side (issue 12 item 4)
+    assert "186 spans (12 in the source)" in result.output
+    assert "skipped" not in result.output
     assert (tmp_path / "zhen/documents.jsonl").is_file()
     assert json.loads((tmp_path / "zhen/export.json").read_text(encoding="utf-8"))
 

@@ -37,7 +37,15 @@ from annotate.schemas import taxonomy
 from annotate.sources.wmt_mqm import MqmRow, read_rows, unmark
 from annotate.validate import check_record
 
-__all__ = ["LAYER", "MqmImport", "import_mqm", "read_mqm_tsv", "wmt_categories", "write_import"]
+__all__ = [
+    "LAYER",
+    "MqmImport",
+    "import_mqm",
+    "read_mqm_tsv",
+    "wmt_categories",
+    "wmt_key",
+    "write_import",
+]
 
 LAYER = "translation_errors"
 SEVERITIES = {"minor": "Minor", "major": "Major", "critical": "Critical"}  # ours → WMT's

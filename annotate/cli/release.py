@@ -26,7 +26,10 @@ PinsOpt = Annotated[
 ExportOpt = Annotated[list[Path] | None, typer.Option(help="Extra raw exports to build from.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Releases directory.")]
 DatasetOpt = Annotated[str, typer.Option(help="Dataset name.")]
-CardOpt = Annotated[Path, typer.Option(help="Dataset card template.")]
+CardOpt = Annotated[
+    Path | None,
+    typer.Option(help="Dataset card template (default: the toolkit's; reproduce: the release's)."),
+]
 LicenseOpt = Annotated[str, typer.Option(help="License of the dataset (card metadata).")]
 DEFAULT_DATASET = "stargate-fr-annotations"
 
@@ -55,7 +58,7 @@ def build(
     out_dir: OutOpt = Path("releases"),
     dataset: DatasetOpt = DEFAULT_DATASET,
     version: Annotated[str, typer.Option(help="Release version (semver).")] = "0.0.0-dev",
-    card: CardOpt = Path("dataset_card.md"),
+    card: CardOpt = None,
     license: LicenseOpt = "other",
     formats: Annotated[
         str,
@@ -109,7 +112,7 @@ def release(
     version: Annotated[
         str | None, typer.Option(help="Give the version yourself (overrides --bump).")
     ] = None,
-    card: CardOpt = Path("dataset_card.md"),
+    card: CardOpt = None,
     license: LicenseOpt = "other",
     formats: Annotated[
         str,
@@ -270,7 +273,7 @@ def reproduce(
     articles: ArticlesOpt = Path("data/articles"),
     pins: PinsOpt = None,
     export: ExportOpt = None,
-    card: CardOpt = Path("dataset_card.md"),
+    card: CardOpt = None,
     keep: Annotated[
         Path | None, typer.Option(help="Keep the rebuild in this releases directory.")
     ] = None,

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from annotate.layers.presentation import LayerRelease
 from annotate.model import Annotation, Document, Issue, Relation, Span
 from annotate.schemas import SchemaSet, Taxonomy, active_schemas
 
@@ -72,11 +73,13 @@ class Converted:
     issues: list[Issue] = field(default_factory=list)
 
 
-class Layer:
+class Layer(LayerRelease):
     """One annotation layer, bound to the schema set it reads its taxonomy from (the
     active one when none is given: the package's, or a release's own copy while that
     release is rebuilt). Subclasses set ``name`` and add their release rows; they may look
-    at ``self.taxonomy.version`` where a published format changed between versions."""
+    at ``self.taxonomy.version`` where a published format changed between versions.
+    What a release shows of the layer (card section, plot panel, formats) comes from
+    :class:`~annotate.layers.presentation.LayerRelease`."""
 
     name: ClassVar[str]
     # whether regions may also be marked in a document's source text (tasks carry it)

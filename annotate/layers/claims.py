@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from annotate.layers.base import Layer
+from annotate.layers.presentation import ReleaseView, sorted_counts
 from annotate.model import Annotation, Document
 
 if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
@@ -22,6 +23,29 @@ __all__ = ["ClaimsLayer"]
 
 class ClaimsLayer(Layer):
     name = "claims"
+    task_categories = ("text-classification",)
+    task_ids = ("fact-checking",)
+    tags = ("claims",)
+    count_column = "claim_type"
+    plot_title = "Claims per type"
+    card_template = """### Claims per type and modality
+
+| claim type | count |
+|---|---:|
+{% for label, n in claim_types -%}
+| {{ label }} | {{ n }} |
+{% endfor %}
+| modality | count |
+|---|---:|
+{% for label, n in claim_modalities -%}
+| {{ label }} | {{ n }} |
+{% endfor %}"""
+
+    def card_context(self, data: ReleaseView) -> dict[str, Any]:
+        return {
+            "claim_types": sorted_counts(data.count(self.name, "claim_type")),
+            "claim_modalities": sorted_counts(data.count(self.name, "modality")),
+        }
 
     def features(self) -> datasets.Features:
         import datasets

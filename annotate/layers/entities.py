@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from annotate.layers.base import Layer
+from annotate.layers.presentation import ReleaseView, sorted_counts
 from annotate.model import Annotation, Document
 
 if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
@@ -15,6 +16,21 @@ __all__ = ["EntitiesLayer"]
 
 class EntitiesLayer(Layer):
     name = "entities"
+    formats = ("conll", "spacy")
+    task_categories = ("token-classification",)
+    task_ids = ("named-entity-recognition",)
+    tags = ("named-entities",)
+    plot_title = "Entities per label"
+    card_template = """### Entities per label
+
+| label | count |
+|---|---:|
+{% for label, n in entity_labels -%}
+| {{ label }} | {{ n }} |
+{% endfor %}"""
+
+    def card_context(self, data: ReleaseView) -> dict[str, Any]:
+        return {"entity_labels": sorted_counts(data.count(self.name, "label"))}
 
     def features(self) -> datasets.Features:
         import datasets

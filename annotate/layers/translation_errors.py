@@ -3,20 +3,55 @@ comment; an explicit ``no-error`` judgement per segment; weights and segment sco
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from annotate.layers.base import Layer
+from annotate.layers.presentation import ReleaseView, bar_panel, sorted_counts
 from annotate.model import Annotation, Document, Span
 
 if TYPE_CHECKING:  # datasets is slow to import: only the release needs it
     import datasets
+    from matplotlib.axes import Axes
 
 __all__ = ["TranslationErrorsLayer"]
+
+
+_SEVERITY_COLOURS = {"minor": "#f5c242", "major": "#f58231", "critical": "#c0392b"}
+
+_CARD = """### Translation errors per category and severity
+
+| MQM category | count |
+|---|---:|
+{% for label, n in mqm_labels -%}
+| {{ label }} | {{ n }} |
+{% endfor %}
+| severity | count |
+|---|---:|
+{% for label, n in mqm_severities -%}
+| {{ label }} | {{ n }} |
+{% endfor %}
+### MQM score per paragraph
+
+Sum of error weights (MQM core: minor 1, major 5, critical 10; WMT refinements: minor
+punctuation 0.1, non-translation 25); lower is better; also per 100 words.
+
+| doc | paragraph | words | MQM score | per 100 words |
+|---|---:|---:|---:|---:|
+{% for p in mqm_paragraphs -%}
+| `{{ p.doc }}` | {{ p.index }}{% if p.boilerplate %} (boilerplate){% endif %}\
+{% if not p.judged %} (not judged){% endif %} | {{ p.words }} | {{ p.score }} | {{ p.per100 }} |
+{% endfor %}"""
 
 
 class TranslationErrorsLayer(Layer):
     name = "translation_errors"
     shows_source = True
+    formats = ("mqm",)
+    task_categories = ("translation",)
+    tags = ("mqm", "machine-translation")
+    plot_title = "Translation errors per category and severity"
+    card_template = _CARD
 
     def weight(self, label: str, severity: str) -> float:
         """The MQM penalty of one error (MQM core weights with the WMT refinements)."""
@@ -87,3 +122,70 @@ class TranslationErrorsLayer(Layer):
                 row["side"] = side
             out.append(row)
         return out
+
+    # ---------------------------------------------------------------- card and plot
+    def card_context(self, data: ReleaseView) -> dict[str, Any]:
+        return {
+            "mqm_labels": sorted_counts(data.count(self.name, "label")),
+            "mqm_severities": sorted_counts(data.count(self.name, "severity")),
+            "mqm_paragraphs": self._paragraph_scores(data),
+        }
+
+    def _paragraph_scores(self, data: ReleaseView) -> list[dict[str, Any]]:
+        """The MQM score of every paragraph of every document, and per 100 words."""
+        per_segment: dict[tuple[str, int, int], float] = {}
+        errors = data.count(
+            self.name, "doc_id", "segment_start", "segment_end", "label", "severity"
+        )
+        for (doc_id, start, end, label, severity), n in errors.items():
+            key = (doc_id, start, end)
+            per_segment[key] = per_segment.get(key, 0.0) + n * self.weight(label, severity)
+        judged = {
+            (r["doc_id"], r["segment_start"], r["segment_end"])
+            for r in data.rows.get("segments", [])
+            if r["layer"] == self.name
+        }
+        paragraphs = []
+        for d in sorted(data.documents.values(), key=lambda d: d.id):
+            for p in d.paragraphs:
+                words = len(d.text[p.start : p.end].split())
+                key = (d.id, p.start, p.end)
+                score = round(per_segment.get(key, 0.0), 2)
+                paragraphs.append(
+                    {
+                        "doc": d.id[:12],
+                        "index": p.index,
+                        "words": words,
+                        "score": score,
+                        "per100": round(100 * score / words, 2) if words else 0.0,
+                        "boilerplate": p.boilerplate,
+                        "judged": key in judged,
+                    }
+                )
+        return paragraphs
+
+    def plot_panel(self, ax: Axes, data: ReleaseView) -> str:
+        """Errors per category, stacked by severity."""
+        errors = data.count(self.name, "label", "severity")
+        by_label: Counter[str] = Counter()
+        for (label, _), n in errors.items():
+            by_label[str(label)] += n
+        title = self.panel_title()
+        counts = sorted_counts(by_label)
+        if not counts:
+            bar_panel(ax, title, counts)
+            return title
+        from matplotlib.ticker import MaxNLocator
+
+        ax.set_title(title, fontsize=10)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        names = [n for n, _ in counts]
+        left = [0] * len(names)
+        for severity, colour in _SEVERITY_COLOURS.items():
+            stack = [errors.get((n, severity), 0) for n in names]
+            ax.barh(range(len(names)), stack, left=left, color=colour, label=severity)
+            left = [a + b for a, b in zip(left, stack, strict=True)]
+        ax.legend(fontsize=8, loc="lower right")
+        ax.set_yticks(range(len(names)), names, fontsize=8)
+        ax.invert_yaxis()
+        return title

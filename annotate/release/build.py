@@ -40,7 +40,7 @@ import annotate
 from annotate.agreement import pairwise_agreement, select_gold
 from annotate.corpus import read_articles
 from annotate.errors import ReleaseError
-from annotate.layers import LAYERS, get_layer
+from annotate.layers import LAYERS, Layer, get_layer
 from annotate.model import Annotation, Document
 from annotate.names import check_dataset_name, check_version, path_under
 from annotate.pins import file_sha256, label_exports, validate_labels
@@ -82,6 +82,10 @@ Progress = Callable[[str], None]
 SCHEMA_DIR = "schema"
 CHANGELOG = "CHANGELOG.md"
 NOTES = "NOTES.md"  # beside pins.json: the annotation process, rendered into the card
+# The card template shipped in the package (it loops over the layers), used unless one is
+# given; the manifest names it by this name, as it lies outside the project.
+PACKAGE_CARD = Path(__file__).with_name("dataset_card.md")
+PACKAGE_CARD_INPUT = "annotate:release/dataset_card.md"
 
 
 @dataclass(slots=True)
@@ -108,6 +112,8 @@ class ReleaseData:
     lock: str | None = None  # sha256 of the project's requirements.lock
     agreement: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: str | None = None  # <labels dir>/NOTES.md: how the pinned labels were made
+    card_template: Path = PACKAGE_CARD  # the card template it is rendered with
+    card_input: str = PACKAGE_CARD_INPUT  # how the inputs name that template
     layout: int = PARQUET_LAYOUT  # how the parquet files are laid out (PARQUET_LAYOUTS)
     # whether the card's configs carry a fingerprint of their files (1.0.0's do not): the
     # key `datasets` caches a local release under (see config_fingerprints)
@@ -116,6 +122,11 @@ class ReleaseData:
     _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
     _counted: dict[tuple[str, str], Counter[Any]] = field(default_factory=dict, repr=False)
     _card: dict[str, Any] | None = field(default=None, repr=False)
+
+    def layers(self) -> list[Layer]:
+        """The layers the release holds (those with rows), in registry order, bound to the
+        release's schemas."""
+        return [get_layer(c, self.schemas) for c in self.configs if c in LAYERS]
 
     @property
     def configs(self) -> list[str]:
@@ -302,8 +313,12 @@ def _collect(
         if notes_path.exists():
             notes = notes_path.read_text(encoding="utf-8").strip()
             input_paths.append(notes_path)
-    if card_template is not None:
-        input_paths.append(card_template)
+    inputs = _input_entries(input_paths, project_root)
+    template = card_template or PACKAGE_CARD
+    card = _input_entries([template], project_root)[0]
+    if card_template is None:
+        card["path"] = PACKAGE_CARD_INPUT
+    inputs = sorted([*inputs, card], key=lambda e: e["path"])
     created, created_from = _created(report.valid)
     say("assembling the tables")
     return ReleaseData(
@@ -311,7 +326,9 @@ def _collect(
         rows=rows,
         report=report,
         gold_rules=rules,
-        inputs=_input_entries(input_paths, project_root),
+        inputs=inputs,
+        card_template=template,
+        card_input=card["path"],
         created=created,
         created_from=created_from,
         lock=_lock_hash(project_root),
@@ -351,12 +368,7 @@ def _write_data(
         }
         written = {path: started[path] for path in tables}  # file_rows in config order
         say("drawing the plot")
-        write_plot(
-            entities=data.count("entities", "label"),
-            claims=data.count("claims", "claim_type"),
-            errors=data.count("translation_errors", "label", "severity"),
-            path=root / PLOT,
-        )
+        write_plot(data.layers(), data, path=root / PLOT)
         data.card_numbers()
         file_rows = {path: future.result() for path, future in written.items()}
     schema_dir = root / SCHEMA_DIR
@@ -376,7 +388,7 @@ def write_metadata(
     file_rows: dict[str, int],
     dataset: str,
     version: str,
-    card_template: Path,
+    card_template: Path | None = None,
     license: str = "other",
     formats: Sequence[str] = (),
     changelog: str | None = None,
@@ -386,8 +398,9 @@ def write_metadata(
     repo_id: str | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Write README.md (the card), CHANGELOG.md (when given) and manifest.json into
-    ``root``; returns the manifest."""
+    """Write README.md (the card, from ``card_template``, default the one the data was
+    collected with), CHANGELOG.md (when given) and manifest.json into ``root``; returns
+    the manifest."""
     say = progress or (lambda _msg: None)
     counts = {c: data.table(c).num_rows for c in data.configs}
     say("rendering the card")
@@ -403,10 +416,11 @@ def write_metadata(
         repo_id=repo_id,
     )
     card = render_card(
-        card_template,
+        card_template or data.card_template,
         dataset=dataset,
         version=version,
         configs=data.configs,
+        layers=data.layers(),
         languages=sorted({d.lang for d in data.documents.values()}),
         license=license,
         total_rows=sum(
@@ -432,6 +446,7 @@ def write_metadata(
         "schema_versions": {name: data.schemas.taxonomy(name).version for name in LAYERS},
         "lock": data.lock,
         "inputs": data.inputs,
+        "card_template": data.card_input,
         "configs": data.configs,
         "parquet_layout": data.layout,
         **({"config_fingerprints": True} if data.fingerprints else {}),
@@ -510,7 +525,7 @@ def build_release(
     out: Path,
     dataset: str,
     version: str,
-    card_template: Path,
+    card_template: Path | None = None,
     license: str = "other",
     project_root: Path = Path("."),
     formats: Sequence[str] = (),
@@ -519,7 +534,8 @@ def build_release(
     fingerprints: bool = True,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports;
+    """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports,
+    with the card template given (default: the package's, which loops over the layers);
     ``layout``, ``schemas`` (default: the active set) and ``fingerprints`` are for
     rebuilding a release made with an older parquet layout, schema version or card."""
     formats = check_formats(formats)  # registry order: the bytes must not depend on the call

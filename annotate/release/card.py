@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from annotate.layers.translation_errors import TranslationErrorsLayer
+from annotate.layers import Layer
+from annotate.layers.presentation import card_metadata
 
 if TYPE_CHECKING:
     from annotate.release.build import ReleaseData
@@ -38,6 +39,7 @@ def render_card(
     dataset: str,
     version: str,
     configs: list[str],
+    layers: list[Layer],
     languages: list[str],
     license: str,
     total_rows: int,
@@ -46,14 +48,15 @@ def render_card(
 ) -> str:
     """The card; ``fingerprints`` (config → text) go into each config's ``description``,
     which `datasets` keys its cache on (:func:`annotate.release.build.config_fingerprints`)."""
+    meta = card_metadata(layers)
     data = DatasetCardData(
         pretty_name=dataset,
         language=languages,
         license=license,
-        task_categories=["token-classification", "text-classification", "translation"],
-        task_ids=["named-entity-recognition", "fact-checking"],
+        task_categories=meta["task_categories"],
+        task_ids=meta["task_ids"],
         size_categories=[size_category(total_rows)],
-        tags=["label-studio", "mqm", "claims", "named-entities", "machine-translation"],
+        tags=meta["tags"],
         configs=[
             {
                 "config_name": name,
@@ -77,69 +80,42 @@ def render_card(
 
 
 def card_context(data: ReleaseData) -> dict[str, Any]:
-    """The numbers and tables of the card, computed from the release's rows."""
+    """The numbers and tables of the card, computed from the release's rows: each layer's
+    section (``layer_sections``, rendered by the layer) and its numbers (also at the top
+    level, where 1.0.0's template reads them), then the release's own."""
     documents, rows_by_layer, rules = data.documents, data.rows, data.gold_rules
-    mqm = TranslationErrorsLayer()
-    per_segment: dict[tuple[str, int, int], float] = {}
-    errors = data.count(
-        "translation_errors", "doc_id", "segment_start", "segment_end", "label", "severity"
-    )
-    for (doc_id, start, end, label, severity), n in errors.items():
-        key = (doc_id, start, end)
-        per_segment[key] = per_segment.get(key, 0.0) + n * mqm.weight(label, severity)
-    judged = {
-        (r["doc_id"], r["segment_start"], r["segment_end"])
-        for r in rows_by_layer.get("segments", [])
-        if r["layer"] == "translation_errors"
-    }
-    paragraphs = []
-    for d in sorted(documents.values(), key=lambda d: d.id):
-        for p in d.paragraphs:
-            words = len(d.text[p.start : p.end].split())
-            key = (d.id, p.start, p.end)
-            score = round(per_segment.get(key, 0.0), 2)
-            paragraphs.append(
+    context: dict[str, Any] = {}
+    sections = []
+    for layer in data.layers():
+        context.update(layer.card_context(data))
+        sections.append(
+            {"layer": layer.name, "title": layer.taxonomy.title, "text": layer.card_section(data)}
+        )
+    context.update(
+        {
+            "layer_sections": sections,
+            "plot_panels": [layer.panel_title() for layer in data.layers()],
+            "documents": [
                 {
-                    "doc": d.id[:12],
-                    "index": p.index,
-                    "words": words,
-                    "score": score,
-                    "per100": round(100 * score / words, 2) if words else 0.0,
-                    "boilerplate": p.boilerplate,
-                    "judged": key in judged,
+                    "id": d.id,
+                    "title": d.title,
+                    "lang": d.lang,
+                    "chars": len(d.text),
+                    "paragraphs": len(d.paragraphs),
                 }
-            )
-
-    def label_counts(layer: str, key: str) -> list[tuple[str, int]]:
-        c = data.count(layer, key)
-        return sorted(((str(k), n) for k, n in c.items()), key=lambda kv: (-kv[1], kv[0]))
-
-    return {
-        "documents": [
-            {
-                "id": d.id,
-                "title": d.title,
-                "lang": d.lang,
-                "chars": len(d.text),
-                "paragraphs": len(d.paragraphs),
-            }
-            for d in sorted(documents.values(), key=lambda d: d.id)
-        ],
-        "counts": {
-            "documents": len(documents),
-            **{k: len(v) for k, v in rows_by_layer.items() if k in data.configs},
-        },
-        "entity_labels": label_counts("entities", "label"),
-        "claim_types": label_counts("claims", "claim_type"),
-        "claim_modalities": label_counts("claims", "modality"),
-        "mqm_labels": label_counts("translation_errors", "label"),
-        "mqm_severities": label_counts("translation_errors", "severity"),
-        "mqm_paragraphs": paragraphs,
-        "gold_rules": {k: dict(sorted(v.items())) for k, v in sorted(rules.items())},
-        "validation": data.report.counts(),
-        "notes": data.notes,
-        "agreement": data.agreement.get("spans", []),
-        "attribute_agreement": data.agreement.get("attributes", []),
-        "judgement_agreement": data.agreement.get("judgements", []),
-        "created": data.created,
-    }
+                for d in sorted(documents.values(), key=lambda d: d.id)
+            ],
+            "counts": {
+                "documents": len(documents),
+                **{k: len(v) for k, v in rows_by_layer.items() if k in data.configs},
+            },
+            "gold_rules": {k: dict(sorted(v.items())) for k, v in sorted(rules.items())},
+            "validation": data.report.counts(),
+            "notes": data.notes,
+            "agreement": data.agreement.get("spans", []),
+            "attribute_agreement": data.agreement.get("attributes", []),
+            "judgement_agreement": data.agreement.get("judgements", []),
+            "created": data.created,
+        }
+    )
+    return context

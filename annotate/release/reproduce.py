@@ -37,6 +37,7 @@ from annotate.names import check_dataset_name, check_version, path_under
 from annotate.pins import file_sha256
 from annotate.release.build import (
     CHANGELOG,
+    PACKAGE_CARD_INPUT,
     SCHEMA_DIR,
     collect,
     place,
@@ -54,6 +55,7 @@ __all__ = ["ReproduceReport", "reproduce_release"]
 
 Progress = Callable[[str], None]
 _LEGACY_LAYOUT = 1  # releases whose manifest records no parquet layout
+LEGACY_CARD = "dataset_card.md"  # the card template of releases that do not record one
 
 
 @dataclass(slots=True)
@@ -93,13 +95,14 @@ def reproduce_release(
     articles: Path,
     pins: Path | None,
     exports: list[Path] | None = None,
-    card_template: Path,
+    card_template: Path | None = None,
     project_root: Path = Path("."),
     keep: Path | None = None,
     progress: Progress | None = None,
 ) -> ReproduceReport:
     """Rebuild ``release`` from the inputs under ``project_root`` and compare; ``keep``
-    is a directory to leave the rebuild in (it must not hold that version yet)."""
+    is a directory to leave the rebuild in (it must not hold that version yet). The card
+    is rendered from ``card_template``, by default the template the release records."""
     say = progress or (lambda _msg: None)
     manifest = read_manifest(release)
     report = ReproduceReport(release, manifest.get("version"))
@@ -115,6 +118,7 @@ def reproduce_release(
         raise ReleaseError(exc.message, file=release / "manifest.json", hint=exc.hint) from exc
     layout = manifest.get("parquet_layout", _LEGACY_LAYOUT)
     schemas = SchemaSet.from_directory(release / SCHEMA_DIR)
+    card_template = card_template or _recorded_card(manifest, project_root)
     history = _history(release, manifest, report)
     with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
         out = keep or Path(tmp)
@@ -328,6 +332,17 @@ def _build_time(manifest: dict[str, Any]) -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
         if before is not None:
             os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def _recorded_card(manifest: dict[str, Any], root: Path) -> Path | None:
+    """The card template a release was built with: the package's (``None``) or a file of
+    the project. Releases from before the manifest recorded it name ``dataset_card.md``
+    among their inputs."""
+    recorded = manifest.get("card_template")
+    if recorded is None:
+        names = {e.get("path") for e in manifest.get("inputs") or []}
+        recorded = LEGACY_CARD if LEGACY_CARD in names else PACKAGE_CARD_INPUT
+    return None if recorded == PACKAGE_CARD_INPUT else root / recorded
 
 
 def _card_license(release: Path) -> str:

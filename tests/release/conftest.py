@@ -280,9 +280,8 @@ def build(tmp_path: Path) -> Callable[..., BuildResult]:
             out=tmp_path / out,
             dataset="demo",
             version=version,
-            card_template=CARD,
             project_root=ROOT,
-            **kw,
+            **{"card_template": CARD, **kw},
         )
 
     return run

@@ -126,6 +126,7 @@ def test_card_renders_an_agreement_table_when_given(exports, paths):
         dataset="demo",
         version="1.0.0",
         configs=data.configs,
+        layers=data.layers(),
         languages=["fr"],
         license="other",
         total_rows=35,
@@ -155,7 +156,7 @@ def test_another_process_builds_the_same_bytes(build, exports, tmp_path, paths):
     import subprocess
     import sys
 
-    here = build(exports, out="here", formats=("conll", "spacy", "mqm"))
+    here = build(exports, out="here", formats=("conll", "spacy", "mqm"), card_template=None)
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     env.pop("SOURCE_DATE_EPOCH", None)
     args = [
@@ -249,3 +250,28 @@ def test_the_cache_key_follows_the_data_not_the_folder(build, exports, tmp_path)
     )
     card = (a / "README.md").read_text(encoding="utf-8")
     assert "description: demo 1.0.0, entities; files sha256" in card
+
+
+def test_the_package_card_template_loops_over_the_layers_and_names_none():
+    from annotate.layers import layer_names
+    from annotate.release.build import PACKAGE_CARD
+
+    template = PACKAGE_CARD.read_text(encoding="utf-8")
+    assert "layer_sections" in template
+    for name in layer_names():
+        assert name not in template, name
+
+
+def test_every_layer_gives_its_card_section_and_plot_panel(build, exports):
+    from annotate.layers import get_layer
+
+    release = build(exports, card_template=None).path  # the package's template
+    card = (release / "README.md").read_text(encoding="utf-8")
+    configs = read_manifest(release)["configs"]
+    layers = [get_layer(c) for c in configs if c not in ("documents", "segments", "annotations")]
+    assert [layer.name for layer in layers] == ["entities", "claims", "translation_errors"]
+    for layer in layers:
+        heading = layer.card_template.splitlines()[0]
+        assert heading.startswith("### ") and heading in card, heading
+    alt = "![Distributions: " + "; ".join(layer.panel_title() for layer in layers) + "]"
+    assert alt in card

@@ -156,3 +156,29 @@ def test_an_mqm_import_release_verifies_and_every_config_loads(tmp_path, paths):
             str(release), config, split="train", cache_dir=str(tmp_path / "cache")
         )
         assert len(loaded) == manifest["counts"][config] > 0, config
+
+
+def test_build_without_card_works_outside_the_repository(tmp_path, paths, exports, monkeypatch):
+    """Issue 12 item 5: `build` without --card in a directory with no dataset_card.md
+    crashed with a FileNotFoundError; the toolkit's own template is the default."""
+    monkeypatch.chdir(tmp_path)
+    assert not (tmp_path / "dataset_card.md").exists()
+    built = _run(
+        "build",
+        "--articles",
+        paths.articles,
+        *[a for e in exports for a in ("--export", e)],
+        "--out",
+        tmp_path / "rel",
+        "--dataset",
+        "demo",
+        "--version",
+        "1.0.0",
+    )
+    assert built.exit_code == 0, built.output
+    release = tmp_path / "rel" / "demo" / "1.0.0"
+    card = (release / "README.md").read_text(encoding="utf-8")
+    assert "### Entities per label" in card
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["card_template"] == "annotate:release/dataset_card.md"
+    assert "annotate:release/dataset_card.md" in {e["path"] for e in manifest["inputs"]}

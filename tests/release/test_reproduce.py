@@ -293,3 +293,23 @@ def test_every_changed_input_is_named_once(project, monkeypatch):
     for name in named:
         assert sum(name in line for line in problems) == 1, (name, result.output)
     assert len(problems) == len(named), result.output
+
+
+def test_a_release_built_with_the_package_card_reproduces_with_it(project):
+    release = build_release(
+        articles=project / "data" / "articles",
+        pins=project / "data" / "labels" / "pins.json",
+        out=project / "releases",
+        dataset="demo",
+        version="3.0.0",
+        project_root=project,
+    ).path
+    (project / "dataset_card.md").unlink()  # not read: the release records the package's
+    report = reproduce_release(
+        release,
+        articles=project / "data" / "articles",
+        pins=project / "data" / "labels" / "pins.json",
+        project_root=project,
+    )
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.files == report.identical > 0

@@ -22,13 +22,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from label_studio_sdk import LabelStudio
+from label_studio_sdk.actions.types import CreateActionsRequestSelectedItemsIncluded
 from label_studio_sdk.core.api_error import ApiError
 from label_studio_sdk.core.request_options import RequestOptions
 
@@ -39,12 +40,15 @@ __all__ = [
     "ImportResult",
     "annotator_names",
     "connect",
+    "delete_tasks",
     "ensure_project",
     "ensure_user",
     "existing_task_keys",
     "find_project",
     "import_tasks",
     "submit_annotation",
+    "task_count",
+    "task_keys",
 ]
 
 T = TypeVar("T")
@@ -57,6 +61,11 @@ TASK_PAGE_SIZE = 1000
 EXPORT_TIMEOUT_S = 1800.0
 TITLE_MIN_LEN, TITLE_MAX_LEN = 3, 50  # Label Studio's PROJECT_TITLE_MIN_LEN / _MAX_LEN
 
+RERUN_HINT = (
+    "rerun the same push: it imports only the tasks that are not on the server yet, "
+    "without duplicates"
+)
+
 RETRY_ATTEMPTS = 5
 RETRY_FIRST_DELAY_S = 0.5
 RETRY_MAX_DELAY_S = 8.0
@@ -68,11 +77,16 @@ _LONG_CALL: RequestOptions = {"max_retries": 0, "timeout_in_seconds": int(EXPORT
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """What :func:`import_tasks` did: tasks created, tasks skipped, and every key's task id."""
+    """What :func:`import_tasks` did: tasks created, tasks skipped, and every key's task id;
+    `tasks_before` (the project's task count it listed) and `created_ids` (key -> id of
+    each task it created) let :mod:`annotate.labelstudio.duplicates` check for a
+    concurrent push."""
 
     created: int
     skipped: int
     task_ids: dict[str, int]
+    tasks_before: int = 0
+    created_ids: dict[str, int] = field(default_factory=dict)
 
 
 # --- errors and retries ----------------------------------------------------------------
@@ -241,7 +255,7 @@ def ensure_project(
         if project_id is None:
             created = client.projects.create(title=title, **wanted, request_options=_NO_SDK_RETRY)
             assert created.id is not None
-            return created.id, True
+            return _first_of_racing_creations(client, title, created.id)
         current = client.projects.get(project_id, request_options=_NO_SDK_RETRY)
         changed = {k: v for k, v in wanted.items() if getattr(current, k, None) != v}
         if changed:
@@ -252,28 +266,45 @@ def ensure_project(
     return _retrying(ensure, doing=f"creating or updating project {title!r}")
 
 
+def _first_of_racing_creations(client: LabelStudio, title: str, mine: int) -> tuple[int, bool]:
+    """After creating project `mine`: when another push created one with the same title
+    meanwhile, the lowest id wins and a higher one of ours (still empty) is deleted, so
+    that both pushes import into the same project."""
+    projects: Iterator[Any] = iter(
+        client.projects.list(title=title, page_size=100, request_options=_NO_SDK_RETRY)
+    )
+    ids = sorted(p.id for p in projects if p.title == title and p.id is not None)
+    first = ids[0] if ids else mine
+    if first == mine:
+        return mine, True
+    client.projects.delete(mine, request_options=_NO_SDK_RETRY)
+    return first, False
+
+
 # --- tasks -----------------------------------------------------------------------------
 
 
-def _task_pages(client: LabelStudio, project_id: int) -> Iterator[list[Any]]:
-    """Pages of the project's tasks carrying only `id` and `data`."""
+def _task_pages(
+    client: LabelStudio, project_id: int, *, retry: bool = True, page_size: int = TASK_PAGE_SIZE
+) -> Iterator[tuple[list[Any], int | None]]:
+    """Pages of the project's tasks carrying only `id` and `data`, with the project's task
+    count; `retry` false leaves the retries to a caller's own loop."""
     page, seen = 1, 0
     while True:
-        pager = _retrying(
-            partial(
-                client.tasks.list,
-                project=project_id,
-                page=page,
-                page_size=TASK_PAGE_SIZE,
-                fields="task_only",
-                include="id,data",
-                request_options=_LONG_CALL,
-            ),
-            doing=f"listing tasks of project {project_id} (page {page})",
+        call = partial(
+            client.tasks.list,
+            project=project_id,
+            page=page,
+            page_size=page_size,
+            fields="task_only",
+            include="id,data",
+            request_options=_LONG_CALL,
         )
+        doing = f"listing tasks of project {project_id} (page {page})"
+        pager = _retrying(call, doing=doing) if retry else call()
         items = list(pager.items or [])
         total = getattr(pager.response, "total", None)
-        yield items
+        yield items, total
         seen += len(items)
         if not items or total is None or seen >= total:
             return
@@ -288,15 +319,52 @@ def existing_task_keys(
     Reads pages of 1000 tasks carrying only id and data (10k tasks: about 6 s on a local
     server, faster than an export). If two tasks share a key, the lower id wins.
     """
-    keys: dict[str, int] = {}
-    for page in _task_pages(client, project_id):
+    return {k: ids[0] for k, ids in task_keys(client, project_id, key_field=key_field)[0].items()}
+
+
+def task_keys(
+    client: LabelStudio, project_id: int, *, key_field: str = "task_key", retry: bool = True
+) -> tuple[dict[str, list[int]], int]:
+    """``data[key_field] -> sorted task ids`` (several when a key is duplicated), and the
+    number of tasks in the project (with or without that field)."""
+    keys: dict[str, list[int]] = {}
+    count = 0
+    for page, _total in _task_pages(client, project_id, retry=retry):
+        count += len(page)
         for task in page:
             data = task.data if isinstance(task.data, dict) else {}
             key = data.get(key_field)
             if key is not None and task.id is not None:
-                key = str(key)
-                keys[key] = min(task.id, keys.get(key, task.id))
-    return keys
+                keys.setdefault(str(key), []).append(task.id)
+    for ids in keys.values():
+        ids.sort()
+    return keys, count
+
+
+def task_count(client: LabelStudio, project_id: int) -> int:
+    """The number of tasks in the project (one small request)."""
+    for page, total in _task_pages(client, project_id, page_size=1):
+        return total if total is not None else len(page)
+    return 0
+
+
+def delete_tasks(client: LabelStudio, project_id: int, task_ids: Sequence[int]) -> None:
+    """Delete these tasks of the project (one Data Manager action per 1000 ids)."""
+    ids = sorted(set(task_ids))
+    for start in range(0, len(ids), TASK_PAGE_SIZE):
+        chunk = ids[start : start + TASK_PAGE_SIZE]
+        _retrying(
+            partial(
+                client.actions.create,
+                id="delete_tasks",
+                project=project_id,
+                selected_items=CreateActionsRequestSelectedItemsIncluded.model_validate(
+                    {"all": False, "included": chunk}
+                ),
+                request_options=_LONG_CALL,
+            ),
+            doing=f"deleting {len(chunk)} tasks of project {project_id}",
+        )
 
 
 def _task_key(task: dict[str, Any], index: int, key_field: str) -> str:
@@ -326,7 +394,11 @@ def import_tasks(
     the server, so a rerun or a retry never duplicates a task.
     """
     keys = [_task_key(task, i, key_field) for i, task in enumerate(tasks)]
-    existing = existing_task_keys(client, project_id, key_field=key_field)
+    try:
+        listed, before = task_keys(client, project_id, key_field=key_field)
+    except LabelStudioError as exc:
+        raise _unfinished(exc, imported=0, of=len(tasks)) from exc
+    existing = {k: ids[0] for k, ids in listed.items()}
     task_ids: dict[str, int] = {}
     pending: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
@@ -340,13 +412,26 @@ def import_tasks(
         else:
             seen.add(key)
             pending.append((key, task))
-    created = 0
+    created: dict[str, int] = {}
     for start in range(0, len(pending), batch_size):
         batch = pending[start : start + batch_size]
-        ids = _import_batch(client, project_id, batch, key_field=key_field)
-        task_ids.update(ids)
-        created += len(ids)
-    return ImportResult(created=created, skipped=skipped, task_ids=task_ids)
+        try:
+            _import_batch(client, project_id, batch, key_field=key_field, found=created)
+        except LabelStudioError as exc:
+            raise _unfinished(exc, imported=len(created), of=len(pending)) from exc
+    task_ids.update(created)
+    return ImportResult(len(created), skipped, task_ids, before, created)
+
+
+def _unfinished(exc: LabelStudioError, *, imported: int, of: int) -> LabelStudioError:
+    """`exc` saying how far the push got, and that a rerun completes it."""
+    return LabelStudioError(
+        f"{exc.message}; {imported} of {of} new tasks were imported before the failure",
+        file=exc.file,
+        task_id=exc.task_id,
+        json_path=exc.json_path,
+        hint=f"{exc.hint}; then {RERUN_HINT}" if exc.hint else RERUN_HINT,
+    )
 
 
 def _import_batch(
@@ -355,39 +440,41 @@ def _import_batch(
     batch: list[tuple[str, dict[str, Any]]],
     *,
     key_field: str,
-) -> dict[str, int]:
-    """Import one batch; returns key -> task id for the tasks it created."""
-    found: dict[str, int] = {}
+    found: dict[str, int],
+) -> None:
+    """Import one batch, adding key -> task id of the tasks it created to `found`.
+
+    After a temporary failure the project's keys are listed again, inside the same retry
+    loop (a failed listing is retried like the import), and the batch is resent without
+    the tasks that reached the server."""
     delay = RETRY_FIRST_DELAY_S
     doing = f"importing {len(batch)} tasks into project {project_id}"
     for attempt in range(1, RETRY_ATTEMPTS + 1):
-        todo = [(k, t) for k, t in batch if k not in found]
-        if not todo:
-            return found
         try:
+            if attempt > 1:  # the failed request may have been committed: keep what arrived
+                present = task_keys(client, project_id, key_field=key_field, retry=False)[0]
+                found.update({k: present[k][0] for k, _ in batch if k in present})
+            todo = [(k, t) for k, t in batch if k not in found]
+            if not todo:
+                return
             response = client.projects.import_tasks(
                 project_id,
                 request=[t for _, t in todo],  # type: ignore[misc]  # plain dicts serialise as is
                 return_task_ids=True,
                 request_options=_LONG_CALL,
             )
+            ids = (response.model_extra or {}).get("task_ids")
+            if isinstance(ids, list) and len(ids) == len(todo):
+                found.update({k: int(i) for (k, _), i in zip(todo, ids, strict=True)})
+            else:  # an edition that imports asynchronously: read the ids back
+                present = task_keys(client, project_id, key_field=key_field, retry=False)[0]
+                found.update({k: present[k][0] for k, _ in todo if k in present})
+            return
         except Exception as exc:
             if attempt == RETRY_ATTEMPTS or not _is_temporary(exc):
                 raise _as_error(exc, doing) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, RETRY_MAX_DELAY_S)
-            # The failed request may have been committed: keep what reached the server.
-            present = existing_task_keys(client, project_id, key_field=key_field)
-            found.update({k: present[k] for k, _ in todo if k in present})
-            continue
-        ids = (response.model_extra or {}).get("task_ids")
-        if isinstance(ids, list) and len(ids) == len(todo):
-            found.update({k: int(i) for (k, _), i in zip(todo, ids, strict=True)})
-        else:  # an edition that imports asynchronously: read the ids back
-            present = existing_task_keys(client, project_id, key_field=key_field)
-            found.update({k: present[k] for k, _ in todo if k in present})
-        return found
-    raise AssertionError("unreachable")
+        time.sleep(delay)
+        delay = min(delay * 2, RETRY_MAX_DELAY_S)
 
 
 # --- users and annotations -------------------------------------------------------------

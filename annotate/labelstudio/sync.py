@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.labelstudio import client as ls
+from annotate.labelstudio.duplicates import remove_own_duplicates
 from annotate.labelstudio.raw_exports import store_export
 from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.layers import get_layer
@@ -61,6 +62,7 @@ class PushResult:
     created_project: bool
     tasks_created: int
     tasks_skipped: int
+    duplicates_removed: int = 0  # this push's copies of tasks a concurrent push made first
 
 
 def push(
@@ -96,7 +98,19 @@ def push(
         tasks = make_tasks(documents, layer, unit=unit, predictions=predictions or [])
         say(f"{layer}: importing {len(tasks)} tasks")
         res = ls.import_tasks(client, project_id, tasks, key_field=KEY_FIELD)
-        results.append(PushResult(layer, project_id, title, created, res.created, res.skipped))
+        dedup = remove_own_duplicates(client, project_id, res, key_field=KEY_FIELD)
+        created_tasks = res.created - dedup.removed
+        results.append(
+            PushResult(
+                layer,
+                project_id,
+                title,
+                created,
+                created_tasks,
+                res.skipped + dedup.removed,
+                duplicates_removed=dedup.removed,
+            )
+        )
     return results
 
 

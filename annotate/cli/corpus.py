@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from annotate.cli._app import (
     ArticlesArg,
@@ -20,8 +19,8 @@ from annotate.cli._app import (
     _unit,
     app,
     err,
-    out,
 )
+from annotate.cli._output import FormatOpt, output_format, print_json, print_table
 
 __all__ = ["ingest", "tasks"]
 
@@ -33,6 +32,7 @@ def ingest(
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write documents as JSONL here.")
     ] = None,
+    fmt: FormatOpt = None,
 ) -> None:
     """Read articles, normalise them and show their segmentation.
 
@@ -40,26 +40,37 @@ def ingest(
     """
     from annotate.corpus import read_articles
 
+    shown = output_format(fmt)
     docs = list(read_articles(path, lang=lang))
-    table = Table("doc_id", "source", "lang", "chars", "paragraphs", "sentences", "normalised")
-    for d in docs:
-        table.add_row(
+    columns = ["doc_id", "source", "lang", "chars", "paragraphs", "sentences", "normalised"]
+    rows = [
+        [
             d.id[:12],
             d.source_path or "",
             d.lang,
-            str(len(d.text)),
-            str(len(d.paragraphs)),
-            str(len(d.sentences)),
+            len(d.text),
+            len(d.paragraphs),
+            len(d.sentences),
             ",".join(d.normalisation) or "-",
+        ]
+        for d in docs
+    ]
+    if shown == "json":
+        print_json(
+            [
+                dict(zip(columns, [d.id, *row[1:]], strict=True))
+                for d, row in zip(docs, rows, strict=True)
+            ]
         )
-    out.print(table)
+    else:
+        print_table(columns, rows, fmt=shown)
     if out_file:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(
             "".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs),
             encoding="utf-8",
         )
-        out.print(f"wrote {len(docs)} documents to {out_file}")
+        err.print(f"wrote {len(docs)} documents to {out_file}", markup=False, highlight=False)
 
 
 @app.command()

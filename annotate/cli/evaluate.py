@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from annotate.cli._app import _layers, _progress, app, out
+from annotate.cli._app import _layers, _progress, app
+from annotate.cli._output import Format, FormatOpt, output_format, print_json, print_table
 from annotate.evaluate import EvalResult
 
 __all__ = ["evaluate"]
@@ -34,7 +32,8 @@ def evaluate(
         str | None, typer.Option(help="Score one annotator of the gold exports.")
     ] = None,
     layers: Annotated[str, typer.Option(help="Comma-separated layers, or 'all'.")] = "all",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    fmt: FormatOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Precision, recall and F1 per label, exact and overlap matching, against the gold.
 
@@ -42,6 +41,7 @@ def evaluate(
     """
     from annotate.evaluate import evaluate_against_gold
 
+    shown = output_format(fmt, as_json=as_json)
     if pins is None and not gold:
         pins = Path("data/labels/pins.json")
     with _progress("evaluate") as say:
@@ -55,30 +55,27 @@ def evaluate(
             annotator=annotator,
             layers=_layers(layers),
         )
-    if as_json:
-        data = {
-            what: {k: v.to_dict() for k, v in by_layer.items()}
-            for what, by_layer in results.items()
-        }
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    if shown == "json":
+        print_json({what: {k: v.to_dict() for k, v in by.items()} for what, by in results.items()})
         return
     for what, by_layer in results.items():
         for layer, res in by_layer.items():
-            _table(what, layer, res)
+            _table(what, layer, res, shown)
 
 
-def _table(what: str, layer: str, res: EvalResult) -> None:
+def _table(what: str, layer: str, res: EvalResult, fmt: Format) -> None:
     title = f"{what} — {layer}: {res.gold_spans} gold, {res.predicted_spans} predicted spans"
-    table = Table("label", "match", "P", "R", "F1", "tp", "fp", "fn", title=title)
-    for row in res.rows():
-        table.add_row(
+    rows = [
+        [
             row["label"],
             row["match"],
             f"{row['precision']:.3f}",
             f"{row['recall']:.3f}",
             f"{row['f1']:.3f}",
-            str(row["tp"]),
-            str(row["fp"]),
-            str(row["fn"]),
-        )
-    out.print(table)
+            row["tp"],
+            row["fp"],
+            row["fn"],
+        ]
+        for row in res.rows()
+    ]
+    print_table(["label", "match", "P", "R", "F1", "tp", "fp", "fn"], rows, fmt=fmt, title=title)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from annotate.cli._app import (
     ALL,
@@ -20,8 +19,8 @@ from annotate.cli._app import (
     _progress,
     _unit,
     app,
-    out,
 )
+from annotate.cli._output import output_format, print_table
 
 __all__ = ["pull", "push"]
 
@@ -68,16 +67,18 @@ def push(
             guidelines=guidelines,
             progress=say,
         )
-    table = Table("layer", "project", "id", "tasks created", "tasks already there")
-    for r in results:
-        table.add_row(
+    rows = [
+        [
             r.layer,
             r.project_title + (" (new)" if r.created_project else ""),
-            str(r.project_id),
-            str(r.tasks_created),
-            str(r.tasks_skipped),
-        )
-    out.print(table)
+            r.project_id,
+            r.tasks_created,
+            r.tasks_skipped,
+        ]
+        for r in results
+    ]
+    columns = ["layer", "project", "id", "tasks created", "tasks already there"]
+    print_table(columns, rows, fmt=output_format(None))
 
 
 @app.command()
@@ -101,13 +102,14 @@ def pull(
         results = pull_(
             layers=_layers(layers), labels_dir=labels_dir, prefix=prefix, pin=pin, progress=say
         )
-    table = Table("layer", "project id", "tasks", "export", "new")
-    for r in results:
-        table.add_row(
+    rows = [
+        [
             r.layer,
-            str(r.project_id),
-            str(r.tasks),
-            str(r.path),
+            r.project_id,
+            r.tasks,
+            r.path,
             "yes" if r.new_file else ("no (unchanged)" if r.unchanged else "no (same bytes)"),
-        )
-    out.print(table)
+        ]
+        for r in results
+    ]
+    print_table(["layer", "project id", "tasks", "export", "new"], rows, fmt=output_format(None))

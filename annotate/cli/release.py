@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from annotate.cli._app import (
     _progress,
@@ -17,6 +14,7 @@ from annotate.cli._app import (
     err,
     out,
 )
+from annotate.cli._output import FormatOpt, output_format, print_json, print_table
 
 ArticlesOpt = Annotated[Path, typer.Option(help="The corpus.")]
 PinsOpt = Annotated[
@@ -90,10 +88,8 @@ def build(
 
 
 def _print_counts(path: Path, counts: dict[str, int]) -> None:
-    table = Table("config", "rows", title=str(path))
-    for name, n in counts.items():
-        table.add_row(name, str(n))
-    out.print(table)
+    rows = list(counts.items())
+    print_table(["config", "rows"], rows, fmt=output_format(None), title=str(path))
 
 
 @app.command()
@@ -181,7 +177,8 @@ def diff(
     articles: ArticlesOpt = Path("data/articles"),
     pins: PinsOpt = None,
     export: ExportOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the whole diff as JSON.")] = False,
+    fmt: FormatOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     examples: Annotated[int, typer.Option(help="Examples shown per kind of change.")] = 5,
 ) -> None:
     """Show what changed between two releases: documents, spans and judgements, per layer and label.
@@ -190,6 +187,7 @@ def diff(
     """
     from annotate.release.publish import diff_release
 
+    shown = output_format(fmt, as_json=as_json)
     if b is None:
         with _progress("diff") as say:
             result = diff_release(
@@ -201,10 +199,8 @@ def diff(
             )
     else:
         result = diff_release(a, b)
-    if as_json:
-        sys.stdout.write(
-            json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
-        )
+    if shown == "json":
+        print_json(result.to_dict())
         return
     out.print(f"[bold]{result.a}[/] → [bold]{result.b}[/]")
     for what in result.schema_removed:
@@ -213,17 +209,18 @@ def diff(
         out.print(f"[green]schema: {what} added[/]")
     docs = ", ".join(f"{len(v)} {k}" for k, v in result.documents.items() if v) or "no change"
     out.print(f"documents: {docs}")
-    table = Table("layer", "label", "added", "removed", "changed", title="Changes")
-    for name, d in result.configs.items():
-        for label, c in d.per_label().items():
-            table.add_row(
-                "judgements" if name == "segments" else name,
-                label,
-                str(c["added"]),
-                str(c["removed"]),
-                str(c["changed"]),
-            )
-    out.print(table)
+    rows = [
+        [
+            "judgements" if name == "segments" else name,
+            label,
+            c["added"],
+            c["removed"],
+            c["changed"],
+        ]
+        for name, d in result.configs.items()
+        for label, c in d.per_label().items()
+    ]
+    print_table(["layer", "label", "added", "removed", "changed"], rows, fmt=shown, title="Changes")
     for layer, c in result.raw.items():
         if any(c.values()):
             counts = ", ".join(f"{n} {k}" for k, n in c.items() if n)
@@ -240,7 +237,8 @@ def verify(
     load: Annotated[
         bool, typer.Option(help="Also load every config with datasets.load_dataset.")
     ] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    fmt: FormatOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Check a release: every checksum, every row against its version's schema, load_dataset of every config.
 
@@ -252,8 +250,8 @@ def verify(
 
     with _progress("verify") as say:
         report = verify_release(path, load=load, progress=say)
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if output_format(fmt, as_json=as_json) == "json":
+        print_json(report.to_dict())
     else:
         for p in report.problems:
             err.print(f"[red]✗[/] {p}", highlight=False)
@@ -277,7 +275,8 @@ def reproduce(
     keep: Annotated[
         Path | None, typer.Option(help="Keep the rebuild in this releases directory.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    fmt: FormatOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Rebuild a release from its pinned inputs with the settings its manifest records, and compare every file.
 
@@ -297,8 +296,8 @@ def reproduce(
             keep=keep,
             progress=say,
         )
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if output_format(fmt, as_json=as_json) == "json":
+        print_json(report.to_dict())
     else:
         # An issue's location is "[file at $.path]": escaped, or Rich takes it for markup
         # and the file's name disappears from the output.

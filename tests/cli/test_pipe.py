@@ -16,10 +16,12 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
+from annotate.cli._output import Format, print_table
 from annotate.corpus import read_articles
 from annotate.model import Issue
+from annotate.release.verify import verify_release
 from annotate.validate import run_validation
-from tests.conftest import ROOT
+from tests.conftest import ARTICLE, ROOT
 
 runner = CliRunner()
 BAD = ROOT / "tests" / "data" / "bad"
@@ -104,3 +106,39 @@ def test_an_unknown_format_is_bad_usage(exports: list[Path]) -> None:
     result = runner.invoke(app, ["validate", str(exports[0]), "--format", "yaml"])
     assert result.exit_code == 2
     assert "known formats: text, json, table" in result.stderr
+
+
+def test_ingest_through_a_pipe_keeps_the_whole_source_path(tmp_path: Path) -> None:
+    where = tmp_path / "a-corpus-folder-whose-name-alone-is-longer-than-a-narrow-terminal"
+    where.mkdir()
+    article = Path(shutil.copy(ARTICLE, where / "stargate-fr.txt"))
+    for fmt in ([], ["--format", "table"]):
+        result = runner.invoke(app, ["ingest", str(article), *fmt], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        assert str(article) in result.stdout, result.stdout
+        assert "…" not in result.stdout
+    out = tmp_path / "docs.jsonl"
+    as_json = runner.invoke(app, ["ingest", str(article), "--format", "json", "--out", str(out)])
+    (shown,) = json.loads(as_json.stdout)  # the "wrote …" note goes to stderr
+    assert shown["source"] == str(article) and shown["doc_id"] == json.loads(out.read_text())["id"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "table"])
+def test_a_table_keeps_long_cells_and_may_be_empty(
+    fmt: Format, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long = "x" * 150 + " and [brackets] kept"
+    print_table(["name", "value"], [["a", long], ["b", 2]], fmt=fmt, title="T")
+    print_table(["name", "value"], [], fmt=fmt, title="Empty")
+    shown = capsys.readouterr().out
+    assert any(long in line and "a" in line for line in shown.splitlines()), shown
+    assert "Empty" in shown
+
+
+def test_verify_formats(tmp_path: Path) -> None:
+    release = ROOT / "releases" / "stargate-fr-annotations" / "1.0.0"
+    as_json = runner.invoke(app, ["verify", str(release), "--no-load", "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout) == verify_release(release, load=False).to_dict()
+    as_text = runner.invoke(app, ["verify", str(release), "--no-load"], env={"COLUMNS": "80"})
+    assert as_text.stdout.startswith(f"✓ {release} 1.0.0: ")

@@ -19,8 +19,10 @@ request or response headers, or a URL's ``user:password@``.
 
 from __future__ import annotations
 
+import json
 import os
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -56,7 +58,8 @@ T = TypeVar("T")
 URL_VAR = "LABEL_STUDIO_URL"
 API_KEY_VAR = "LABEL_STUDIO_API_KEY"
 
-IMPORT_BATCH_SIZE = 500
+# Tasks per import request: the server's cost per request (auth, counters) is paid per batch.
+IMPORT_BATCH_SIZE = 2000
 TASK_PAGE_SIZE = 1000
 EXPORT_TIMEOUT_S = 1800.0
 TITLE_MIN_LEN, TITLE_MAX_LEN = 3, 50  # Label Studio's PROJECT_TITLE_MIN_LEN / _MAX_LEN
@@ -434,6 +437,31 @@ def _unfinished(exc: LabelStudioError, *, imported: int, of: int) -> LabelStudio
     )
 
 
+def _post_tasks(client: LabelStudio, project_id: int, tasks: list[dict[str, Any]]) -> Any:
+    """POST tasks to the project's import endpoint; returns the JSON answer.
+
+    The same request as the SDK's ``projects.import_tasks``, on the SDK's own connection
+    (URL, headers, httpx client), but with the body serialised once by :mod:`json`: the
+    SDK's encoder walks every value of every task through pydantic helpers first, which
+    was 40% of an import's time for tasks that are plain JSON already.
+    """
+    wrapper = client._client_wrapper
+    response = wrapper.httpx_client.httpx_client.post(
+        urllib.parse.urljoin(f"{wrapper.get_base_url()}/", f"api/projects/{project_id}/import"),
+        params={"return_task_ids": "true"},
+        content=json.dumps(tasks, ensure_ascii=False).encode("utf-8"),
+        headers={**wrapper.get_headers(), "Content-Type": "application/json"},
+        timeout=EXPORT_TIMEOUT_S,
+    )
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = response.text
+    if not 200 <= response.status_code < 300:
+        raise ApiError(status_code=response.status_code, headers=dict(response.headers), body=body)
+    return body
+
+
 def _import_batch(
     client: LabelStudio,
     project_id: int,
@@ -457,13 +485,8 @@ def _import_batch(
             todo = [(k, t) for k, t in batch if k not in found]
             if not todo:
                 return
-            response = client.projects.import_tasks(
-                project_id,
-                request=[t for _, t in todo],  # type: ignore[misc]  # plain dicts serialise as is
-                return_task_ids=True,
-                request_options=_LONG_CALL,
-            )
-            ids = (response.model_extra or {}).get("task_ids")
+            response = _post_tasks(client, project_id, [t for _, t in todo])
+            ids = response.get("task_ids") if isinstance(response, dict) else None
             if isinstance(ids, list) and len(ids) == len(todo):
                 found.update({k: int(i) for (k, _), i in zip(todo, ids, strict=True)})
             else:  # an edition that imports asynchronously: read the ids back

@@ -168,17 +168,17 @@ def test_import_adds_only_the_new_tasks(ls_client: LabelStudio, project: int) ->
 def test_import_retried_after_a_timeout_does_not_duplicate(
     ls_client: LabelStudio, project: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_import = ls_client.projects.import_tasks
+    real_import = ls._post_tasks
     calls = []
 
-    def committed_then_timed_out(*args: Any, **kwargs: Any) -> Any:
-        calls.append(len(kwargs["request"]))
-        response = real_import(*args, **kwargs)
+    def committed_then_timed_out(client: Any, project_id: int, tasks: list[Any]) -> Any:
+        calls.append(len(tasks))
+        response = real_import(client, project_id, tasks)
         if len(calls) == 1:
             raise httpx.ReadTimeout("the answer was lost")
         return response
 
-    monkeypatch.setattr(ls_client.projects, "import_tasks", committed_then_timed_out)
+    monkeypatch.setattr(ls, "_post_tasks", committed_then_timed_out)
     monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
     tasks = [task(f"r{i}", f"Retry {i}.") for i in range(5)]
     result = ls.import_tasks(ls_client, project, tasks[:3])

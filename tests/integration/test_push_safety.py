@@ -124,14 +124,14 @@ def test_a_listing_that_fails_after_a_failed_import_is_retried_with_it(
     ls_client: LabelStudio, project: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
-    real_import = ls_client.projects.import_tasks
+    real_import = ls._post_tasks
 
     def committed_then_lost(*args: Any, **kwargs: Any) -> Any:
-        monkeypatch.setattr(ls_client.projects, "import_tasks", real_import)
+        monkeypatch.setattr(ls, "_post_tasks", real_import)
         real_import(*args, **kwargs)
         raise httpx.ReadTimeout("the answer was lost")
 
-    monkeypatch.setattr(ls_client.projects, "import_tasks", committed_then_lost)
+    monkeypatch.setattr(ls, "_post_tasks", committed_then_lost)
     down = httpx.ConnectError("connection refused")
     monkeypatch.setattr(
         ls_client.tasks,
@@ -151,9 +151,9 @@ def test_a_failed_import_says_how_many_were_imported_and_that_a_rerun_completes_
     # the first batch goes through; then the server stops answering, listings included
     down = httpx.ConnectError("connection refused")
     monkeypatch.setattr(
-        ls_client.projects,
-        "import_tasks",
-        _failing_after(ls_client.projects.import_tasks, ok_calls=1, error=down, times=99),
+        ls,
+        "_post_tasks",
+        _failing_after(ls._post_tasks, ok_calls=1, error=down, times=99),
     )
     monkeypatch.setattr(
         ls_client.tasks,

@@ -18,7 +18,8 @@ pair; each ratio is printed with its baseline:
 Environment: ``ANNOTATE_BENCH_TASKS`` (N, default 2000; 10000 for the issue's size),
 ``ANNOTATE_BENCH_PRED_TASKS`` (tasks of the predictor runs, default N/4),
 ``ANNOTATE_BENCH_ROUNDS`` (pairs, default 3), ``ANNOTATE_BENCH_EXPORT_MB`` (the generated
-export, default 200; 1000 for the issue's 1 GB).
+export, default 200; 1000 for the issue's 1 GB), ``ANNOTATE_BENCH_ONLY`` (a comma-separated
+subset of ``large,push,pull,predictors``; pull needs push's projects).
 
 Run: ``scripts/label-studio.sh start && .venv/bin/python scripts/bench_sync.py``
 """
@@ -47,6 +48,7 @@ N = int(os.environ.get("ANNOTATE_BENCH_TASKS", "2000"))
 N_PRED = int(os.environ.get("ANNOTATE_BENCH_PRED_TASKS", str(max(50, N // 4))))
 ROUNDS = int(os.environ.get("ANNOTATE_BENCH_ROUNDS", "3"))
 EXPORT_MB = int(os.environ.get("ANNOTATE_BENCH_EXPORT_MB", "200"))
+PARTS = os.environ.get("ANNOTATE_BENCH_ONLY", "large,push,pull,predictors").split(",")
 PARAGRAPHS_PER_DOC = 10
 
 BULK_IMPORT = """
@@ -369,12 +371,16 @@ def bench_large_export(work: Path) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         work = Path(tmp)
-        bench_large_export(work)
+        if "large" in PARTS:
+            bench_large_export(work)
         bench = Bench(work)
         try:
-            bench_push(bench, write_corpus(work, N))
-            bench_pull(bench)
-            bench_predictors(bench, write_corpus(work, N_PRED, seed=1))
+            if "push" in PARTS or "pull" in PARTS:
+                bench_push(bench, write_corpus(work, N))
+            if "pull" in PARTS:
+                bench_pull(bench)
+            if "predictors" in PARTS:
+                bench_predictors(bench, write_corpus(work, N_PRED, seed=1))
         finally:
             bench.cleanup()
 

@@ -19,6 +19,7 @@ from annotate.files import write_atomic
 
 if TYPE_CHECKING:
     from annotate.model import Document
+    from annotate.sources.foreign import ForeignOptions
     from annotate.validate import Report
 
 __all__ = [
@@ -175,13 +176,19 @@ def label_exports(pins_path: Path | None, exports: Sequence[Path] = ()) -> list[
 
 
 def validate_labels(
-    export_paths: Sequence[Path], documents: Mapping[str, Document], *, pins_path: Path | None
+    export_paths: Sequence[Path],
+    documents: Mapping[str, Document],
+    *,
+    pins_path: Path | None,
+    layer: str | None = None,
+    foreign: ForeignOptions | None = None,
 ) -> Report:
     """Validate the exports; valid records name their annotators as ``pull`` recorded them
-    in the pins (stable across servers, unlike Label Studio user ids)."""
+    in the pins (stable across servers, unlike Label Studio user ids). ``layer`` and
+    ``foreign`` are for exports annotate did not make."""
     from annotate.validate import validate_exports
 
-    report = validate_exports(list(export_paths), documents)
+    report = validate_exports(list(export_paths), documents, layer=layer, foreign=foreign)
     names = read_annotators(pins_path) if pins_path is not None else {}
     for rec in report.valid:
         rec.annotator = names.get(rec.annotator, rec.annotator)

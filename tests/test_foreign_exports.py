@@ -3,16 +3,19 @@ index, who the annotators are, unlabelled relations, where messages point, compr
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.errors import ExportError
+from annotate.errors import ConfigError, ExportError
 from annotate.sources.foreign import foreign_options
 from annotate.validate import validate_exports
 
@@ -161,3 +164,129 @@ def test_a_config_that_does_not_declare_the_regions_object(tmp_path: Path) -> No
     config.write_text("<View><Text name=")
     with pytest.raises(ExportError, match="not XML"):
         foreign_options(config=config)
+
+
+# ---------------------------------------------------------------- item 3: label maps
+NER = FOREIGN / "ner_export.json"
+NER_MAP = FOREIGN / "ner_label_map.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_without_a_map_every_foreign_name_is_listed_once_with_its_count() -> None:
+    report = validate_exports([NER], {}, layer="entities")
+    assert report.valid == [] and report.quarantined_count == 2
+    unmapped = dict(report.labels.unmapped)
+    assert unmapped[("label", "Person")] == 2 and unmapped[("label", "Symptom")] == 1
+    assert unmapped[("relation", "works_for")] == 2 and unmapped[("control", "wikidata")] == 1
+    summary = report.labels_summary()
+    [person] = [u for u in summary["unmapped"] if u["name"] == "Person"]
+    assert person["example"].startswith("$[0].annotations[0].result[")
+    assert "  Person: <ours, or null to drop>" in summary["add_to_label_map"]
+    result = CliRunner().invoke(app, ["validate", str(NER), "--layer", "entities"])
+    assert result.output.count("label 'Person' (2)") == 1
+    assert "--label-map" in result.output
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_label_map_makes_a_foreign_export_ours(tmp_path: Path, suffix: str) -> None:
+    lmap = NER_MAP
+    if suffix == ".json":
+        lmap = tmp_path / "map.json"
+        lmap.write_text(json.dumps(yaml.safe_load(NER_MAP.read_text())))
+    report = validate_exports([NER], {}, foreign=foreign_options(label_map=lmap))
+    assert report.errors == [] and report.warnings == [] and report.quarantined_count == 0
+    first, second = sorted(report.valid, key=lambda a: a.task_id or 0)
+    assert [(s.text, s.label) for s in first.spans] == [
+        ("Ada Brenner", "PER"),
+        ("Northfield Clinic", "ORG"),
+        ("malaria", "MISC"),
+        ("Lagos", "LOC"),
+    ]
+    assert first.spans[0].attrs == {"kb_id": "Q42"}  # their wikidata control is our kb_id
+    assert [s.label for s in second.spans] == ["ORG", "PER", "MISC", "MISC", "LOC"]  # many-to-one
+    assert first.relations == [] and second.relations == []
+    assert report.labels.dropped == {
+        ("label", "Noise"): 1,
+        ("relation", "works_for"): 2,
+        ("relation", "title_of"): 1,  # with the region it starts from
+    }
+    assert report.labels.mapped[("label", "Symptom")] == 1 and not report.labels.unmapped
+    digest = hashlib.sha256(lmap.read_bytes()).hexdigest()
+    assert report.label_map == {"file": str(lmap), "sha256": digest}
+    raw = json.loads(NER.read_text())  # the raw items are kept as they were
+    assert raw[0]["annotations"][0]["result"][1]["value"]["labels"] == ["Person"]
+
+
+def test_the_real_biographynet_export_with_a_map(tmp_path: Path) -> None:
+    lmap = tmp_path / "bio.yaml"
+    lmap.write_text(
+        "labels: {Person: PER, Organization: ORG, Datetime: DATE}\n"
+        "relations: {'bio:born_at:time': null, 'bio:died_at:time': null,"
+        " 'bio:lived_in:loc': null, 'rel:other:per': null}\n"
+    )
+    path = ROOT / "tests/data/external/labelstudio/daza_biographynet_testing_ls_full.json"
+    options = foreign_options(config=FOREIGN / "daza_biographynet.config.xml", label_map=lmap)
+    report = validate_exports([path], {}, layer="entities", foreign=options)
+    assert report.quarantined_count == 0 and len(report.valid) == 2, report.errors
+    assert {s.label for a in report.valid for s in a.spans} == {"PER", "ORG", "DATE"}
+
+
+def test_bad_label_maps_say_what_is_wrong(tmp_path: Path) -> None:
+    bad = tmp_path / "m.yaml"
+    for text, words in [
+        ("labels: [PER]", "labels must map"),
+        ("label: {a: b}", "unknown section(s) 'label'"),
+        ("labels: {a: 3}", "give one of our names, or null"),
+        ("labels: {a: [b", "not valid YAML"),
+    ]:
+        bad.write_text(text)
+        with pytest.raises(ConfigError, match=re.escape(words)):
+            foreign_options(label_map=bad)
+
+
+def build_args(tmp_path: Path, *extra: str) -> list[str]:
+    return [
+        "build", "--export", str(NER), "--layer", "entities", "--out", str(tmp_path / "rel"),
+        "--dataset", "clinic-ner", "--version", "1.0.0", "--card", str(ROOT / "dataset_card.md"),
+        *extra,
+    ]  # fmt: skip
+
+
+def test_build_without_a_map_refuses_and_names_the_labels(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, build_args(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "nothing to release" in result.output
+    assert "label 'Disease' (2)" in result.output and "--label-map" in result.output
+    assert not (tmp_path / "rel" / "clinic-ner" / "1.0.0").exists()
+
+
+def test_a_mapped_foreign_export_builds_verifies_and_loads(tmp_path: Path) -> None:
+    from datasets import load_dataset
+
+    result = CliRunner().invoke(app, build_args(tmp_path, "--label-map", str(NER_MAP)))
+    assert result.exit_code == 0, result.output
+    release = tmp_path / "rel" / "clinic-ner" / "1.0.0"
+    manifest = json.loads((release / "manifest.json").read_text())
+    digest = hashlib.sha256(NER_MAP.read_bytes()).hexdigest()
+    assert manifest["foreign"]["label_map"] == {"path": NER_MAP.name, "sha256": digest}
+    assert any(
+        i["path"].endswith(NER_MAP.name) and i["sha256"] == digest for i in manifest["inputs"]
+    )
+    docs = load_dataset(str(release), "documents", split="train")
+    texts = {d["doc_id"]: d["text"] for d in docs}
+    entities = load_dataset(str(release), "entities", split="train")
+    assert len(entities) == 9
+    assert all(texts[r["doc_id"]][r["start"] : r["end"]] == r["span_text"] for r in entities)
+    label = entities.features["label"]
+    names = [label.int2str(v) if hasattr(label, "int2str") else v for v in entities["label"]]
+    assert sorted(names) == ["LOC", "LOC", "MISC", "MISC", "MISC", "ORG", "ORG", "PER", "PER"]
+    verified = CliRunner().invoke(app, ["verify", str(release)])
+    assert verified.exit_code == 0, verified.output
+
+
+def test_build_of_a_foreign_export_without_layer_refuses(tmp_path: Path) -> None:
+    args = [a for a in build_args(tmp_path) if a not in ("--layer", "entities")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "do not say their layer" in result.output and "--layer" in result.output
+    assert not (tmp_path / "rel" / "clinic-ner").exists()

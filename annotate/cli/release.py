@@ -50,7 +50,10 @@ __all__ = ["build", "diff", "mqm_import", "release", "reproduce", "verify"]
 
 @app.command()
 def build(
-    articles: ArticlesOpt = Path("data/articles"),
+    articles: Annotated[
+        Path | None,
+        typer.Option(help="The corpus (default: data/articles; none for a foreign export)."),
+    ] = None,
     pins: PinsOpt = None,
     export: ExportOpt = None,
     out_dir: OutOpt = Path("releases"),
@@ -62,16 +65,39 @@ def build(
         str,
         typer.Option(help="Training formats: comma-separated (conll, spacy, mqm), all or none."),
     ] = "none",
+    layer: Annotated[
+        str | None, typer.Option(help="Layer of the tasks not made by annotate.")
+    ] = None,
+    text_field: Annotated[
+        str | None, typer.Option(help="The task data field a foreign export's regions index.")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="The labeling config (XML) of the project a foreign export came from."),
+    ] = None,
+    label_map: Annotated[
+        Path | None,
+        typer.Option(help="Map a foreign export's labels onto the layer (YAML or JSON)."),
+    ] = None,
 ) -> None:
     """Build a release with a version you give: parquet per config, README.md card, manifest.json.
+
+    A foreign export (not made by annotate) is its own corpus: give --layer and, if its
+    labels are not ours, --label-map.
 
     Example: annotate build --dataset stargate-fr-annotations --version 1.0.0-rc.1
     """
     from annotate.release.build import build_release
+    from annotate.sources.foreign import foreign_options
 
+    foreign = foreign_options(text_field=text_field, config=config, label_map=label_map)
+    is_foreign = any(x is not None for x in (layer, text_field, config, label_map))
+    corpus = articles if articles is not None or is_foreign else Path("data/articles")
     with _progress("build") as say:
         result = build_release(
-            articles=articles,
+            layer=layer,
+            foreign=foreign,
+            articles=corpus,
             pins=_default_pins(pins, export),
             exports=export,
             out=out_dir,

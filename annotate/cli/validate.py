@@ -68,6 +68,13 @@ def validate(
             "(default: <export>.config.xml beside it, as pull stores it)."
         ),
     ] = None,
+    label_map: Annotated[
+        Path | None,
+        typer.Option(
+            help="Map a foreign export's controls, labels, choices and relations onto the "
+            "layer (YAML or JSON; a name mapped to null is dropped on purpose)."
+        ),
+    ] = None,
 ) -> None:
     """Validate the annotations of raw Label Studio exports: every problem of every record,
     with its file, task, annotation, annotator and JSON path.
@@ -102,7 +109,7 @@ def validate(
     docs = {}
     if articles is not None or corpus.exists():
         docs = {d.id: d for d in read_articles(corpus)}
-    foreign = foreign_options(text_field=text_field, config=config)
+    foreign = foreign_options(text_field=text_field, config=config, label_map=label_map)
     with _progress("validating") as say:
         report = run_validation(
             exports,
@@ -184,3 +191,13 @@ def _print_report(report: Report, quarantine: Path | None, fmt: Format) -> None:
             f"[red]{c['unreadable_inputs']} input(s) could not be read to the end[/]; "
             "the records before the fault were validated"
         )
+    dropped = sum(report.labels.dropped.values())
+    if report.label_map is not None:
+        mapped = sum(report.labels.mapped.values())
+        out.print(
+            f"label map {escape(str(report.label_map['file']))}: {mapped} name(s) mapped, "
+            f"{dropped} dropped on purpose"
+        )
+    unmapped = report.labels.unmapped_message()
+    if unmapped:
+        out.print(escape(unmapped), soft_wrap=True)

@@ -40,6 +40,7 @@ from annotate.layers import LAYERS, get_layer
 from annotate.layers.base import FROM_NAME
 from annotate.model import Issue
 from annotate.sources.foreign import ForeignOptions
+from annotate.sources.label_map import LabelMap, MapCounts
 
 __all__ = [
     "SKIP_CANCELLED",
@@ -76,6 +77,7 @@ class ExportStats:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     formats: Counter[str] = field(default_factory=Counter)
+    labels: MapCounts = field(default_factory=MapCounts)  # foreign names: mapped, dropped, unknown
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.received += n
@@ -207,6 +209,8 @@ def read_export(
     options = (foreign or ForeignOptions()).for_export(
         Path(source) if isinstance(source, str | Path) else None
     )
+    if layer is None and options.label_map is not None:
+        layer = options.label_map.layer
     for where, entry in _open(source, stats, on_error):
         stats.tasks += 1
         if not isinstance(entry, dict):
@@ -307,6 +311,7 @@ def _full_task(
             continue
         rpath = f"{apath}.result"
         entries = [ResultEntry(r, rpath, i, True) for i, r in enumerate(result)]
+        entries = _mapped(entries, ctx, options.label_map, stats.labels)
         if origin == "prediction":
             who: str | None = str(ann.get("model_version") or "prediction")
         else:
@@ -314,6 +319,27 @@ def _full_task(
         yield make_record(
             ctx, ann, entries, origin, who, apath, f"{apath}.result", "completed_by", file, task
         )
+
+
+_NO_MAP = LabelMap()
+
+
+def _mapped(
+    entries: list[ResultEntry], ctx: TaskContext, label_map: LabelMap | None, counts: MapCounts
+) -> list[ResultEntry]:
+    """The result items with the label map's names (dropped ones left out). Names our
+    layer does not know are counted for a foreign task even without a map; a task made by
+    annotate without a map is left alone (the common case costs nothing)."""
+    if label_map is None and ctx.document is None:
+        return entries
+    items = (label_map or _NO_MAP).apply(
+        [e.item for e in entries], ctx.layer.taxonomy, counts, [e.path for e in entries]
+    )
+    return [
+        e if new is e.item else ResultEntry(new, e.prefix, e.index, e.full)
+        for e, new in zip(entries, items, strict=True)
+        if new is not None
+    ]
 
 
 def _to_names(*units: Any) -> set[str]:
@@ -340,9 +366,11 @@ def _min_row(
 ) -> Iterator[ReadItem]:
     task_id = row.get("id")
     controls_of_layer = _layer_controls(row.get("layer") or layer)
+    if options.label_map is not None:
+        controls_of_layer |= set(options.label_map.controls)
     data = {k: v for k, v in row.items() if k not in _MIN_META and k not in controls_of_layer}
     ctx = task_context(data, task_id, layer, where, file, options)
-    controls = _min_controls(row, ctx)
+    controls = _min_controls(row, ctx, options.label_map)
     if row.get("annotation_id") is None and not controls:
         stats.skip(SKIP_NO_ANNOTATION)
         return
@@ -354,6 +382,7 @@ def _min_row(
         yield _broken(row, ctx, file, where, task_id)
         return
     entries, issues = _min_entries(row, where, controls, ctx)
+    entries = _mapped(entries, ctx, options.label_map, stats.labels)
     item = make_record(
         ctx,
         row,
@@ -380,9 +409,11 @@ def _layer_controls(layer: Any) -> set[str]:
     return {FROM_NAME, *tax.choices, *tax.text_fields}
 
 
-def _min_controls(row: dict[str, Any], ctx: TaskContext | Issue) -> list[str]:
+def _min_controls(
+    row: dict[str, Any], ctx: TaskContext | Issue, label_map: LabelMap | None
+) -> list[str]:
     """The keys of a JSON_MIN row that hold results rather than task data."""
-    known: set[str] = {FROM_NAME}
+    known: set[str] = {FROM_NAME, *(label_map.controls if label_map else ())}
     if not isinstance(ctx, Issue):
         tax = ctx.layer.taxonomy
         known |= set(tax.choices) | set(tax.text_fields)

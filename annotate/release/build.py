@@ -62,6 +62,12 @@ from annotate.release.tables import (
     write_table,
 )
 from annotate.schemas import SchemaSet, active_schemas, using_schemas
+from annotate.sources.foreign import (
+    ForeignOptions,
+    foreign_inputs,
+    foreign_settings,
+    refuse_unmapped,
+)
 from annotate.validate import Report
 
 __all__ = [
@@ -114,6 +120,7 @@ class ReleaseData:
     notes: str | None = None  # <labels dir>/NOTES.md: how the pinned labels were made
     card_template: Path = PACKAGE_CARD  # the card template it is rendered with
     card_input: str = PACKAGE_CARD_INPUT  # how the inputs name that template
+    foreign: dict[str, Any] | None = None  # how exports annotate did not make were read
     layout: int = PARQUET_LAYOUT  # how the parquet files are laid out (PARQUET_LAYOUTS)
     # whether the card's configs carry a fingerprint of their files (1.0.0's do not): the
     # key `datasets` caches a local release under (see config_fingerprints)
@@ -234,17 +241,20 @@ def _sort_rows(config: str, rows: list[dict[str, Any]], schemas: SchemaSet) -> N
 
 def collect(
     *,
-    articles: Path,
+    articles: Path | None,
     pins: Path | None = None,
     exports: Sequence[Path] | None = None,
     card_template: Path | None = None,
     project_root: Path = Path("."),
     schemas: SchemaSet | None = None,
     progress: Progress | None = None,
+    layer: str | None = None,
+    foreign: ForeignOptions | None = None,
 ) -> ReleaseData:
     """Read the corpus and the pinned (or given) exports, validate against ``schemas``
     (default: the active set; a rebuild passes the release's own copy), and choose the
-    gold."""
+    gold. ``layer`` and ``foreign`` (text field, labeling config, label map) are for
+    exports annotate did not make; their tasks' texts are the documents then."""
     with using_schemas(schemas) as chosen:
         data = _collect(
             articles=articles,
@@ -253,6 +263,8 @@ def collect(
             card_template=card_template,
             project_root=project_root,
             progress=progress,
+            layer=layer,
+            foreign=foreign,
         )
     data.schemas = chosen
     return data.assemble()
@@ -260,21 +272,25 @@ def collect(
 
 def _collect(
     *,
-    articles: Path,
+    articles: Path | None,
     pins: Path | None,
     exports: Sequence[Path] | None,
     card_template: Path | None,
     project_root: Path,
     progress: Progress | None,
+    layer: str | None,
+    foreign: ForeignOptions | None,
 ) -> ReleaseData:
     say = progress or (lambda _msg: None)
     say("reading the corpus")
-    documents = {d.id: d for d in read_articles(articles)}
+    documents = {d.id: d for d in read_articles(articles)} if articles is not None else {}
     export_paths = label_exports(pins, exports or [])
     if not export_paths:
         raise ReleaseError("no exports to build from", hint="pass --pins or --export")
     say(f"validating {len(export_paths)} exports")
-    report = validate_labels(export_paths, documents, pins_path=pins)
+    report = validate_labels(export_paths, documents, pins_path=pins, layer=layer, foreign=foreign)
+    refuse_unmapped(report)
+    documents.update(report.documents)
     gold = select_gold(report.valid)
     rules: dict[str, Counter[str]] = {}
     rows: dict[str, list[dict[str, Any]]] = {"segments": [], **{name: [] for name in LAYERS}}
@@ -313,6 +329,8 @@ def _collect(
         if notes_path.exists():
             notes = notes_path.read_text(encoding="utf-8").strip()
             input_paths.append(notes_path)
+    read_as = foreign_settings(layer, foreign)
+    input_paths += foreign_inputs(foreign)
     inputs = _input_entries(input_paths, project_root)
     template = card_template or PACKAGE_CARD
     card = _input_entries([template], project_root)[0]
@@ -334,6 +352,7 @@ def _collect(
         lock=_lock_hash(project_root),
         agreement=agreement,
         notes=notes,
+        foreign=read_as,
     )
 
 
@@ -457,6 +476,8 @@ def write_metadata(
         "counts": counts,
         "validation": data.report.counts(),
     }
+    if data.foreign is not None:  # only then: older manifests keep their bytes
+        manifest["foreign"] = data.foreign
     write_manifest(root, manifest)
     return manifest
 
@@ -519,7 +540,7 @@ def place(tmp: Path, target: Path) -> None:
 
 def build_release(
     *,
-    articles: Path,
+    articles: Path | None,
     pins: Path | None = None,
     exports: list[Path] | None = None,
     out: Path,
@@ -533,6 +554,8 @@ def build_release(
     schemas: SchemaSet | None = None,
     fingerprints: bool = True,
     progress: Progress | None = None,
+    layer: str | None = None,
+    foreign: ForeignOptions | None = None,
 ) -> BuildResult:
     """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports,
     with the card template given (default: the package's, which loops over the layers);
@@ -549,6 +572,8 @@ def build_release(
         project_root=project_root,
         schemas=schemas,
         progress=progress,
+        layer=layer,
+        foreign=foreign,
     )
     data.layout = layout
     data.fingerprints = fingerprints

@@ -1,5 +1,5 @@
 """How to read an export that annotate did not make: which task field holds the text the
-regions index.
+regions index, and how its labels map onto a layer (:mod:`annotate.sources.label_map`).
 
 A task made by annotate says its layer, document and segment, and its text is ``text``. A
 foreign task says none of that: its text is the field the project's labeling config names
@@ -13,12 +13,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotate.errors import ExportError
+from annotate.errors import ExportError, ReleaseError
+from annotate.sources.label_map import LabelMap, read_label_map
 from annotate.sources.labeling_config import LabelingConfig, config_beside, read_labeling_config
 
-__all__ = ["ForeignOptions", "foreign_options", "resolve_text_field"]
+if TYPE_CHECKING:
+    from annotate.validation.report import Report
+
+__all__ = [
+    "ForeignOptions",
+    "foreign_inputs",
+    "foreign_options",
+    "foreign_settings",
+    "refuse_unmapped",
+    "resolve_text_field",
+]
 
 # Task data keys the reader gives a meaning of their own, never the text.
 _NOT_TEXT = {"lang"}
@@ -32,13 +43,14 @@ class ForeignOptions:
 
     text_field: str | None = None
     config: LabelingConfig | None = None
+    label_map: LabelMap | None = None
 
     def for_export(self, path: Path | None) -> ForeignOptions:
         if self.config is not None or self.text_field is not None or path is None:
             return self
         beside = config_beside(path)
         if beside.exists():
-            return ForeignOptions(self.text_field, read_labeling_config(beside))
+            return ForeignOptions(self.text_field, read_labeling_config(beside), self.label_map)
         return self
 
 
@@ -46,11 +58,13 @@ def foreign_options(
     *,
     text_field: str | None = None,
     config: str | Path | None = None,
+    label_map: str | Path | None = None,
 ) -> ForeignOptions:
-    """The options from the command line's ``--text-field`` and ``--config``."""
+    """The options from the command line's ``--text-field``, ``--config``, ``--label-map``."""
     return ForeignOptions(
         text_field=text_field,
         config=read_labeling_config(config) if config is not None else None,
+        label_map=read_label_map(label_map) if label_map is not None else None,
     )
 
 
@@ -102,3 +116,53 @@ def resolve_text_field(
         json_path=data_path,
         hint=_HINT,
     )
+
+
+# ---------------------------------------------------------------------- for the release
+def refuse_unmapped(report: Report) -> None:
+    """A foreign export whose every record was held back because it is not ours (its
+    tasks do not say their layer, or its names are not in the layer) would make an empty
+    release: stop, say why, and how to read it as ours."""
+    if report.valid or not report.quarantined_count:
+        return
+    held = f"nothing to release: all {report.quarantined_count} record(s) were held back"
+    message = report.labels.unmapped_message()
+    if message is not None:
+        raise ReleaseError(
+            f"{held}. {message}",
+            hint="write a label map and pass --label-map FILE (a name mapped to null is dropped)",
+        )
+    layerless = sum(1 for i in report.errors if i.code == "unknown-layer")
+    if layerless:
+        raise ReleaseError(
+            f"{held}: {layerless} of them are from tasks that do not say their layer "
+            "(not made by annotate)",
+            hint="pass --layer LAYER, and --label-map FILE if its labels are not ours",
+        )
+
+
+def foreign_settings(layer: str | None, options: ForeignOptions | None) -> dict[str, Any] | None:
+    """How the exports were read, for the manifest (``None`` for annotate's own)."""
+    if options is None or (not options.text_field and not options.config and not options.label_map):
+        return None if layer is None else {"layer": layer}
+    out: dict[str, Any] = {"layer": layer}
+    if options.text_field:
+        out["text_field"] = options.text_field
+    if options.config is not None:
+        out["config"] = Path(options.config.file).name if options.config.file else None
+    if options.label_map is not None:
+        lmap = options.label_map
+        out["label_map"] = {
+            "path": Path(lmap.file).name if lmap.file else None,
+            "sha256": lmap.sha256,
+        }
+    return out
+
+
+def foreign_inputs(options: ForeignOptions | None) -> list[Path]:
+    """The files a foreign export was read with (hashed among the release's inputs)."""
+    if options is None:
+        return []
+    files = [options.config.file if options.config else None]
+    files.append(options.label_map.file if options.label_map else None)
+    return [Path(f) for f in files if f]

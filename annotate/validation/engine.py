@@ -144,6 +144,8 @@ class _Run:
             return
         record = ann.to_record()
         document = self.documents.get(ann.doc_id) or item.document
+        if self.keep and item.document is not None and ann.doc_id not in self.documents:
+            self.report.documents.setdefault(ann.doc_id, item.document)  # a foreign task's text
         found = self.validator(ann.layer).check(
             record, document=document, segment_text=item.segment_text
         )
@@ -254,6 +256,9 @@ def _validate(
         report.skipped.update(stats.skipped)
         report.input_errors += stats.errors
         report.warnings += stats.warnings
+        report.labels.update(stats.labels)
+    if foreign is not None and foreign.label_map is not None:
+        report.label_map = {"file": foreign.label_map.file, "sha256": foreign.label_map.sha256}
     return report
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from annotate.model import Annotation, Issue
+from annotate.model import Annotation, Document, Issue
+from annotate.sources.label_map import MapCounts
 
 __all__ = ["Quarantined", "RecordWriter", "Report", "write_outputs", "write_report"]
 
@@ -56,6 +57,9 @@ class Report:
     valid_count: int = 0
     quarantined_count: int = 0
     inputs: list[str] = field(default_factory=list)
+    labels: MapCounts = field(default_factory=MapCounts)  # what a label map did, and missed
+    label_map: dict[str, str | None] | None = None  # the map used: file and sha256
+    documents: dict[str, Document] = field(default_factory=dict)  # foreign tasks' own texts
 
     @property
     def errors(self) -> list[Issue]:
@@ -96,9 +100,17 @@ class Report:
             "inputs": self.inputs,
             "counts": self.counts(),
             "issue_counts": self.issue_counts(),
+            "labels": self.labels_summary(),
             "errors": [i.to_dict() for i in self.errors],
             "warnings": [i.to_dict() for i in self.warnings],
         }
+
+    def labels_summary(self) -> dict[str, Any]:
+        """The label map used, what it renamed and dropped, and every foreign name it did
+        not cover, once, with its count, where it was first seen and the entry to add."""
+        out: dict[str, Any] = {"label_map": self.label_map, **self.labels.to_dict()}
+        out["add_to_label_map"] = self.labels.suggestion() if self.labels.unmapped else None
+        return out
 
     # ------------------------------------------------------------------ filled by the engine
     def add_valid(self, annotation: Annotation | None, warnings: list[Issue]) -> None:

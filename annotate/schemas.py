@@ -31,10 +31,12 @@ __all__ = [
     "SchemaSet",
     "Taxonomy",
     "active_schemas",
+    "add_schema_file",
     "check_schemas",
     "layer_names",
     "load_schema",
     "registry",
+    "remove_schema_file",
     "schema_files",
     "taxonomy",
     "using_schemas",
@@ -238,6 +240,11 @@ class SchemaSet:
         return _check(self)
 
 
+# Schema files of layers registered at run time (annotate.layers.register_layer):
+# file name → text; they join the package's set.
+_REGISTERED: dict[str, str] = {}
+
+
 @cache
 def _package_set() -> SchemaSet:
     root = resources.files(SCHEMA_PACKAGE)
@@ -246,7 +253,23 @@ def _package_set() -> SchemaSet:
         for p in sorted(root.iterdir(), key=lambda p: p.name)
         if p.name.endswith(".schema.json")
     }
-    return SchemaSet(files, origin=SCHEMA_PACKAGE)
+    return SchemaSet({**files, **_REGISTERED}, origin=SCHEMA_PACKAGE)
+
+
+def add_schema_file(name: str, text: str) -> SchemaSet:
+    """Add a schema file (``<layer>.schema.json``) to the package's set; returns the new
+    set. Refuses a name the set has already."""
+    if name in _package_set().files:
+        raise ConfigError(f"a schema named {name!r} exists already", hint="choose another name")
+    _REGISTERED[name] = text
+    _package_set.cache_clear()
+    return _package_set()
+
+
+def remove_schema_file(name: str) -> None:
+    """Undo :func:`add_schema_file` (the shipped files cannot be removed)."""
+    if _REGISTERED.pop(name, None) is not None:
+        _package_set.cache_clear()
 
 
 _ACTIVE: ContextVar[SchemaSet | None] = ContextVar("annotate_schemas", default=None)

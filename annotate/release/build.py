@@ -462,7 +462,11 @@ def write_metadata(
         "created": data.created,
         "created_from": data.created_from,
         "schema": data.schemas.hashes(),
-        "schema_versions": {name: data.schemas.taxonomy(name).version for name in LAYERS},
+        "schema_versions": {
+            name: data.schemas.taxonomy(name).version
+            for name in LAYERS
+            if f"{name}.schema.json" in data.schemas.files
+        },
         "lock": data.lock,
         "inputs": data.inputs,
         "card_template": data.card_input,

@@ -1,4 +1,4 @@
-"""annotate build / release / diff / verify / mqm-import."""
+"""annotate build / release / diff / verify / view / mqm-import."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def _formats(value: str) -> list[str]:
     return check_formats([n for n in names if n])
 
 
-__all__ = ["build", "diff", "mqm_import", "release", "reproduce", "verify"]
+__all__ = ["build", "diff", "mqm_import", "release", "reproduce", "verify", "view"]
 
 
 @app.command()
@@ -340,6 +340,29 @@ def reproduce(
             )
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def view(
+    path: Annotated[Path, typer.Argument(help="A release directory.")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Where to write the pages (default: a viewer/ folder in the release)."
+        ),
+    ] = None,
+) -> None:
+    """Write a static HTML viewer of a release: an index of its documents and one page per document with every layer highlighted.
+
+    The pages need no server and no network: open index.html from disk.
+
+    Example: annotate view releases/stargate-fr-annotations/1.0.0 --out build/viewer
+    """
+    from annotate.release.viewer import write_viewer
+
+    with _progress("view") as say:
+        result = write_viewer(path, out=out_dir, progress=say)
+    out.print(f"wrote {len(result.pages)} pages; open {escape(str(result.out / 'index.html'))}")
 
 
 @app.command("mqm-import")

@@ -186,7 +186,11 @@ def _document_context(
         start, end = p["start"], p["end"]
         blocks = []
         for layer in layers:
-            rows = [r for r in layer.rows.get(doc["doc_id"], []) if start <= r["start"] < end]
+            rows = [
+                r
+                for r in layer.rows.get(doc["doc_id"], [])
+                if start <= r["start"] < end and not _source_side(r)
+            ]
             blocks.append(render_paragraph(layer, text, start, end, rows, annotator=None))
         for annotator, rows in sorted(raw.items()):
             for layer in layers:
@@ -196,6 +200,7 @@ def _document_context(
                     if r["layer"] == layer.name
                     and r["start"] is not None
                     and start <= r["start"] < end
+                    and not _source_side(r)
                 ]
                 if mine:
                     blocks.append(
@@ -204,6 +209,15 @@ def _document_context(
                         )
                     )
         paragraphs.append({"index": i, "boilerplate": i in boiler, "blocks": blocks})
+    # errors marked in the source (MQM omissions): drawn over the source text
+    source_text = doc.get("source_text")
+    source_blocks = []
+    for layer in layers:
+        rows = [r for r in layer.rows.get(doc["doc_id"], []) if _source_side(r)]
+        if rows and source_text:
+            source_blocks.append(
+                render_paragraph(layer, source_text, 0, len(source_text), rows, annotator=None)
+            )
     counts = {la.name: len(la.rows.get(doc["doc_id"], [])) for la in layers}
     scores = {
         la.name: round(sum(r["weight"] or 0 for r in la.rows.get(doc["doc_id"], [])), 2)
@@ -216,7 +230,8 @@ def _document_context(
         "doc": {
             k: doc.get(k) for k in ("doc_id", "title", "lang", "machine_translated", "source_lang")
         },
-        "source_text": doc.get("source_text"),
+        "source_text": source_text,
+        "source_blocks": source_blocks,
         "layers": [la.name for la in layers],
         "annotators": sorted(raw),
         "paragraphs": paragraphs,
@@ -230,3 +245,10 @@ def _document_context(
             "annotators": len(raw),
         },
     }
+
+
+def _source_side(row: dict[str, Any]) -> bool:
+    side = row.get("side")
+    if side is None and isinstance(row.get("attributes"), str):
+        side = json.loads(row["attributes"]).get("side")
+    return side == "source"

@@ -112,7 +112,11 @@ _DOCUMENT = """{% extends "base.html" %}
 {% for a in annotators %}<label><input type="checkbox" data-toggle="annotator" value="{{ a }}"> {{ a }}</label>{% endfor %}
 <label><input type="checkbox" data-toggle="annotator" value="gold" checked> gold</label>{% endif %}
 </div>
-{% if source_text %}<details><summary>Source text</summary><div class="source" id="source-text">{{ source_text }}</div></details>{% endif %}
+{% if source_text %}<details{% if source_blocks %} open{% endif %}><summary>Source text{% if source_blocks %} (with the errors marked on the source side){% endif %}</summary>
+{% for b in source_blocks %}<div class="block gold source layer-{{ b.layer }}" data-layer="{{ b.layer }}" data-annotator="gold" data-count="{{ b.count }}" data-side="source">
+<h3>{{ b.layer }} · source side · {{ b.count }}</h3><div class="spans">{{ b.markup|safe }}</div></div>{% endfor %}
+{% if not source_blocks %}<div class="source" id="source-text">{{ source_text }}</div>{% endif %}
+</details>{% endif %}
 {% for p in paragraphs %}
 <section class="para" id="p{{ p.index }}">
 <h2>¶ {{ p.index }}{% if p.boilerplate %}<span class="badge">boilerplate</span>{% endif %}</h2>

@@ -1,0 +1,84 @@
+"""The release viewer, opened from disk in headless chromium as a reader would."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from annotate.release.viewer import write_viewer
+from tests.browser.conftest import ACTION_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, _skip_reason
+
+ROOT = Path(__file__).resolve().parents[2]
+RELEASE = ROOT / "releases" / "stargate-fr-annotations" / "1.0.0"
+LAYERS = ("entities", "claims", "translation_errors")
+SHOTS = Path("/tmp")
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.set_default_timeout(ACTION_TIMEOUT_MS)
+            yield page
+        finally:
+            browser.close()
+
+
+def _shot(page: Any, tmp_path: Path, name: str) -> None:
+    path = tmp_path / f"viewer-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    shutil.copyfile(path, SHOTS / path.name)
+
+
+def test_every_row_of_a_document_is_highlighted_and_layers_toggle(page, tmp_path):
+    viewer = write_viewer(RELEASE, out=tmp_path / "viewer").out
+    page.goto((viewer / "index.html").as_uri())
+    assert (
+        page.locator("#documents tbody tr").count()
+        == pq.read_table(RELEASE / "documents" / "train.parquet").num_rows
+    )
+    _shot(page, tmp_path, "index")
+    page.locator("#documents tbody a").first.click()
+    page.wait_for_load_state("domcontentloaded")
+    doc_id = page.locator("main code").first.inner_text()
+    rows = {
+        layer: Counter(
+            pq.read_table(RELEASE / layer / "train.parquet").column("doc_id").to_pylist()
+        )[doc_id]
+        for layer in LAYERS
+    }
+    assert all(rows.values())
+    for layer, n in rows.items():
+        gold = f'.block[data-annotator="gold"][data-layer="{layer}"]'
+        marked = page.locator(f"{gold} .vw-mark, {gold} .vw-start")
+        assert marked.count() == n, layer
+        assert marked.first.is_visible()
+    _shot(page, tmp_path, "document")
+
+    page.locator('input[data-toggle="layer"][value="claims"]').uncheck()
+    assert not page.locator('.block[data-layer="claims"]').first.is_visible()
+    assert page.locator('.block[data-layer="entities"]').first.is_visible()
+    rater = page.locator('input[data-toggle="annotator"]').first
+    name = rater.get_attribute("value")
+    assert not page.locator(f'.block[data-annotator="{name}"]').first.is_visible()
+    rater.check()
+    assert page.locator(
+        f'.block[data-annotator="{name}"][data-layer="entities"]'
+    ).first.is_visible()
+    assert page.locator(".vw-disputed").count() > 0  # the raters of 1.0.0 disagree somewhere
+    _shot(page, tmp_path, "document-toggled")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -21,7 +22,18 @@ from rich.table import Table
 
 from annotate.errors import ConfigError
 
-__all__ = ["FORMATS", "Format", "FormatOpt", "output_format", "print_json", "print_table"]
+if TYPE_CHECKING:
+    from annotate.model import Issue
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "FormatOpt",
+    "issue_line",
+    "output_format",
+    "print_json",
+    "print_table",
+]
 
 Format = Literal["text", "json", "table"]
 FORMATS: tuple[Format, ...] = ("text", "json", "table")
@@ -50,6 +62,30 @@ def output_format(value: str | None, *, as_json: bool = False) -> Format:
         if value == known:
             return known
     raise ConfigError(f"unknown format {value!r}; known formats: {', '.join(FORMATS)}")
+
+
+def issue_line(issue: Issue, *, root: Path | None = None) -> str:
+    """One problem as one line: ``FILE:$.json.path: code: message [where] (hint: …)``, as
+    compilers print them; FILE is joined to ``root`` when it is relative to it."""
+    code = issue.code if issue.severity == "error" else f"{issue.code} (warning)"
+    context = [
+        f"{name}={value}"
+        for name, value in (
+            ("task", issue.task_id),
+            ("annotation", issue.annotation_id),
+            ("annotator", issue.annotator),
+        )
+        if value is not None
+    ]
+    file = issue.file or "<input>"
+    if root is not None and issue.file and not Path(issue.file).is_absolute():
+        file = str(root / issue.file)
+    line = f"{file}:{issue.json_path}: {code}: {issue.message}"
+    if context:
+        line += f" [{', '.join(context)}]"
+    if issue.hint:
+        line += f" (hint: {issue.hint})"
+    return " ".join(line.splitlines())
 
 
 def print_json(data: Any) -> None:

@@ -14,7 +14,7 @@ from annotate.cli._app import (
     err,
     out,
 )
-from annotate.cli._output import FormatOpt, output_format, print_json, print_table
+from annotate.cli._output import FormatOpt, issue_line, output_format, print_json, print_table
 
 ArticlesOpt = Annotated[Path, typer.Option(help="The corpus.")]
 PinsOpt = Annotated[
@@ -280,7 +280,7 @@ def verify(
         print_json(report.to_dict())
     else:
         for p in report.problems:
-            err.print(f"[red]✗[/] {p}", highlight=False)
+            err.print(issue_line(p, root=report.path), markup=False, highlight=False)
         if report.ok:
             loaded = ", ".join(f"{k} {v}" for k, v in report.loaded.items())
             out.print(
@@ -328,7 +328,7 @@ def reproduce(
         # An issue's location is "[file at $.path]": escaped, or Rich takes it for markup
         # and the file's name disappears from the output.
         for p in report.problems:
-            err.print(f"[red]✗[/] {escape(str(p))}", highlight=False)
+            err.print(issue_line(p), markup=False, highlight=False)
         for s in report.skipped:
             out.print(f"[yellow]-[/] not compared: {escape(s)}", highlight=False)
         for note in report.notes:

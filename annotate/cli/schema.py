@@ -26,7 +26,7 @@ def schema_check() -> None:
 
     problems = check_schemas()
     for p in problems:
-        err.print(f"[red]✗[/] {p}")
+        err.print(f"✗ {p}", markup=False, highlight=False)
     if problems:
         raise typer.Exit(1)
     out.print(f"[green]✓[/] {len(schema_files())} schemas valid (Draft 2020-12)")

@@ -9,11 +9,17 @@ import typer
 from rich.markup import escape
 
 from annotate.cli._app import _progress, app, err, out
-from annotate.cli._output import Format, FormatOpt, output_format, print_json, print_table
+from annotate.cli._output import (
+    Format,
+    FormatOpt,
+    issue_line,
+    output_format,
+    print_json,
+    print_table,
+)
 from annotate.errors import ConfigError
 
 if TYPE_CHECKING:
-    from annotate.model import Issue
     from annotate.validate import Report
 
 _DEFAULT_ARTICLES = Path("data/articles")
@@ -133,26 +139,6 @@ def validate(
         raise typer.Exit(1)
     if report.input_errors or (strict and not report.clean):
         raise typer.Exit(1)
-
-
-def issue_line(issue: Issue) -> str:
-    """One problem as one line: ``FILE:$.json.path: code: message [where] (hint: …)``."""
-    code = issue.code if issue.severity == "error" else f"{issue.code} (warning)"
-    context = [
-        f"{name}={value}"
-        for name, value in (
-            ("task", issue.task_id),
-            ("annotation", issue.annotation_id),
-            ("annotator", issue.annotator),
-        )
-        if value is not None
-    ]
-    line = f"{issue.file or '<input>'}:{issue.json_path}: {code}: {issue.message}"
-    if context:
-        line += f" [{', '.join(context)}]"
-    if issue.hint:
-        line += f" (hint: {issue.hint})"
-    return " ".join(line.splitlines())
 
 
 def _print_problems(report: Report, fmt: Format) -> None:

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.cli._output import Format, print_table
+from annotate.cli._output import Format, issue_line, print_table
 from annotate.corpus import read_articles
 from annotate.model import Issue
 from annotate.release.verify import verify_release
@@ -142,3 +142,16 @@ def test_verify_formats(tmp_path: Path) -> None:
     assert json.loads(as_json.stdout) == verify_release(release, load=False).to_dict()
     as_text = runner.invoke(app, ["verify", str(release), "--no-load"], env={"COLUMNS": "80"})
     assert as_text.stdout.startswith(f"✓ {release} 1.0.0: ")
+
+
+def test_verify_names_the_file_of_each_problem(tmp_path: Path) -> None:
+    release = Path(
+        shutil.copytree(ROOT / "releases" / "stargate-fr-annotations" / "1.0.0", tmp_path / "r")
+    )
+    (release / "extra.txt").write_text("not in the manifest\n", encoding="utf-8")
+    result = runner.invoke(app, ["verify", str(release), "--no-load"], env={"COLUMNS": "80"})
+    assert result.exit_code == 1
+    problems = verify_release(release, load=False).problems
+    assert [p.file for p in problems] == ["extra.txt"]
+    assert result.stderr.startswith(f"{release / 'extra.txt'}:$: unexpected: "), result.stderr
+    assert result.stderr.splitlines() == [issue_line(p, root=release) for p in problems]

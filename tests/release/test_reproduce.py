@@ -288,7 +288,7 @@ def test_every_changed_input_is_named_once(project, monkeypatch):
     monkeypatch.chdir(project)
     result = runner.invoke(app, ["reproduce", str(release)])
     assert result.exit_code == 1
-    problems = [line for line in result.output.splitlines() if line.startswith("✗")]
+    problems = result.stderr.splitlines()  # one problem a line, compiler style
     named = ["data/labels/pins.json", *moved]
     for name in named:
         assert sum(name in line for line in problems) == 1, (name, result.output)

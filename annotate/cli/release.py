@@ -348,7 +348,9 @@ def view(
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Where to write the pages (default: a viewer/ folder in the release)."
+            "--out",
+            help="Where to write the pages (default: build/viewer/<dataset>/<version>; a "
+            "published release is never written into).",
         ),
     ] = None,
 ) -> None:
@@ -360,6 +362,7 @@ def view(
     """
     from annotate.release.viewer import write_viewer
 
+    out_dir = out_dir or Path("build") / "viewer" / path.resolve().parent.name / path.resolve().name
     with _progress("view") as say:
         result = write_viewer(path, out=out_dir, progress=say)
     out.print(f"wrote {len(result.pages)} pages; open {escape(str(result.out / 'index.html'))}")

@@ -61,6 +61,7 @@ from annotate.release.tables import (
     to_table,
     write_table,
 )
+from annotate.release.viewer import VIEWER_DIR, write_viewer
 from annotate.schemas import SchemaSet, active_schemas, using_schemas
 from annotate.sources.foreign import (
     ForeignOptions,
@@ -125,6 +126,7 @@ class ReleaseData:
     # whether the card's configs carry a fingerprint of their files (1.0.0's do not): the
     # key `datasets` caches a local release under (see config_fingerprints)
     fingerprints: bool = True
+    viewer: bool = False  # write the HTML viewer into viewer/ (annotate release does)
     schemas: SchemaSet = field(default_factory=active_schemas)  # validated and built with
     _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
     _counted: dict[tuple[str, str], Counter[Any]] = field(default_factory=dict, repr=False)
@@ -451,6 +453,9 @@ def write_metadata(
         else None,
     )
     (root / "README.md").write_text(card, encoding="utf-8")
+    if data.viewer:
+        say("writing the viewer")
+        write_viewer(root, dataset=dataset, version=version, configs=data.configs)
     if changelog is not None:
         (root / CHANGELOG).write_text(changelog, encoding="utf-8")
     manifest = {
@@ -473,6 +478,7 @@ def write_metadata(
         "configs": data.configs,
         "parquet_layout": data.layout,
         **({"config_fingerprints": True} if data.fingerprints else {}),
+        **({"viewer": f"{VIEWER_DIR}/index.html"} if data.viewer else {}),
         "license": license,
         "repo_id": repo_id,
         "formats": {n: FORMATS[n].path for n in formats},

@@ -101,6 +101,7 @@ def release(
     push_to_hub: str | None = None,
     private: bool = False,
     project_root: Path = Path("."),
+    viewer: bool = True,
     progress: Progress | None = None,
 ) -> ReleaseResult:
     """Build the next release of ``dataset`` under ``out``; see the module docstring."""
@@ -124,6 +125,7 @@ def release(
         project_root=project_root,
         progress=progress,
     )
+    data.viewer = viewer  # the release ships its HTML viewer (viewer/index.html)
     with staging(out, dataset, "next") as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)
         if previous is not None:

@@ -137,6 +137,7 @@ def reproduce_release(
             )
         data.layout = layout
         data.fingerprints = bool(manifest.get("config_fingerprints"))
+        data.viewer = bool(manifest.get("viewer"))
         options: dict[str, Any] = {
             "dataset": dataset,
             "version": version,

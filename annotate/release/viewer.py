@@ -59,14 +59,25 @@ class _Layer:
 
 
 def write_viewer(
-    release: Path, *, out: Path | None = None, progress: Progress | None = None
+    release: Path,
+    *,
+    out: Path | None = None,
+    dataset: str | None = None,
+    version: str | None = None,
+    configs: list[str] | None = None,
+    progress: Progress | None = None,
 ) -> ViewerResult:
-    """Write the viewer of ``release`` into ``out`` (default ``<release>/viewer``)."""
+    """Write the viewer of ``release`` into ``out`` (default ``<release>/viewer``).
+    ``dataset``, ``version`` and ``configs`` default to the release's manifest (a release
+    being written has none yet)."""
     from annotate.release.viewer_templates import environment
 
     say = progress or (lambda _msg: None)
     out = out or release / VIEWER_DIR
-    manifest = _manifest(release)
+    if dataset is None or version is None or configs is None:
+        manifest = _manifest(release)
+    else:
+        manifest = {"dataset": dataset, "version": version, "configs": configs}
     docs = _read(release, "documents")
     layers = [_layer(release, c) for c in manifest["configs"] if c not in _NOT_LAYERS]
     raw = _raw(release) if "annotations" in manifest["configs"] else {}

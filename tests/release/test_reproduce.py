@@ -313,3 +313,27 @@ def test_a_release_built_with_the_package_card_reproduces_with_it(project):
     )
     assert report.ok, [str(p) for p in report.problems]
     assert report.files == report.identical > 0
+
+
+def test_a_release_ships_its_viewer_and_reproduces_it(project):
+    from annotate.release.publish import release
+    from annotate.release.verify import verify_release
+
+    made = release(
+        articles=project / "data" / "articles",
+        pins=project / "data" / "labels" / "pins.json",
+        out=project / "releases",
+        dataset="demo",
+        card_template=project / "dataset_card.md",
+        project_root=project,
+        formats=(),
+    )
+    manifest = read_manifest(made.path)
+    assert manifest["viewer"] == "viewer/index.html"
+    listed = {e["path"] for e in manifest["files"]}
+    assert "viewer/index.html" in listed
+    assert any(p.startswith("viewer/doc-") for p in listed)
+    assert verify_release(made.path, load=False).ok
+    report = _reproduce(made.path, project)
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.identical == report.files

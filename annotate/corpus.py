@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -352,9 +352,20 @@ def _read_jsonl(path: Path, defaults: dict[str, Any]) -> Iterator[Document]:
         yield make_document(obj["text"], source_path=where, **_language(meta, obj["text"], where))
 
 
-def read_articles(path: str | Path, *, lang: str | None = None) -> Iterator[Document]:
+def read_articles(
+    path: str | Path | Sequence[str | Path], *, lang: str | None = None
+) -> Iterator[Document]:
     """Yield the documents of one article file or of every article file in a directory
-    (sorted by path, so the order is stable). ``lang`` is the default language."""
+    (sorted by path, so the order is stable), or of several such paths in the order given
+    (a document met twice is yielded once). ``lang`` is the default language."""
+    if not isinstance(path, (str, Path)):
+        seen: set[str] = set()
+        for one in path:
+            for doc in read_articles(one, lang=lang):
+                if doc.id not in seen:
+                    seen.add(doc.id)
+                    yield doc
+        return
     root = Path(path)
     defaults: dict[str, Any] = {"lang": lang} if lang else {}
     if root.is_dir():

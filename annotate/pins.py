@@ -1,14 +1,23 @@
-"""Pinned inputs of a build: the raw Label Studio exports under ``data/labels/``.
+"""Pinned inputs of a build: the raw Label Studio exports under the project's labels folder.
 
-``data/labels/pins.json`` lists, per layer, the export a release is built from, with its
-sha256, so that a rebuild reads exactly the same bytes. ``pull`` updates it; a build checks
-every pinned file against its checksum before reading it.
+A pins file lists, per layer, the export a release is built from, with its sha256, so that
+a rebuild reads exactly the same bytes; a build checks every pinned file against its
+checksum before reading it. ``pull`` keeps one pins file per Label Studio prefix,
+``<labels>/<prefix>.pins.json`` (:data:`PINS_FORMAT` 2), and changes in it only the layers
+it pulled: another prefix's pins, and the layers it did not pull, are never touched.
+
+Its ``annotators`` map names the Label Studio users whose annotations were pulled: each
+gets a random handle (``annotator-<8 hex digits>``) the first time it is seen, kept for
+good, never derived from the user's name or e-mail; releases publish a pseudonym of it.
+The legacy ``pins.json`` (no ``format``; release 1.0.0 was built from one) maps users to
+names instead; it is read as it is and never written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +32,20 @@ if TYPE_CHECKING:
     from annotate.validate import Report
 
 __all__ = [
+    "PINS_FORMAT",
     "Pin",
     "file_sha256",
     "label_exports",
     "read_annotators",
     "read_pins",
+    "record_pull",
     "validate_labels",
     "write_annotators",
     "write_pin",
 ]
+
+PINS_FORMAT = 2
+HANDLE_PREFIX = "annotator-"
 
 
 def file_sha256(path: Path) -> str:
@@ -113,6 +127,63 @@ def write_annotators(pins_path: Path, names: dict[str, str]) -> None:
     raw = _load(pins_path) if pins_path.exists() else {"layers": {}}
     raw["annotators"] = names
     _store(pins_path, raw)
+
+
+def _new_handle(taken: set[str]) -> str:
+    while True:
+        handle = HANDLE_PREFIX + secrets.token_hex(4)
+        if handle not in taken:
+            return handle
+
+
+def record_pull(
+    pins_path: Path,
+    *,
+    prefix: str,
+    layer: str,
+    export_path: Path,
+    project: str,
+    users: set[str],
+) -> Pin:
+    """Pin ``export_path`` as the export of ``layer`` in the pins of ``prefix`` (other
+    layers' pins stay as they are) and give each of ``users`` (Label Studio user ids) a
+    random handle unless it has one already."""
+    raw: dict[str, Any] = {"format": PINS_FORMAT, "prefix": prefix, "layers": {}, "annotators": {}}
+    if pins_path.exists():
+        raw = _load(pins_path)
+        if raw.get("format") != PINS_FORMAT:
+            raise ReleaseError(
+                "these pins are in the legacy format (a release was built from them); "
+                "pull writes per-prefix pins instead",
+                file=pins_path,
+                hint="pull into <labels>/<prefix>.pins.json (the default), not into this file",
+            )
+        if raw.get("prefix") != prefix:
+            raise ReleaseError(
+                f"these pins belong to the prefix {raw.get('prefix')!r}, not {prefix!r}",
+                file=pins_path,
+                json_path="$.prefix",
+            )
+    root = pins_path.parent.resolve()
+    if not export_path.resolve().is_relative_to(root):
+        raise ReleaseError(
+            f"cannot pin an export outside {pins_path.parent}",
+            file=export_path,
+            hint="store exports under the folder of the pins file",
+        )
+    rel = export_path.resolve().relative_to(root).as_posix()
+    pin = Pin(layer, rel, file_sha256(export_path), project)
+    raw.setdefault("layers", {})[layer] = [
+        {"path": pin.path, "sha256": pin.sha256, "project": pin.project}
+    ]
+    names: dict[str, str] = raw.setdefault("annotators", {})
+    taken = set(names.values())
+    for user in sorted(users):
+        if user not in names:
+            names[user] = _new_handle(taken)
+            taken.add(names[user])
+    _store(pins_path, raw)
+    return pin
 
 
 def read_annotators(pins_path: Path) -> dict[str, str]:

@@ -9,6 +9,7 @@ from annotate.cli import (  # noqa: F401  (importing registers the commands)
     corpus,
     evaluate,
     labelstudio,
+    project,
     release,
     schema,
     validate,

@@ -34,7 +34,9 @@ __all__ = [
     "App",
     "ArticlesArg",
     "CacheDirOpt",
+    "CorpusArg",
     "JobsOpt",
+    "LangOpt",
     "LayersOpt",
     "NoCacheOpt",
     "app",
@@ -81,6 +83,18 @@ ALL = "all"
 LayersOpt = Annotated[str, typer.Option("--layers", help="Comma-separated layers, or 'all'.")]
 ArticlesArg = Annotated[
     Path, typer.Argument(help="An article (.txt, .md, .jsonl) or a directory of them.")
+]
+CorpusArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Articles (.txt, .md, .jsonl) or directories of them (default: the project's corpus)."
+    ),
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Language of articles whose metadata names none (default: the project's language)."
+    ),
 ]
 
 

@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import (
-    ArticlesArg,
     CacheDirOpt,
+    CorpusArg,
     JobsOpt,
+    LangOpt,
     NoCacheOpt,
     _layers,
     _predictions,
@@ -27,8 +28,8 @@ __all__ = ["ingest", "tasks"]
 
 @app.command()
 def ingest(
-    path: ArticlesArg,
-    lang: Annotated[str | None, typer.Option(help="Language of articles without metadata.")] = None,
+    path: CorpusArg = None,
+    lang: LangOpt = None,
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write documents as JSONL here.")
     ] = None,
@@ -36,12 +37,17 @@ def ingest(
 ) -> None:
     """Read articles, normalise them and show their segmentation.
 
-    Example: annotate ingest data/articles --out build/documents.jsonl
+    Every article needs a language: from its metadata (a .meta.json beside it, .md front
+    matter, a .jsonl field), else --lang, else the project's language.
+
+    Example: annotate ingest articles --lang fr --out build/documents.jsonl
     """
     from annotate.corpus import read_articles
+    from annotate.project import corpus_of, current_project
 
     shown = output_format(fmt)
-    docs = list(read_articles(path, lang=lang))
+    project = current_project()
+    docs = list(read_articles(corpus_of(project, path), lang=lang or project.language))
     columns = ["doc_id", "source", "lang", "chars", "paragraphs", "sentences", "normalised"]
     rows = [
         [
@@ -75,7 +81,7 @@ def ingest(
 
 @app.command()
 def tasks(
-    path: ArticlesArg,
+    path: CorpusArg = None,
     layer: Annotated[str, typer.Option(help="The layer to make tasks for.")] = "entities",
     unit: Annotated[str, typer.Option(help="sentence, paragraph or document.")] = "paragraph",
     predictors: Annotated[
@@ -87,6 +93,7 @@ def tasks(
     jobs: JobsOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Make Label Studio tasks (with predictions) for one layer, as importable JSON.
 
@@ -94,10 +101,12 @@ def tasks(
     """
     from annotate.corpus import read_articles
     from annotate.labelstudio.tasks import make_tasks
+    from annotate.project import corpus_of, current_project
 
     _layers(layer)
     unit_ = _unit(unit)
-    docs = list(read_articles(path))
+    project = current_project()
+    docs = list(read_articles(corpus_of(project, path), lang=lang or project.language))
     preds = _predictions(predictors, docs, jobs=jobs, cache_dir=cache_dir, no_cache=no_cache)
     made = make_tasks(docs, layer, unit=unit_, predictions=preds)
     text = json.dumps(made, ensure_ascii=False, indent=2) + "\n"

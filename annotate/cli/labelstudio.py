@@ -8,17 +8,17 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import (
-    ALL,
-    ArticlesArg,
     CacheDirOpt,
+    CorpusArg,
     JobsOpt,
-    LayersOpt,
+    LangOpt,
     NoCacheOpt,
     _layers,
     _predictions,
     _progress,
     _unit,
     app,
+    err,
 )
 from annotate.cli._output import output_format, print_table
 
@@ -27,44 +27,70 @@ __all__ = ["pull", "push"]
 
 @app.command()
 def push(
-    path: ArticlesArg,
-    layers: LayersOpt = ALL,
+    path: CorpusArg = None,
+    layers: Annotated[
+        str | None,
+        typer.Option("--layers", help="Comma-separated layers, or 'all' (default: the project's)."),
+    ] = None,
     unit: Annotated[
         str, typer.Option(help="Task unit: sentence, paragraph or document.")
     ] = "paragraph",
     predictors: Annotated[
-        str | None, typer.Option(help="Comma-separated predictors for pre-annotations.")
+        str | None,
+        typer.Option(help="Comma-separated predictors, or 'none' (default: the project's)."),
     ] = None,
     prefix: Annotated[
-        str, typer.Option(help="Project title prefix (one project per layer).")
-    ] = "annotate",
+        str | None,
+        typer.Option(help="Project title prefix, one project per layer (default: the project's)."),
+    ] = None,
     guidelines: Annotated[
-        Path, typer.Option(help="Guidelines shown as project instructions.")
-    ] = Path("docs/guidelines.md"),
+        Path | None,
+        typer.Option(help="Guidelines shown as project instructions (default: the project's)."),
+    ] = None,
+    lang: LangOpt = None,
+    all_documents: Annotated[
+        bool,
+        typer.Option(
+            "--all-documents",
+            help="Offer every layer for every document (MQM too for original texts).",
+        ),
+    ] = False,
     jobs: JobsOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Create/update one Label Studio project per layer and import the tasks (idempotent).
 
-    Uses LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY (environment or .env).
+    Without PATH, the corpus of annotate.toml. translation_errors (MQM) is offered only
+    for machine-translated documents unless --all-documents. Uses LABEL_STUDIO_URL and
+    LABEL_STUDIO_API_KEY (environment or .env).
 
-    Example: annotate push data/articles --layers entities,claims --predictors entities.rules
+    Example: annotate push articles --layers entities,claims --predictors entities.rules
     """
     from annotate.corpus import read_articles
     from annotate.labelstudio.sync import push as push_
+    from annotate.project import corpus_of, current_project
 
-    names = _layers(layers)
-    docs = list(read_articles(path))
-    preds = _predictions(predictors, docs, jobs=jobs, cache_dir=cache_dir, no_cache=no_cache)
+    project = current_project()
+    names = _layers(layers or ",".join(project.layers))
+    docs = list(read_articles(corpus_of(project, path), lang=lang or project.language))
+    chosen = ",".join(project.predictors) if predictors is None else predictors
+    preds = _predictions(
+        None if chosen == "none" else chosen,
+        docs,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+    )
     with _progress("push") as say:
         results = push_(
             docs,
             layers=names,
             unit=_unit(unit),
             predictions=preds,
-            prefix=prefix,
-            guidelines=guidelines,
+            prefix=prefix or project.prefix,
+            guidelines=guidelines or project.guidelines,
+            all_documents=all_documents,
             progress=say,
         )
     rows = [
@@ -83,33 +109,53 @@ def push(
 
 @app.command()
 def pull(
-    layers: LayersOpt = ALL,
-    labels_dir: Annotated[Path, typer.Option(help="Where raw exports are stored.")] = Path(
-        "data/labels"
-    ),
-    prefix: Annotated[str, typer.Option(help="Project title prefix used by push.")] = "annotate",
+    layers: Annotated[
+        str | None,
+        typer.Option("--layers", help="Comma-separated layers, or 'all' (default: the project's)."),
+    ] = None,
+    labels_dir: Annotated[
+        Path | None, typer.Option(help="Where raw exports are stored (default: the project's).")
+    ] = None,
+    prefix: Annotated[
+        str | None, typer.Option(help="Project title prefix used by push (default: the project's).")
+    ] = None,
     pin: Annotated[
-        bool, typer.Option(help="Pin the exports in <labels-dir>/pins.json for the build.")
+        bool, typer.Option(help="Pin the exports in <labels-dir>/<prefix>.pins.json for the build.")
     ] = True,
 ) -> None:
     """Export every layer's project through the exports API and store the raw export.
 
+    Pins only the layers pulled, in the pins of this prefix; an export without any
+    annotation is stored but not pinned.
+
     Example: annotate pull --layers all
     """
     from annotate.labelstudio.sync import pull as pull_
+    from annotate.project import current_project
 
+    project = current_project()
     with _progress("pull") as say:
         results = pull_(
-            layers=_layers(layers), labels_dir=labels_dir, prefix=prefix, pin=pin, progress=say
+            layers=_layers(layers or ",".join(project.layers)),
+            labels_dir=labels_dir or project.labels or Path("data/labels"),
+            prefix=prefix or project.prefix,
+            pin=pin,
+            progress=say,
         )
     rows = [
         [
             r.layer,
             r.project_id,
             r.tasks,
+            r.annotations,
             r.path,
             "yes" if r.new_file else ("no (unchanged)" if r.unchanged else "no (same bytes)"),
+            "yes" if r.pinned else "no",
         ]
         for r in results
     ]
-    print_table(["layer", "project id", "tasks", "export", "new"], rows, fmt=output_format(None))
+    columns = ["layer", "project id", "tasks", "annotations", "export", "new", "pinned"]
+    print_table(columns, rows, fmt=output_format(None))
+    for r in results:
+        if r.note:
+            err.print(f"{r.layer}: {r.note}", highlight=False, markup=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -16,24 +16,99 @@ from annotate.cli._app import (
 )
 from annotate.cli._output import FormatOpt, issue_line, output_format, print_json, print_table
 
+if TYPE_CHECKING:
+    from annotate.release.guard import Acceptance
+
 ArticlesOpt = Annotated[Path, typer.Option(help="The corpus.")]
+CorpusOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--articles", help="The corpus: article files or directories (repeat for several)."
+    ),
+]
+AllowNoAnnotationsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-no-annotations", help="Publish even when the release holds no annotation."
+    ),
+]
+AllowMissingDocumentsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-missing-documents",
+        help="Publish leaving out records whose documents are not in the corpus.",
+    ),
+]
+AllowQuarantinedOpt = Annotated[
+    bool,
+    typer.Option("--allow-quarantined", help="Publish leaving out records that failed validation."),
+]
 PinsOpt = Annotated[
     Path | None,
     typer.Option(help="Pinned exports (default: data/labels/pins.json unless --export)."),
 ]
 ExportOpt = Annotated[list[Path] | None, typer.Option(help="Extra raw exports to build from.")]
-OutOpt = Annotated[Path, typer.Option("--out", help="Releases directory.")]
-DatasetOpt = Annotated[str, typer.Option(help="Dataset name.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Releases directory (default: the project's).")
+]
+DatasetOpt = Annotated[str | None, typer.Option(help="Dataset name (default: the project's).")]
 CardOpt = Annotated[
     Path | None,
-    typer.Option(help="Dataset card template (default: the toolkit's; reproduce: the release's)."),
+    typer.Option(
+        help="Dataset card template (default: the project's, else the toolkit's; reproduce: the release's)."
+    ),
 ]
-LicenseOpt = Annotated[str, typer.Option(help="License of the dataset (card metadata).")]
-DEFAULT_DATASET = "stargate-fr-annotations"
+LicenseOpt = Annotated[
+    str | None, typer.Option(help="License of the dataset, card metadata (default: the project's).")
+]
+NotesOpt = Annotated[
+    Path | None,
+    typer.Option(help="Provenance notes rendered into the card (default: the project's NOTES.md)."),
+]
 
 
 def _default_pins(pins: Path | None, export: list[Path] | None) -> Path | None:
-    return Path("data/labels/pins.json") if pins is None and not export else pins
+    from annotate.project import current_project
+
+    return current_project().pins if pins is None and not export else pins
+
+
+def _corpus(articles: list[Path] | None) -> list[Path]:
+    from annotate.project import corpus_of, current_project
+
+    return corpus_of(current_project(), articles)
+
+
+def _settings(
+    *, out_dir: Path | None, dataset: str | None, card: Path | None, license: str | None
+) -> dict[str, Any]:
+    """The release options not given on the command line, from annotate.toml."""
+    from annotate.project import current_project, dataset_of
+
+    project = current_project()
+    return {
+        "out": out_dir or project.releases or Path("releases"),
+        "dataset": dataset_of(project, dataset),
+        "card_template": card or project.card,  # None: the toolkit's
+        "license": license or project.license,
+        "project_root": project.root,  # inputs are recorded relative to it
+    }
+
+
+def _notes(notes: Path | None) -> Path | None:
+    from annotate.project import current_project
+
+    return notes or current_project().notes
+
+
+def _accept(*, no_annotations: bool, missing_documents: bool, quarantined: bool) -> Acceptance:
+    from annotate.release.guard import Acceptance
+
+    return Acceptance(
+        no_annotations=no_annotations,
+        missing_documents=missing_documents,
+        quarantined=quarantined,
+    )
 
 
 def _formats(value: str) -> list[str]:
@@ -50,17 +125,15 @@ __all__ = ["build", "diff", "mqm_import", "release", "reproduce", "verify", "vie
 
 @app.command()
 def build(
-    articles: Annotated[
-        Path | None,
-        typer.Option(help="The corpus (default: data/articles; none for a foreign export)."),
-    ] = None,
+    articles: CorpusOpt = None,
     pins: PinsOpt = None,
     export: ExportOpt = None,
-    out_dir: OutOpt = Path("releases"),
-    dataset: DatasetOpt = DEFAULT_DATASET,
+    out_dir: OutOpt = None,
+    dataset: DatasetOpt = None,
     version: Annotated[str, typer.Option(help="Release version (semver).")] = "0.0.0-dev",
     card: CardOpt = None,
-    license: LicenseOpt = "other",
+    license: LicenseOpt = None,
+    notes: NotesOpt = None,
     formats: Annotated[
         str,
         typer.Option(help="Training formats: comma-separated (conll, spacy, mqm), all or none."),
@@ -79,6 +152,9 @@ def build(
         Path | None,
         typer.Option(help="Map a foreign export's labels onto the layer (YAML or JSON)."),
     ] = None,
+    allow_no_annotations: AllowNoAnnotationsOpt = False,
+    allow_missing_documents: AllowMissingDocumentsOpt = False,
+    allow_quarantined: AllowQuarantinedOpt = False,
 ) -> None:
     """Build a release with a version you give: parquet per config, README.md card, manifest.json.
 
@@ -92,20 +168,22 @@ def build(
 
     foreign = foreign_options(text_field=text_field, config=config, label_map=label_map)
     is_foreign = any(x is not None for x in (layer, text_field, config, label_map))
-    corpus = articles if articles is not None or is_foreign else Path("data/articles")
     with _progress("build") as say:
         result = build_release(
             layer=layer,
             foreign=foreign,
-            articles=corpus,
+            articles=None if articles is None and is_foreign else _corpus(articles),
             pins=_default_pins(pins, export),
             exports=export,
-            out=out_dir,
-            dataset=dataset,
             version=version,
-            card_template=card,
-            license=license,
+            notes=_notes(notes),
             formats=_formats(formats),
+            **_settings(out_dir=out_dir, dataset=dataset, card=card, license=license),
+            accept=_accept(
+                no_annotations=allow_no_annotations,
+                missing_documents=allow_missing_documents,
+                quarantined=allow_quarantined,
+            ),
             progress=say,
         )
     _print_counts(result.path, result.counts)
@@ -120,11 +198,11 @@ def _print_counts(path: Path, counts: dict[str, int]) -> None:
 
 @app.command()
 def release(
-    articles: ArticlesOpt = Path("data/articles"),
+    articles: CorpusOpt = None,
     pins: PinsOpt = None,
     export: ExportOpt = None,
-    out_dir: OutOpt = Path("releases"),
-    dataset: DatasetOpt = DEFAULT_DATASET,
+    out_dir: OutOpt = None,
+    dataset: DatasetOpt = None,
     bump: Annotated[
         str,
         typer.Option(
@@ -135,7 +213,8 @@ def release(
         str | None, typer.Option(help="Give the version yourself (overrides --bump).")
     ] = None,
     card: CardOpt = None,
-    license: LicenseOpt = "other",
+    license: LicenseOpt = None,
+    notes: NotesOpt = None,
     formats: Annotated[
         str,
         typer.Option(help="Training formats: comma-separated (conll, spacy, mqm), all or none."),
@@ -150,6 +229,9 @@ def release(
         ),
     ] = None,
     private: Annotated[bool, typer.Option(help="Create the Hub repository private.")] = False,
+    allow_no_annotations: AllowNoAnnotationsOpt = False,
+    allow_missing_documents: AllowMissingDocumentsOpt = False,
+    allow_quarantined: AllowQuarantinedOpt = False,
 ) -> None:
     """Release the next version: the version is proposed from what changed, a changelog entry is written.
 
@@ -162,17 +244,20 @@ def release(
 
     with _progress("release") as say:
         result = release_(
-            articles=articles,
+            articles=_corpus(articles),
             pins=_default_pins(pins, export),
             exports=export,
-            out=out_dir,
-            dataset=dataset,
             bump=bump,
             version=version,
-            card_template=card,
-            license=license,
+            notes=_notes(notes),
             formats=_formats(formats),
+            **_settings(out_dir=out_dir, dataset=dataset, card=card, license=license),
             allow_empty=allow_empty,
+            accept=_accept(
+                no_annotations=allow_no_annotations,
+                missing_documents=allow_missing_documents,
+                quarantined=allow_quarantined,
+            ),
             push_to_hub=push_to_hub,
             private=private,
             progress=say,
@@ -200,7 +285,7 @@ def diff(
             help="A release directory; without it, what the working inputs would release."
         ),
     ] = None,
-    articles: ArticlesOpt = Path("data/articles"),
+    articles: CorpusOpt = None,
     pins: PinsOpt = None,
     export: ExportOpt = None,
     fmt: FormatOpt = None,
@@ -218,7 +303,7 @@ def diff(
         with _progress("diff") as say:
             result = diff_release(
                 a,
-                articles=articles,
+                articles=_corpus(articles),
                 pins=_default_pins(pins, export),
                 exports=export,
                 progress=say,
@@ -294,7 +379,7 @@ def verify(
 @app.command()
 def reproduce(
     path: Annotated[Path, typer.Argument(help="A release directory.")],
-    articles: ArticlesOpt = Path("data/articles"),
+    articles: CorpusOpt = None,
     pins: PinsOpt = None,
     export: ExportOpt = None,
     card: CardOpt = None,
@@ -310,15 +395,19 @@ def reproduce(
 
     Example: annotate reproduce releases/stargate-fr-annotations/1.0.0
     """
-    from annotate.release.reproduce import reproduce_release
+    from annotate.project import current_project
+    from annotate.release.reproduce import pinned_by, reproduce_release
 
+    project = current_project()
     with _progress("reproduce") as say:
         report = reproduce_release(
             path,
-            articles=articles,
-            pins=_default_pins(pins, export),
+            articles=_corpus(articles),
+            pins=pins or (None if export else pinned_by(path, project.root) or project.pins),
             exports=export,
-            card_template=card,
+            card_template=card or project.card,  # None: the one the release records
+            notes=project.notes,
+            project_root=project.root,
             keep=keep,
             progress=say,
         )

@@ -43,6 +43,7 @@ class ExportContent:
     digest: str
     tasks: int
     annotators: frozenset[str]
+    annotations: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +70,16 @@ def _stable(value: Any) -> Any:
 def export_content(path: Path) -> ExportContent:
     """Read an export once, as a stream: its :class:`ExportContent`."""
     digest = hashlib.sha256()
-    tasks = 0
+    tasks = annotations = 0
     annotators: set[str] = set()
     for task in iter_tasks(path):
         tasks += 1
+        annotations += len(task.get("annotations") or [])
         annotators.update(str(a.get("completed_by")) for a in task.get("annotations") or [])
         canonical = json.dumps(_stable(task), sort_keys=True, ensure_ascii=False, default=str)
         digest.update(canonical.encode("utf-8"))
         digest.update(b"\n")
-    return ExportContent(digest.hexdigest(), tasks, frozenset(annotators))
+    return ExportContent(digest.hexdigest(), tasks, frozenset(annotators), annotations)
 
 
 class _Download:

@@ -1,11 +1,14 @@
 """Push tasks to Label Studio and pull labels back — the two network steps of the flow.
 
 ``push`` creates or updates one project per layer (config generated from the schema,
-instructions from ``docs/guidelines.md``) and imports the tasks idempotently (a task whose
-key is already in the project is skipped). ``pull`` exports each project through the
-exports API, streams the raw bytes to ``data/labels/<project>/<sha256>.json`` (immutable)
-and pins them for the build; an export whose content is the pinned one's (volatile fields
-aside) keeps the pin (:func:`annotate.labelstudio.raw_exports.store_export`).
+instructions from the project's guidelines, or the toolkit's own) and imports the tasks
+idempotently (a task whose key is already in the project is skipped); a layer is offered
+only for the documents it applies to (MQM: machine-translated ones). ``pull`` exports each
+project through the exports API, streams the raw bytes to
+``<labels>/<project>/<sha256>.json`` (immutable) and pins them in the pins of its prefix
+(:func:`annotate.pins.record_pull`); an export without a single annotation is not pinned,
+and one whose content is the pinned one's (volatile fields aside) keeps the pin
+(:func:`annotate.labelstudio.raw_exports.store_export`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.layers import get_layer
 from annotate.model import Document, Unit
 from annotate.names import check_prefix, path_under
-from annotate.pins import read_pins, write_annotators, write_pin
+from annotate.pins import read_pins, record_pull
 from annotate.preannotate import Prediction
 
 __all__ = ["PullResult", "PushResult", "guidelines_html", "project_title", "pull", "push"]
@@ -38,14 +41,30 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def guidelines_text(guidelines: Path | None) -> str:
+    """The guidelines' Markdown: the file given, else the toolkit's own; a file that is
+    not there is an error (projects must not get empty instructions silently)."""
+    if guidelines is None:
+        from annotate.project import packaged_guidelines
+
+        return packaged_guidelines()
+    if not guidelines.is_file():
+        from annotate.errors import ConfigError
+
+        raise ConfigError(
+            "guidelines not found",
+            file=guidelines,
+            hint="pass --guidelines FILE, or set [paths] guidelines in annotate.toml",
+        )
+    return guidelines.read_text(encoding="utf-8")
+
+
 def guidelines_html(guidelines: Path | None, layer: str) -> str:
     """The layer's section of the guidelines (from its ``## <Layer>`` heading to the next
     ``## ``), rendered to HTML with tables, for the project's instructions."""
-    if guidelines is None or not guidelines.exists():
-        return ""
     from markdown_it import MarkdownIt
 
-    text = guidelines.read_text(encoding="utf-8")
+    text = guidelines_text(guidelines)
     wanted = layer.replace("_", " ").lower()
     sections = re.split(r"(?m)^(?=## )", text)
     chosen = [
@@ -63,6 +82,7 @@ class PushResult:
     tasks_created: int
     tasks_skipped: int
     duplicates_removed: int = 0  # this push's copies of tasks a concurrent push made first
+    documents: int = 0  # the documents the layer applies to (MQM: machine-translated)
 
 
 def push(
@@ -72,18 +92,28 @@ def push(
     unit: Unit = "paragraph",
     predictions: list[Prediction] | None = None,
     prefix: str = "annotate",
-    guidelines: Path | None = Path("docs/guidelines.md"),
+    guidelines: Path | None = None,
+    all_documents: bool = False,
     url: str | None = None,
     api_key: str | None = None,
     progress: Progress | None = None,
 ) -> list[PushResult]:
-    """Create/update one project per layer and import its tasks; safe to rerun."""
+    """Create/update one project per layer and import its tasks; safe to rerun.
+
+    ``guidelines`` (default: the toolkit's) become the projects' instructions. A layer gets
+    the documents it applies to (:meth:`Layer.applies_to`), or every one with
+    ``all_documents``; a layer that applies to none is left out (no project made)."""
     say = progress or (lambda _m: None)
     check_prefix(prefix)
+    guidelines_text(guidelines)  # a missing file fails before anything is created
     client = ls.connect(url=url, api_key=api_key)
     results = []
     for layer in layers:
         lay = get_layer(layer)
+        docs = documents if all_documents else [d for d in documents if lay.applies_to(d)]
+        if not docs:
+            say(f"{layer}: no document it applies to; left out")
+            continue
         title = project_title(prefix, layer)
         say(f"{layer}: project {title!r}")
         project_id, created = ls.ensure_project(
@@ -95,7 +125,7 @@ def push(
             description=f"annotate layer {layer} ({unit} tasks)",
             instructions=guidelines_html(guidelines, layer),
         )
-        tasks = make_tasks(documents, layer, unit=unit, predictions=predictions or [])
+        tasks = make_tasks(docs, layer, unit=unit, predictions=predictions or [])
         say(f"{layer}: importing {len(tasks)} tasks")
         res = ls.import_tasks(client, project_id, tasks, key_field=KEY_FIELD)
         dedup = remove_own_duplicates(client, project_id, res, key_field=KEY_FIELD)
@@ -109,6 +139,7 @@ def push(
                 created_tasks,
                 res.skipped + dedup.removed,
                 duplicates_removed=dedup.removed,
+                documents=len(docs),
             )
         )
     return results
@@ -124,6 +155,9 @@ class PullResult:
     tasks: int
     unchanged: bool = False  # the same content as the export pinned before
     received_sha256: str = ""  # of the bytes the server sent this time (stored or not)
+    annotations: int = 0
+    pinned: bool = False
+    note: str | None = None  # why the export was not pinned
 
 
 def _pinned_export(pins_path: Path, layer: str) -> Path | None:
@@ -139,17 +173,22 @@ def pull(
     layers: Iterable[str],
     labels_dir: Path = Path("data/labels"),
     prefix: str = "annotate",
+    pins_path: Path | None = None,
     pin: bool = True,
     url: str | None = None,
     api_key: str | None = None,
     progress: Progress | None = None,
 ) -> list[PullResult]:
-    """Export each layer's project and store the raw export immutably (content-addressed)."""
+    """Export each layer's project, store the raw export immutably (content-addressed) and
+    pin it in ``pins_path`` (default ``<labels_dir>/<prefix>.pins.json``) unless it holds
+    no annotation: the pins of other layers and prefixes are left as they are."""
+    from annotate.project import slug
+
     say = progress or (lambda _m: None)
     check_prefix(prefix)
+    pins_path = pins_path or labels_dir / f"{slug(prefix)}.pins.json"
     client = ls.connect(url=url, api_key=api_key)
     results = []
-    seen: set[str] = set()
     for layer in layers:
         title = project_title(prefix, layer)
         project_id = ls.find_project(client, title=title)
@@ -164,26 +203,30 @@ def pull(
             client,
             project_id,
             folder=path_under(labels_dir, _slug(title)),
-            previous=_pinned_export(labels_dir / "pins.json", layer) if pin else None,
+            previous=_pinned_export(pins_path, layer) if pin else None,
         )
-        if pin:
-            write_pin(labels_dir / "pins.json", layer=layer, export_path=stored.path, project=title)
-        seen.update(stored.content.annotators)
-        results.append(
-            PullResult(
-                layer,
-                project_id,
-                stored.path,
-                stored.sha256,
-                stored.new_file,
-                stored.content.tasks,
-                stored.unchanged,
-                stored.received_sha256,
+        result = PullResult(
+            layer,
+            project_id,
+            stored.path,
+            stored.sha256,
+            stored.new_file,
+            stored.content.tasks,
+            stored.unchanged,
+            stored.received_sha256,
+            stored.content.annotations,
+        )
+        if pin and not stored.content.annotations:
+            result.note = "no annotation in the export yet: not pinned (earlier pins kept)"
+        elif pin:
+            record_pull(
+                pins_path,
+                prefix=prefix,
+                layer=layer,
+                export_path=stored.path,
+                project=title,
+                users=set(stored.content.annotators),
             )
-        )
-    if pin:
-        # Releases name annotators by the local part of their e-mail, not by the server's ids
-        # (the e-mail itself is personal data and stays out of releases).
-        names = ls.annotator_names(client)
-        write_annotators(labels_dir / "pins.json", {k: v for k, v in names.items() if k in seen})
+            result.pinned = True
+        results.append(result)
     return results

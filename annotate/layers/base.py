@@ -98,6 +98,11 @@ class Layer(LayerRelease):
         defaults = [n for n, r in self.taxonomy.relations.items() if r.get("default") is True]
         return defaults[0] if len(defaults) == 1 else None
 
+    def applies_to(self, document: Document) -> bool:
+        """Whether this layer is annotated on ``document`` (``push`` offers it only then,
+        unless told to push every document)."""
+        return True
+
     # ---------------------------------------------------------------- Label Studio config
     def label_config(self, *, title: str | None = None, source: bool = False) -> str:
         """The Label Studio labeling config (XML) of this layer, from its taxonomy. With

@@ -53,6 +53,11 @@ class TranslationErrorsLayer(Layer):
     plot_title = "Translation errors per category and severity"
     card_template = _CARD
 
+    def applies_to(self, document: Document) -> bool:
+        """MQM judges a translation: only machine-translated documents (their metadata says
+        ``machine_translated`` or names a ``source_lang``)."""
+        return document.machine_translated or document.source_lang is not None
+
     def weight(self, label: str, severity: str) -> float:
         """The MQM penalty of one error (MQM core weights with the WMT refinements)."""
         weights = self.taxonomy.weights

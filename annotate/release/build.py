@@ -46,6 +46,7 @@ from annotate.names import check_dataset_name, check_version, path_under
 from annotate.pins import file_sha256, label_exports, validate_labels
 from annotate.release.card import card_context, render_card
 from annotate.release.formats import FORMATS, check_formats, write_formats
+from annotate.release.guard import Acceptance, accepted_section, check_publishable
 from annotate.release.manifest import file_entries, write_manifest
 from annotate.release.plot import PLOT, write_plot
 from annotate.release.tables import (
@@ -128,6 +129,7 @@ class ReleaseData:
     fingerprints: bool = True
     viewer: bool = False  # write the HTML viewer into viewer/ (annotate release does)
     schemas: SchemaSet = field(default_factory=active_schemas)  # validated and built with
+    accepted: dict[str, int] = field(default_factory=dict)  # guard.check_publishable
     _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
     _counted: dict[tuple[str, str], Counter[Any]] = field(default_factory=dict, repr=False)
     _card: dict[str, Any] | None = field(default=None, repr=False)
@@ -243,10 +245,11 @@ def _sort_rows(config: str, rows: list[dict[str, Any]], schemas: SchemaSet) -> N
 
 def collect(
     *,
-    articles: Path | None,
+    articles: Path | Sequence[Path] | None,
     pins: Path | None = None,
     exports: Sequence[Path] | None = None,
     card_template: Path | None = None,
+    notes: Path | None = None,
     project_root: Path = Path("."),
     schemas: SchemaSet | None = None,
     progress: Progress | None = None,
@@ -256,13 +259,17 @@ def collect(
     """Read the corpus and the pinned (or given) exports, validate against ``schemas``
     (default: the active set; a rebuild passes the release's own copy), and choose the
     gold. ``layer`` and ``foreign`` (text field, labeling config, label map) are for
-    exports annotate did not make; their tasks' texts are the documents then."""
+    exports annotate did not make; their tasks' texts are the documents then.
+
+    ``notes`` (the project's NOTES.md) is the provenance the card tells; without it, the
+    ``NOTES.md`` beside the pins, if any (as release 1.0.0 was built)."""
     with using_schemas(schemas) as chosen:
         data = _collect(
             articles=articles,
             pins=pins,
             exports=exports,
             card_template=card_template,
+            notes=notes,
             project_root=project_root,
             progress=progress,
             layer=layer,
@@ -274,10 +281,11 @@ def collect(
 
 def _collect(
     *,
-    articles: Path | None,
+    articles: Path | Sequence[Path] | None,
     pins: Path | None,
     exports: Sequence[Path] | None,
     card_template: Path | None,
+    notes: Path | None,
     project_root: Path,
     progress: Progress | None,
     layer: str | None,
@@ -324,13 +332,13 @@ def _collect(
     sources = [Path(d.source_path.split(":")[0]) for d in documents.values() if d.source_path]
     sidecars = [p.with_name(p.stem + ".meta.json") for p in sources]
     input_paths = [*export_paths, *sources, *(p for p in sidecars if p.exists())]
-    notes = None
+    notes_text = None
     if pins is not None:
         input_paths.append(pins)
-        notes_path = pins.parent / NOTES
-        if notes_path.exists():
-            notes = notes_path.read_text(encoding="utf-8").strip()
-            input_paths.append(notes_path)
+    notes_path = notes if notes is not None else pins.parent / NOTES if pins is not None else None
+    if notes_path is not None and notes_path.exists():
+        notes_text = notes_path.read_text(encoding="utf-8").strip()
+        input_paths.append(notes_path)
     read_as = foreign_settings(layer, foreign)
     input_paths += foreign_inputs(foreign)
     inputs = _input_entries(input_paths, project_root)
@@ -353,7 +361,7 @@ def _collect(
         created_from=created_from,
         lock=_lock_hash(project_root),
         agreement=agreement,
-        notes=notes,
+        notes=notes_text,
         foreign=read_as,
     )
 
@@ -452,6 +460,7 @@ def write_metadata(
         if data.fingerprints
         else None,
     )
+    card += accepted_section(data.accepted)
     (root / "README.md").write_text(card, encoding="utf-8")
     if data.viewer:
         say("writing the viewer")
@@ -488,6 +497,8 @@ def write_metadata(
     }
     if data.foreign is not None:  # only then: older manifests keep their bytes
         manifest["foreign"] = data.foreign
+    if data.accepted:  # absent when nothing was accepted, as in releases made before
+        manifest["accepted"] = data.accepted
     write_manifest(root, manifest)
     return manifest
 
@@ -550,7 +561,7 @@ def place(tmp: Path, target: Path) -> None:
 
 def build_release(
     *,
-    articles: Path | None,
+    articles: Path | Sequence[Path] | None,
     pins: Path | None = None,
     exports: list[Path] | None = None,
     out: Path,
@@ -563,6 +574,8 @@ def build_release(
     layout: int = PARQUET_LAYOUT,
     schemas: SchemaSet | None = None,
     fingerprints: bool = True,
+    accept: Acceptance = Acceptance(),
+    notes: Path | None = None,
     progress: Progress | None = None,
     layer: str | None = None,
     foreign: ForeignOptions | None = None,
@@ -570,7 +583,9 @@ def build_release(
     """Build ``out/<dataset>/<version>/`` from the corpus and the pinned (or given) exports,
     with the card template given (default: the package's, which loops over the layers);
     ``layout``, ``schemas`` (default: the active set) and ``fingerprints`` are for
-    rebuilding a release made with an older parquet layout, schema version or card."""
+    rebuilding a release made with an older parquet layout, schema version or card.
+    Refuses an empty release, records of documents not in the corpus and quarantined
+    records unless ``accept`` says otherwise (:mod:`annotate.release.guard`)."""
     formats = check_formats(formats)  # registry order: the bytes must not depend on the call
     target = path_under(out, check_dataset_name(dataset), check_version(version))
     refuse_existing(target)
@@ -579,6 +594,7 @@ def build_release(
         pins=pins,
         exports=exports,
         card_template=card_template,
+        notes=notes,
         project_root=project_root,
         schemas=schemas,
         progress=progress,
@@ -587,6 +603,7 @@ def build_release(
     )
     data.layout = layout
     data.fingerprints = fingerprints
+    data.accepted = check_publishable(data.report, accept)
     with staging(out, dataset, version) as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)
         manifest = write_metadata(

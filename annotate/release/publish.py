@@ -33,6 +33,7 @@ from annotate.release.build import (
 from annotate.release.changelog import CHANGELOG, add_entry, changelog_entry
 from annotate.release.diff import ReleaseDiff, diff_releases, diff_snapshots, load_snapshot
 from annotate.release.formats import FORMATS, check_formats
+from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.hub import HubResult, hub_token
 from annotate.release.hub import push_to_hub as push
 from annotate.release.version import (
@@ -87,7 +88,7 @@ def _choose(proposal: BumpProposal, previous: str | None, *, bump: str, version:
 
 def release(
     *,
-    articles: Path,
+    articles: Path | Sequence[Path],
     pins: Path | None = None,
     exports: list[Path] | None = None,
     out: Path,
@@ -98,6 +99,8 @@ def release(
     license: str = "other",
     formats: Sequence[str] = tuple(FORMATS),
     allow_empty: bool = False,
+    accept: Acceptance = Acceptance(),
+    notes: Path | None = None,
     push_to_hub: str | None = None,
     private: bool = False,
     project_root: Path = Path("."),
@@ -122,10 +125,12 @@ def release(
         pins=pins,
         exports=exports,
         card_template=card_template,
+        notes=notes,
         project_root=project_root,
         progress=progress,
     )
     data.viewer = viewer  # the release ships its HTML viewer (viewer/index.html)
+    data.accepted = check_publishable(data.report, accept)
     with staging(out, dataset, "next") as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)
         if previous is not None:
@@ -243,7 +248,7 @@ def diff_release(
     a: Path,
     b: Path | None = None,
     *,
-    articles: Path = Path("data/articles"),
+    articles: Path | Sequence[Path] = (),
     pins: Path | None = None,
     exports: list[Path] | None = None,
     progress: Progress | None = None,

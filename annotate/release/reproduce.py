@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,11 +47,12 @@ from annotate.release.build import (
     write_metadata,
 )
 from annotate.release.formats import check_formats
+from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.manifest import read_manifest
 from annotate.release.publish import compare_with, write_version_metadata
 from annotate.schemas import SchemaSet
 
-__all__ = ["ReproduceReport", "reproduce_release"]
+__all__ = ["ReproduceReport", "pinned_by", "reproduce_release"]
 
 Progress = Callable[[str], None]
 _LEGACY_LAYOUT = 1  # releases whose manifest records no parquet layout
@@ -89,13 +90,24 @@ class ReproduceReport:
         }
 
 
+def pinned_by(release: Path, root: Path) -> Path | None:
+    """The pins file a release was built from, as its manifest names it among its inputs
+    (relative to the project ``root``); ``None`` when it was built from exports."""
+    for entry in read_manifest(release).get("inputs") or []:
+        name = str(entry.get("path", ""))
+        if name == "pins.json" or name.endswith(("/pins.json", ".pins.json")):
+            return root / name
+    return None
+
+
 def reproduce_release(
     release: Path,
     *,
-    articles: Path,
+    articles: Path | Sequence[Path],
     pins: Path | None,
     exports: list[Path] | None = None,
     card_template: Path | None = None,
+    notes: Path | None = None,
     project_root: Path = Path("."),
     keep: Path | None = None,
     progress: Progress | None = None,
@@ -131,6 +143,7 @@ def reproduce_release(
                 pins=pins,
                 exports=exports,
                 card_template=card_template,
+                notes=notes,
                 project_root=project_root,
                 schemas=schemas,
                 progress=progress,
@@ -138,6 +151,7 @@ def reproduce_release(
         data.layout = layout
         data.fingerprints = bool(manifest.get("config_fingerprints"))
         data.viewer = bool(manifest.get("viewer"))
+        data.accepted = check_publishable(data.report, Acceptance.from_manifest(manifest))
         options: dict[str, Any] = {
             "dataset": dataset,
             "version": version,

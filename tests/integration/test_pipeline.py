@@ -151,7 +151,7 @@ def test_annotation_submitted_through_the_api_comes_back_validated(
         **creds,
     )
     assert all(r.new_file and r.tasks == 8 for r in pulled)
-    assert [p.layer for p in read_pins(labels / "pins.json")] == [
+    assert [p.layer for p in read_pins(labels / f"{prefix}.pins.json")] == [
         "claims",
         "entities",
         "translation_errors",
@@ -184,7 +184,7 @@ def test_annotation_submitted_through_the_api_comes_back_validated(
     # … and on to a release that `datasets` loads
     result = build_release(
         articles=ROOT / "data" / "articles",
-        pins=labels / "pins.json",
+        pins=labels / f"{prefix}.pins.json",
         out=tmp_path / "releases",
         dataset="test",
         version="0.1.0",

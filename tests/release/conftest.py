@@ -274,8 +274,8 @@ def build(tmp_path: Path) -> Callable[..., BuildResult]:
     def run(
         exports: list[Path], *, version: str = "1.0.0", out: str = "releases", **kw: Any
     ) -> BuildResult:
+        kw.setdefault("articles", ARTICLES)
         return build_release(
-            articles=ARTICLES,
             exports=exports,
             out=tmp_path / out,
             dataset="demo",

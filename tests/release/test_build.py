@@ -156,7 +156,11 @@ def test_another_process_builds_the_same_bytes(build, exports, tmp_path, paths):
     import subprocess
     import sys
 
-    here = build(exports, out="here", formats=("conll", "spacy", "mqm"), card_template=None)
+    # the CLI runs in the repository's project, whose annotate.toml names its NOTES.md
+    notes = paths.root / "data" / "labels" / "NOTES.md"
+    here = build(
+        exports, out="here", formats=("conll", "spacy", "mqm"), card_template=None, notes=notes
+    )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     env.pop("SOURCE_DATE_EPOCH", None)
     args = [

@@ -1,0 +1,103 @@
+"""Refuse to publish what cannot be vouched for.
+
+A release is immutable, so ``build`` and ``release`` stop before writing anything when the
+release would hold no annotation at all, when records refer to documents that are not in
+the corpus (the wrong ``--articles``), or when validation held records back. Each refusal
+names the flag that accepts it on purpose; what was accepted is recorded in the manifest
+(``accepted``) and in the card, so that a reader sees it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from annotate.errors import ReleaseError
+from annotate.validate import Report
+
+__all__ = ["Acceptance", "accepted_section", "check_publishable"]
+
+UNKNOWN_DOCUMENT = "unknown-document"
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """What the user accepts on purpose (each one is a flag of ``build`` and ``release``)."""
+
+    no_annotations: bool = False  # --allow-no-annotations
+    missing_documents: bool = False  # --allow-missing-documents
+    quarantined: bool = False  # --allow-quarantined
+
+    @classmethod
+    def from_manifest(cls, manifest: dict[str, Any]) -> Acceptance:
+        """What a release accepted, as its manifest records it (none for older releases)."""
+        accepted = manifest.get("accepted") or {}
+        return cls(
+            no_annotations="no_annotations" in accepted,
+            missing_documents="missing_documents" in accepted,
+            quarantined="quarantined" in accepted,
+        )
+
+
+def _missing_documents(report: Report) -> tuple[int, list[str]]:
+    """How many held-back records refer to a document not in the corpus, and which ids."""
+    count, ids = 0, set()
+    for q in report.quarantined:
+        if any(e.code == UNKNOWN_DOCUMENT for e in q.errors):
+            count += 1
+            doc_id = (q.record or {}).get("doc_id")
+            ids.add(str(doc_id)[:12] if doc_id else "?")
+    return count, sorted(ids)
+
+
+def check_publishable(report: Report, accept: Acceptance = Acceptance()) -> dict[str, int]:
+    """Raise :class:`ReleaseError` when the validated inputs are not fit to publish and the
+    user did not accept it; returns what was accepted (name → number of records), which
+    the manifest and the card record."""
+    accepted: dict[str, int] = {}
+    missing, ids = _missing_documents(report)
+    if missing:
+        if not accept.missing_documents:
+            raise ReleaseError(
+                f"{missing} annotation record(s) refer to documents that are not in the "
+                f"corpus ({', '.join(ids)}…)",
+                hint="pass the articles the tasks were made from (--articles, several allowed), "
+                "or --allow-missing-documents to leave those records out",
+            )
+        accepted["missing_documents"] = missing
+    other = report.quarantined_count - missing + len(report.input_errors)
+    if other > 0:
+        if not accept.quarantined:
+            raise ReleaseError(
+                f"validation held back {other} record(s) or input(s)",
+                hint="see them with `annotate validate … --quarantine FILE`, fix them in "
+                "Label Studio and pull again, or pass --allow-quarantined to leave them out",
+            )
+        accepted["quarantined"] = other
+    if report.valid_count == 0:
+        if not accept.no_annotations:
+            raise ReleaseError(
+                "no valid annotation to release: every layer would be empty",
+                file=report.inputs[0] if len(report.inputs) == 1 else None,
+                hint="pull the annotated projects first (`annotate pull`), check --pins and "
+                "--articles, or pass --allow-no-annotations to publish an empty release",
+            )
+        accepted["no_annotations"] = 0
+    return accepted
+
+
+_WHAT = {
+    "no_annotations": "it holds no annotation (`--allow-no-annotations`)",
+    "missing_documents": "{n} annotation record(s) whose documents are not in the corpus were "
+    "left out (`--allow-missing-documents`)",
+    "quarantined": "{n} record(s) or input(s) that failed validation were left out "
+    "(`--allow-quarantined`)",
+}
+
+
+def accepted_section(accepted: dict[str, int]) -> str:
+    """The card's note on what this release was published with on purpose ("" if none)."""
+    if not accepted:
+        return ""
+    lines = [f"- {_WHAT[k].format(n=n)}" for k, n in sorted(accepted.items())]
+    return "\n## Known gaps\n\nThis release was published although\n\n" + "\n".join(lines) + "\n"

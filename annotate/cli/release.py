@@ -396,7 +396,7 @@ def reproduce(
     Example: annotate reproduce releases/stargate-fr-annotations/1.0.0
     """
     from annotate.project import current_project
-    from annotate.release.reproduce import pinned_by, reproduce_release
+    from annotate.release.reproduce import pinned_by, recorded_inputs, reproduce_release
 
     project = current_project()
     with _progress("reproduce") as say:
@@ -406,7 +406,8 @@ def reproduce(
             pins=pins or (None if export else pinned_by(path, project.root) or project.pins),
             exports=export,
             card_template=card or project.card,  # None: the one the release records
-            notes=project.notes,
+            # the project's notes, if the release was built with them
+            notes=project.notes if project.notes in recorded_inputs(path, project.root) else None,
             project_root=project.root,
             keep=keep,
             progress=say,

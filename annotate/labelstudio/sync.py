@@ -28,7 +28,15 @@ from annotate.names import check_prefix, path_under
 from annotate.pins import read_pins, record_pull
 from annotate.preannotate import Prediction
 
-__all__ = ["PullResult", "PushResult", "guidelines_html", "project_title", "pull", "push"]
+__all__ = [
+    "PullResult",
+    "PushResult",
+    "guidelines_html",
+    "guidelines_text",
+    "project_title",
+    "pull",
+    "push",
+]
 
 Progress = Callable[[str], None]
 

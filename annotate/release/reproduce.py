@@ -52,7 +52,7 @@ from annotate.release.manifest import read_manifest
 from annotate.release.publish import compare_with, write_version_metadata
 from annotate.schemas import SchemaSet
 
-__all__ = ["ReproduceReport", "pinned_by", "reproduce_release"]
+__all__ = ["ReproduceReport", "pinned_by", "recorded_inputs", "reproduce_release"]
 
 Progress = Callable[[str], None]
 _LEGACY_LAYOUT = 1  # releases whose manifest records no parquet layout
@@ -90,13 +90,17 @@ class ReproduceReport:
         }
 
 
+def recorded_inputs(release: Path, root: Path) -> list[Path]:
+    """The input files a release's manifest names, as paths under the project ``root``."""
+    return [root / str(e.get("path", "")) for e in read_manifest(release).get("inputs") or []]
+
+
 def pinned_by(release: Path, root: Path) -> Path | None:
-    """The pins file a release was built from, as its manifest names it among its inputs
-    (relative to the project ``root``); ``None`` when it was built from exports."""
-    for entry in read_manifest(release).get("inputs") or []:
-        name = str(entry.get("path", ""))
-        if name == "pins.json" or name.endswith(("/pins.json", ".pins.json")):
-            return root / name
+    """The pins file a release was built from, as its manifest names it among its inputs;
+    ``None`` when it was built from exports."""
+    for path in recorded_inputs(release, root):
+        if path.name == "pins.json" or path.name.endswith(".pins.json"):
+            return path
     return None
 
 

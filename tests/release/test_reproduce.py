@@ -23,11 +23,11 @@ runner = CliRunner()
 @pytest.fixture
 def project(tmp_path: Path, paths) -> Path:
     """A copy of the project's inputs: the corpus, the pinned reference exports, the card
-    template and the lock file."""
+    template, the lock file and annotate.toml (where the CLI finds them)."""
     root = tmp_path / "project"
     shutil.copytree(paths.root / "data" / "articles", root / "data" / "articles")
     shutil.copytree(paths.root / "data" / "labels", root / "data" / "labels")
-    for name in ("dataset_card.md", "requirements.lock"):
+    for name in ("dataset_card.md", "requirements.lock", "annotate.toml"):
         shutil.copy(paths.root / name, root / name)
     return root
 

@@ -137,6 +137,7 @@ def pull(
     with _progress("pull") as say:
         results = pull_(
             layers=_layers(layers or ",".join(project.layers)),
+            skip_missing=layers is None,  # the project's layers: those push made projects of
             labels_dir=labels_dir or project.labels or Path("data/labels"),
             prefix=prefix or project.prefix,
             pin=pin,

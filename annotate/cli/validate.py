@@ -37,7 +37,7 @@ def validate(
     articles: Annotated[
         Path | None,
         typer.Option(
-            help="The corpus the tasks were made from (default: data/articles, if present)."
+            help="The corpus the tasks were made from (default: the project's; else data/articles, if present)."
         ),
     ] = None,
     layer: Annotated[
@@ -105,16 +105,21 @@ def validate(
     Example: annotate validate data/labels/*/*.json -o build/valid.jsonl --quarantine build/quarantine.jsonl
     """
     from annotate.corpus import read_articles
+    from annotate.project import current_project
     from annotate.sources.foreign import foreign_options
     from annotate.validate import run_validation
 
     shown = output_format(fmt, as_json=as_json)
     if whitespace not in ("flag", "fix"):
         raise ConfigError(f"--whitespace must be 'flag' or 'fix', not {whitespace!r}")
-    corpus = articles if articles is not None else _DEFAULT_ARTICLES
-    docs = {}
-    if articles is not None or corpus.exists():
-        docs = {d.id: d for d in read_articles(corpus)}
+    project = current_project()
+    if articles is not None:
+        corpus = [articles]
+    elif project.corpus:
+        corpus = [p for p in project.corpus if p.exists()]
+    else:
+        corpus = [_DEFAULT_ARTICLES] if _DEFAULT_ARTICLES.exists() else []
+    docs = {d.id: d for d in read_articles(corpus, lang=project.language)} if corpus else {}
     foreign = foreign_options(text_field=text_field, config=config, label_map=label_map)
     with _progress("validating") as say:
         report = run_validation(

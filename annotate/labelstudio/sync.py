@@ -183,13 +183,16 @@ def pull(
     prefix: str = "annotate",
     pins_path: Path | None = None,
     pin: bool = True,
+    skip_missing: bool = False,
     url: str | None = None,
     api_key: str | None = None,
     progress: Progress | None = None,
 ) -> list[PullResult]:
     """Export each layer's project, store the raw export immutably (content-addressed) and
     pin it in ``pins_path`` (default ``<labels_dir>/<prefix>.pins.json``) unless it holds
-    no annotation: the pins of other layers and prefixes are left as they are."""
+    no annotation: the pins of other layers and prefixes are left as they are.
+    ``skip_missing`` leaves out the layers that have no project on the server (the
+    project's default layers that push left out) instead of failing."""
     from annotate.project import slug
 
     say = progress or (lambda _m: None)
@@ -200,6 +203,10 @@ def pull(
     for layer in layers:
         title = project_title(prefix, layer)
         project_id = ls.find_project(client, title=title)
+        if project_id is None and skip_missing:
+            # push leaves out a layer that applies to no document (MQM for original texts)
+            say(f"{layer}: no project titled {title!r}; left out")
+            continue
         if project_id is None:
             from annotate.errors import LabelStudioError
 

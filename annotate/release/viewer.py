@@ -56,6 +56,7 @@ class _Layer:
     colors: dict[str, str]
     overlapping: bool
     score: bool  # rows carry a weight: show the sum per document
+    renderers: dict[str, Any] = field(default_factory=dict)  # displaCy's, made once
 
 
 def write_viewer(
@@ -180,6 +181,8 @@ def _raw(release: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """doc id → annotator → raw rows (every rater's own version)."""
     out: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for row in _read(release, "annotations"):
+        if isinstance(row.get("attributes"), str):  # the layer's fields, as JSON
+            row["attributes"] = json.loads(row["attributes"])
         out[row["doc_id"]][row["annotator"]].append(row)
     return out
 
@@ -203,8 +206,14 @@ def _document_context(
                 if start <= r["start"] < end and not _source_side(r)
             ]
             blocks.append(render_paragraph(layer, text, start, end, rows, annotator=None))
+        # each rater's own version where the raters disagree (elsewhere it is the gold)
+        contested = {
+            name for name, seg_start, seg_end in disputed if seg_start < end and start < seg_end
+        }
         for annotator, rows in sorted(raw.items()):
             for layer in layers:
+                if layer.name not in contested:
+                    continue
                 mine = [
                     r
                     for r in rows
@@ -260,6 +269,6 @@ def _document_context(
 
 def _source_side(row: dict[str, Any]) -> bool:
     side = row.get("side")
-    if side is None and isinstance(row.get("attributes"), str):
-        side = json.loads(row["attributes"]).get("side")
+    if side is None and isinstance(row.get("attributes"), dict):
+        side = row["attributes"].get("side")
     return side == "source"

@@ -47,9 +47,9 @@ def _fields(layer: _Layer, row: dict[str, Any]) -> dict[str, Any]:
 
     skip = _POSITIONAL | _RAW | {layer.id_column or "", layer.label or ""}
     out = {k: v for k, v in row.items() if k not in skip and v not in (None, "", [])}
-    if isinstance(row.get("attributes"), str):  # a raw row: its layer fields as JSON
+    if isinstance(row.get("attributes"), dict):  # a raw row: its layer fields
         out.pop("attributes", None)
-        out.update(json.loads(row["attributes"]))
+        out.update(row["attributes"])
     return out
 
 
@@ -58,8 +58,8 @@ def _label(layer: _Layer, row: dict[str, Any]) -> str:
     name, else the region's label)."""
     if layer.label and row.get(layer.label) is not None:
         return str(row[layer.label])
-    if isinstance(row.get("attributes"), str):
-        value = json.loads(row["attributes"]).get(layer.label or "")
+    if isinstance(row.get("attributes"), dict):
+        value = row["attributes"].get(layer.label or "")
         if value is not None:
             return str(value)
     return str(row.get("label") or layer.name)
@@ -138,11 +138,8 @@ def render_paragraph(
 ) -> dict[str, Any]:
     """The displaCy markup of ``rows`` over ``text[start:end]`` and the table of their
     fields; ``annotator`` None is the gold."""
-    from spacy import displacy
-
     rows = sorted(rows, key=lambda r: (r["start"], r["end"], str(_key(r, layer)[2])))
     para = text[start:end]
-    colors = {k.upper(): v for k, v in layer.colors.items()}
     contested = set()
     for r in rows:
         seg = (layer.name, r["segment_start"], r["segment_end"])
@@ -150,14 +147,10 @@ def render_paragraph(
             contested.add(id(r))
     if layer.overlapping:
         tokens, spans = _tokens(para, rows, start, layer, contested)
+        renderer = _renderer(layer, "span")
         for s, r in zip(spans, rows, strict=True):
-            colors.setdefault(str(s["label"]).upper(), layer.colors.get(_label(layer, r), "#ddd"))
-        markup = displacy.render(
-            {"text": para, "tokens": tokens, "spans": spans},
-            style="span",
-            manual=True,
-            options={"colors": colors, "template": _SPAN, **_OFFSETS},
-        )
+            renderer.colors.setdefault(str(s["label"]).upper(), _color(layer, r))
+        markup = renderer.render([{"text": para, "tokens": tokens, "spans": spans}])
     else:
         ents = [
             {
@@ -177,14 +170,10 @@ def render_paragraph(
             }
             for r in rows
         ]
+        renderer = _renderer(layer, "ent")
         for e, r in zip(ents, rows, strict=True):
-            colors.setdefault(str(e["label"]).upper(), layer.colors.get(_label(layer, r), "#ddd"))
-        markup = displacy.render(
-            {"text": para, "ents": ents, "title": None},
-            style="ent",
-            manual=True,
-            options={"colors": colors, "template": _ENT},
-        )
+            renderer.colors.setdefault(str(e["label"]).upper(), _color(layer, r))
+        markup = renderer.render([{"text": para, "ents": ents, "title": None}])
     table = [
         {
             "anchor": _anchor(layer, r, annotator),
@@ -202,6 +191,24 @@ def render_paragraph(
         "rows": table,
         "count": len(rows),
     }
+
+
+def _color(layer: _Layer, row: dict[str, Any]) -> str:
+    return layer.colors.get(_label(layer, row), "#ddd")
+
+
+def _renderer(layer: _Layer, style: str) -> Any:
+    """displaCy's renderer of ``style`` for ``layer``, made once: making one reads every
+    colour registered through entry points, which costs more than drawing a paragraph."""
+    if style not in layer.renderers:
+        from spacy.displacy.render import EntityRenderer, SpanRenderer
+
+        colors = {k.upper(): v for k, v in layer.colors.items()}
+        if style == "span":
+            layer.renderers[style] = SpanRenderer({"colors": colors, "template": _SPAN, **_OFFSETS})
+        else:
+            layer.renderers[style] = EntityRenderer({"colors": colors, "template": _ENT})
+    return layer.renderers[style]
 
 
 def _tokens(

@@ -108,7 +108,7 @@ _DOCUMENT = """{% extends "base.html" %}
 <div class="controls">
 <strong>Layers</strong>
 {% for layer in layers %}<label><input type="checkbox" data-toggle="layer" value="{{ layer }}" checked> {{ layer }}</label>{% endfor %}
-{% if annotators %}<br><strong>Raters</strong> (each rater's own version; <span class="vw-disputed">dashed</span> and ≠: not every rater of the segment made it)
+{% if annotators %}<br><strong>Raters</strong> (each rater's own version of the paragraphs where raters disagree; <span class="vw-disputed">dashed</span> and ≠: not every rater of the segment made it)
 {% for a in annotators %}<label><input type="checkbox" data-toggle="annotator" value="{{ a }}"> {{ a }}</label>{% endfor %}
 <label><input type="checkbox" data-toggle="annotator" value="gold" checked> gold</label>{% endif %}
 </div>

@@ -14,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from annotate.cli._errors import fail, handles_errors
+from annotate.cli._errors import handles_errors
 from annotate.cli._help import Command, Group
-from annotate.errors import AnnotateError, ConfigError
+from annotate.errors import ConfigError
 from annotate.model import Document, Unit
 from annotate.preannotate import Prediction
 
@@ -120,11 +120,6 @@ def _progress(title: str) -> Iterator[Callable[[str], None]]:
     ) as bar:
         task = bar.add_task(title)
         yield lambda msg: bar.update(task, description=f"{title}: {msg}")
-
-
-def _fail(exc: AnnotateError) -> NoReturn:
-    """Kept for commands still written with ``try/except``; a command needs neither now."""
-    fail(exc)
 
 
 JobsOpt = Annotated[

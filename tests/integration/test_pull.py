@@ -40,9 +40,17 @@ def pulled_project(
         for p in t["predictions"]:
             for r in p["result"]:
                 r.update(from_name="label", to_name="text")
-    ls.import_tasks(ls_client, project_id, tasks)
+    imported = ls.import_tasks(ls_client, project_id, tasks)
+    # pull pins only exports holding an annotation
+    result = [dict(tasks[0]["predictions"][0]["result"][0], id="a1")]
+    ls.submit_annotation(ls_client, task_id=imported.task_ids["k0"], result=result)
     yield prefix, project_id
     ls_client.projects.delete(project_id)
+
+
+def _pins(labels: Path) -> Path:
+    (path,) = labels.glob("*.pins.json")
+    return path
 
 
 def _exports(client: LabelStudio, project_id: int) -> list[Any]:
@@ -57,7 +65,7 @@ def test_a_pull_of_an_unchanged_project_keeps_the_pin(
     started = time.monotonic()
     (first,) = pull(layers=["entities"], labels_dir=tmp_path, prefix=prefix, **ls_server)
     assert first.new_file and first.tasks == 3
-    pinned = read_pins(tmp_path / "pins.json")
+    pinned = read_pins(_pins(tmp_path))
     raw = first.path.read_bytes()
     assert b"created_ago" in raw
     time.sleep(max(0.0, 62 - (time.monotonic() - started)))
@@ -65,7 +73,7 @@ def test_a_pull_of_an_unchanged_project_keeps_the_pin(
     assert second.received_sha256 != first.sha256  # the server sent other bytes …
     assert second.unchanged and not second.new_file  # … with the same content
     assert second.path == first.path and second.sha256 == first.sha256
-    assert read_pins(tmp_path / "pins.json") == pinned
+    assert read_pins(_pins(tmp_path)) == pinned
     assert [p.name for p in (tmp_path / first.path.parent.name).iterdir()] == [first.path.name]
     assert first.path.read_bytes() == raw  # the stored file stays as the server sent it
     assert json.loads(raw)[0]["predictions"][0]["created_ago"]
@@ -83,7 +91,7 @@ def test_a_changed_project_moves_the_pin(
     (second,) = pull(layers=["entities"], labels_dir=tmp_path, prefix=prefix, **ls_server)
     assert second.new_file and not second.unchanged and second.tasks == 4
     assert second.path != first.path and first.path.exists()
-    (pin,) = read_pins(tmp_path / "pins.json")
+    (pin,) = read_pins(_pins(tmp_path))
     assert pin.sha256 == second.sha256
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from annotate.layers import in_layer_order
 from annotate.model import Annotation, Relation, Span
 
 __all__ = ["GoldChoice", "pairwise_agreement", "select_gold"]
@@ -117,10 +118,7 @@ def pairwise_agreement(records: Iterable[Annotation]) -> dict[str, list[dict[str
     spans: list[dict[str, Any]] = []
     attributes: list[dict[str, Any]] = []
     judgements: list[dict[str, Any]] = []
-    layers = sorted(
-        {r.layer for r in recs},
-        key=lambda n: (n not in _ORDER, _ORDER.index(n) if n in _ORDER else 0),
-    )
+    layers = in_layer_order(r.layer for r in recs)
     for layer in layers:
         names = _annotators(recs, layer)
         for i, a in enumerate(names):
@@ -200,6 +198,3 @@ def pairwise_agreement(records: Iterable[Annotation]) -> dict[str, list[dict[str
                         }
                     )
     return {"spans": spans, "attributes": attributes, "judgements": judgements}
-
-
-_ORDER = ["entities", "claims", "translation_errors"]

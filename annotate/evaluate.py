@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from annotate.errors import ConfigError
+from annotate.layers import in_layer_order
 from annotate.model import Annotation, Span
 from annotate.schemas import taxonomy
 
@@ -352,11 +353,7 @@ def evaluate_layers(
     """:func:`evaluate` for every layer that has gold annotations, in layer order."""
     gold_list = list(gold)
     pred_list = list(predicted)
-    order = ["entities", "claims", "translation_errors"]
-    layers = sorted(
-        {a.layer for a in gold_list},
-        key=lambda n: (n not in order, order.index(n) if n in order else 0, n),
-    )
+    layers = in_layer_order(a.layer for a in gold_list)
     return {name: evaluate(gold_list, pred_list, layer=name, scope=scope) for name in layers}
 
 

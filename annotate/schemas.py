@@ -44,7 +44,6 @@ __all__ = [
 ]
 
 SCHEMA_PACKAGE = "annotate._schema"
-_ORDER = ["entities", "claims", "translation_errors"]
 
 
 @dataclass(frozen=True)
@@ -174,11 +173,11 @@ class SchemaSet:
         return self._registry
 
     def layer_names(self) -> list[str]:
-        """The annotation layers (schemas with an ``x-annotate`` block), in layer order."""
-        names = [
+        """The layers the set has schemas for (those with an ``x-annotate`` block), by file
+        name; the layers' order is the registry's (:func:`annotate.layers.layer_names`)."""
+        return [
             n.removesuffix(".schema.json") for n, s in self.schemas().items() if "x-annotate" in s
         ]
-        return sorted(names, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), n))
 
     def taxonomy(self, layer: str) -> Taxonomy:
         """What the schema of ``layer`` declares in its ``x-annotate`` block."""
@@ -312,7 +311,7 @@ def registry() -> Registry:
 
 
 def layer_names() -> list[str]:
-    """The annotation layers of the active set, in layer order."""
+    """The layers the active set has schemas for, by file name."""
     return active_schemas().layer_names()
 
 

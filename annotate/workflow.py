@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.labelstudio.submit import SubmitResult, submit_records
-from annotate.layers import layer_names
+from annotate.layers import get_layer, layer_names
 from annotate.model import Annotation, Document, task_key
 from annotate.preannotate import Prediction
 from annotate.reference import load_worksheet
@@ -55,9 +55,7 @@ def prediction_records(
                     annotator=p.model_version,
                     spans=spans,
                     relations=[r for r in p.relations if r.from_id in ids and r.to_id in ids],
-                    judgement=("errors" if spans else "no-error")
-                    if p.layer == "translation_errors"
-                    else None,
+                    judgement=get_layer(p.layer).judgement_for(spans),
                 )
             )
     return out

@@ -20,7 +20,7 @@ def test_package_schemas_are_the_repository_schemas() -> None:
 
 
 def test_layers_and_mqm_weights() -> None:
-    assert layer_names() == ["entities", "claims", "translation_errors"]
+    assert layer_names() == ["claims", "entities", "translation_errors"]  # by file name
     w = taxonomy("translation_errors").weights
     assert w["severity"] == {"minor": 1, "major": 5, "critical": 10}
 

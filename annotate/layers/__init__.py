@@ -9,7 +9,7 @@ anywhere (:func:`register_layer`); every stage then knows it as it knows the shi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +24,7 @@ __all__ = [
     "LAYERS",
     "Layer",
     "get_layer",
+    "in_layer_order",
     "layer_names",
     "register_layer",
     "registered_layer",
@@ -37,7 +38,14 @@ _SHIPPED = frozenset(LAYERS)
 
 
 def layer_names() -> list[str]:
+    """The known layers, in layer order (the registry's)."""
     return list(LAYERS)
+
+
+def in_layer_order(names: Iterable[str]) -> list[str]:
+    """``names`` in layer order; names no layer has come last, sorted."""
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    return sorted(set(names), key=lambda n: (rank.get(n, len(rank)), n))
 
 
 def get_layer(name: str, schemas: SchemaSet | None = None) -> Layer:

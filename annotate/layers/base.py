@@ -103,6 +103,17 @@ class Layer(LayerRelease):
         unless told to push every document)."""
         return True
 
+    #: labels that must be alone in their segment (no other span beside them)
+    alone_in_segment: ClassVar[frozenset[str]] = frozenset()
+
+    def judgement_for(self, spans: list[Span]) -> str | None:
+        """The segment judgement that ``spans`` imply, for a layer whose schema asks for
+        one (a per-segment choice of ``errors`` / ``no-error``); ``None`` otherwise."""
+        for choice in self.taxonomy.segment_choices():
+            if {"errors", "no-error"} <= set(choice.values):
+                return "errors" if spans else "no-error"
+        return None
+
     # ---------------------------------------------------------------- Label Studio config
     def label_config(self, *, title: str | None = None, source: bool = False) -> str:
         """The Label Studio labeling config (XML) of this layer, from its taxonomy. With

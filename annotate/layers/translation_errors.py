@@ -48,6 +48,9 @@ class TranslationErrorsLayer(Layer):
     name = "translation_errors"
     shows_source = True
     formats = ("mqm",)
+    # the guidelines: "More than one non-translation in a segment, or non-translation
+    # together with other error spans" is an error
+    alone_in_segment = frozenset({"non-translation"})
     task_categories = ("translation",)
     tags = ("mqm", "machine-translation")
     plot_title = "Translation errors per category and severity"

@@ -16,6 +16,7 @@ from __future__ import annotations
 from operator import le
 from typing import Any, Literal
 
+from annotate.layers import get_layer
 from annotate.model import Document, Issue
 from annotate.schemas import SchemaSet, active_schemas
 from annotate.validation.words import span_name
@@ -24,12 +25,6 @@ __all__ = ["SemanticChecker", "Whitespace"]
 
 Whitespace = Literal["flag", "fix"]
 
-# Labels that must be alone in their segment (the guidelines: "More than one
-# non-translation in a segment, or non-translation together with other error spans").
-# Not (yet) declared in x-annotate; kept here, by layer, until the schema carries it.
-_EXCLUSIVE_LABELS: dict[str, frozenset[str]] = {
-    "translation_errors": frozenset({"non-translation"}),
-}
 _NO_ERROR, _ERRORS = "no-error", "errors"
 
 
@@ -60,7 +55,7 @@ class SemanticChecker:
                     self.forbidden.setdefault(rule["label"], []).append(
                         (name, value, rule.get("why", ""))
                     )
-        self.exclusive = _EXCLUSIVE_LABELS.get(layer, frozenset())
+        self.exclusive = get_layer(layer, schemas).alone_in_segment
         self.judgement = next(
             (c.name for c in tax.segment_choices() if {_NO_ERROR, _ERRORS} <= set(c.values)),
             None,

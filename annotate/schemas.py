@@ -74,6 +74,7 @@ class Taxonomy:
     weights: dict[str, Any] = field(default_factory=dict)
     forbidden: list[dict[str, Any]] = field(default_factory=list)
     overlap: str = "allowed"
+    alone_in_segment: tuple[str, ...] = ()  # labels no other span may accompany
 
     def region_choices(self) -> list[Choice]:
         return [c for c in self.choices.values() if not c.per_segment]
@@ -212,6 +213,7 @@ class SchemaSet:
             weights=dict(meta.get("weights", {})),
             forbidden=list(meta.get("forbidden", [])),
             overlap=meta.get("overlap", "allowed"),
+            alone_in_segment=tuple(meta.get("alone_in_segment", ())),
         )
 
     def validator(self, name: str) -> jsonschema.protocols.Validator:
@@ -376,6 +378,9 @@ def _check(schemas: SchemaSet) -> list[str]:
                     f"{where}: enum of spans[].{choice.name} {declared} differs from "
                     f"x-annotate.choices.{choice.name} {list(choice.values)}"
                 )
+        for label in tax.alone_in_segment:
+            if label not in tax.labels:
+                problems.append(f"{where}: alone_in_segment names {label!r}, not a label")
         for rel in tax.relations.values():
             for end in ("from", "to"):
                 if rel.get(end) not in tax.labels:

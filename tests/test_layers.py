@@ -198,3 +198,26 @@ def test_tasks_carry_the_source_text_for_translation_errors_only() -> None:
     assert task["data"]["source_text"] == "The cat sleeps."
     (entity_task,) = make_tasks([doc], "entities", unit="document")
     assert "source_text" not in entity_task["data"]
+
+
+def test_the_alone_in_segment_rule_comes_from_the_schema_and_1_0_0_keeps_it(tmp_path):
+    import json
+
+    from annotate.schemas import SchemaSet
+    from annotate.validation.semantic import SemanticChecker
+    from tests.conftest import ROOT
+
+    layer = "translation_errors"
+    package = SchemaSet.package()
+    assert package.taxonomy(layer).alone_in_segment == ("non-translation",)
+    assert SemanticChecker(layer, schemas=package).exclusive == {"non-translation"}
+    # 1.0.0's copy does not declare it; the layer keeps the rule it had then
+    old = SchemaSet.from_directory(ROOT / "releases/stargate-fr-annotations/1.0.0/schema")
+    assert old.taxonomy(layer).alone_in_segment == ()
+    assert SemanticChecker(layer, schemas=old).exclusive == {"non-translation"}
+    # a schema of today that drops the rule drops it from validation
+    edited = dict(package.files)
+    schema = json.loads(edited[f"{layer}.schema.json"])
+    del schema["x-annotate"]["alone_in_segment"]
+    edited[f"{layer}.schema.json"] = json.dumps(schema)
+    assert SemanticChecker(layer, schemas=SchemaSet(edited, origin="edited")).exclusive == set()

@@ -103,8 +103,10 @@ class Layer(LayerRelease):
         unless told to push every document)."""
         return True
 
-    #: labels that must be alone in their segment (no other span beside them)
-    alone_in_segment: ClassVar[frozenset[str]] = frozenset()
+    @property
+    def alone_in_segment(self) -> frozenset[str]:
+        """Labels that must be alone in their segment (``x-annotate.alone_in_segment``)."""
+        return frozenset(self.taxonomy.alone_in_segment)
 
     def judgement_for(self, spans: list[Span]) -> str | None:
         """The segment judgement that ``spans`` imply, for a layer whose schema asks for

@@ -48,9 +48,6 @@ class TranslationErrorsLayer(Layer):
     name = "translation_errors"
     shows_source = True
     formats = ("mqm",)
-    # the guidelines: "More than one non-translation in a segment, or non-translation
-    # together with other error spans" is an error
-    alone_in_segment = frozenset({"non-translation"})
     task_categories = ("translation",)
     tags = ("mqm", "machine-translation")
     plot_title = "Translation errors per category and severity"
@@ -72,6 +69,17 @@ class TranslationErrorsLayer(Layer):
     def score(self, spans: list[Span]) -> float:
         """The MQM score of a segment: the sum of its errors' weights (0 is perfect)."""
         return round(sum(self.weight(s.label, s.attrs["severity"]) for s in spans), 4)
+
+    @property
+    def alone_in_segment(self) -> frozenset[str]:
+        """Schema 1.2.0 declares it; before, the rule ("more than one non-translation in a
+        segment, or non-translation together with other error spans") was the code's."""
+        if self._version() < (1, 2):
+            return frozenset({"non-translation"})
+        return super().alone_in_segment
+
+    def _version(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.taxonomy.version.split(".")[:2])
 
     @property
     def two_sided(self) -> bool:

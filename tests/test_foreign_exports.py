@@ -3,10 +3,12 @@ index, who the annotators are, unlabelled relations, where messages point, compr
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -290,3 +292,36 @@ def test_build_of_a_foreign_export_without_layer_refuses(tmp_path: Path) -> None
     assert result.exit_code == 1, result.output
     assert "do not say their layer" in result.output and "--layer" in result.output
     assert not (tmp_path / "rel" / "clinic-ner").exists()
+
+
+# ---------------------------------------------------------------- compressed exports
+def test_gzip_and_zip_exports_are_read_as_a_stream(tmp_path: Path) -> None:
+    raw = NER.read_bytes()
+    gz = tmp_path / "export.json.gz"
+    gz.write_bytes(gzip.compress(raw))
+    zipped = tmp_path / "export.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project-7-at-2026-10-02.json", raw)
+    options = foreign_options(label_map=NER_MAP)
+    plain = validate_exports([NER], {}, foreign=options)
+    for path in (gz, zipped):
+        report = validate_exports([path], {}, foreign=options)
+        assert report.errors == [] and report.counts() == plain.counts()
+        assert [a.to_record() for a in report.valid] == [a.to_record() for a in plain.valid]
+
+
+def test_broken_compressed_exports_are_reported(tmp_path: Path) -> None:
+    truncated = tmp_path / "cut.json.gz"
+    truncated.write_bytes(gzip.compress(NER.read_bytes())[:300])
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as zf:
+        zf.writestr("a.json", "[]")
+        zf.writestr("b.json", "[]")
+    report = validate_exports(
+        [truncated, two], {}, foreign=foreign_options(label_map=NER_MAP), on_error="report"
+    )
+    codes = {(i.file, i.code) for i in report.input_errors}
+    assert codes == {(str(truncated), "invalid-json"), (str(two), "unreadable")}
+    assert "exactly one JSON file" in report.input_errors[-1].message
+    with pytest.raises(ExportError, match="exactly one JSON file"):
+        validate_exports([two], {}, layer="entities")

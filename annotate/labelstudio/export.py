@@ -16,11 +16,14 @@ does not grow with its size. Every problem carries its JSON path in the export.
 
 from __future__ import annotations
 
+import gzip
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import IO, Any, BinaryIO, Literal, cast
 
 import ijson
 
@@ -109,7 +112,12 @@ def _entries(
     fh: BinaryIO, name: str, stats: ExportStats, on_error: OnError
 ) -> Iterator[tuple[str, Any]]:
     """``(json path, entry)`` for each top-level entry of the export."""
-    head = fh.read(65536)
+    try:
+        head = fh.read(65536)
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+        msg = f"invalid compressed data: {str(exc).splitlines()[0] if str(exc) else exc!r}"
+        yield from _fail(stats, on_error, "invalid-json", msg, name, "$")
+        return
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     first = head.lstrip()[:1]
@@ -137,10 +145,12 @@ def _entries(
         for obj in ijson.items(stream, "item", use_float=True):
             yield f"$[{count}]", obj
             count += 1
-    except ijson.JSONError as exc:
+    except (ijson.JSONError, OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+        # a compressed export fails while it is read: truncated or corrupt
         where = "$" if first == b"{" else f"$[{count}]"
-        detail = str(exc).splitlines()[0]
-        msg = f"invalid JSON after {count} complete task(s): {detail}"
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        kind = "JSON" if isinstance(exc, ijson.JSONError) else "compressed data"
+        msg = f"invalid {kind} after {count} complete task(s): {detail}"
         yield from _fail(stats, on_error, "invalid-json", msg, name, where)
         return
     if count == 0:
@@ -174,15 +184,74 @@ def _open(
         return
     path = Path(source)
     try:
-        fh: BinaryIO = path.open("rb")
-    except OSError as exc:
-        msg = f"cannot read: {exc.strerror}"
+        fh = _decompressed(path)
+    except (OSError, zipfile.BadZipFile, ExportError) as exc:
+        msg = exc.message if isinstance(exc, ExportError) else f"cannot read: {_reason(exc)}"
         if on_error == "raise":
             raise ExportError(msg, file=path) from exc
         stats.errors.append(Issue("unreadable", msg, file=str(path), json_path="$"))
         return
     with fh:
         yield from _entries(fh, str(path), stats, on_error)
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
+def _decompressed(path: Path) -> BinaryIO:
+    """The export's JSON bytes as a stream: gzip and zip (one JSON file inside) are
+    recognised by their first bytes and decompressed while read, never whole."""
+    raw = path.open("rb")
+    magic = raw.read(4)
+    raw.seek(0)
+    if magic[:2] == b"\x1f\x8b":
+        raw.close()
+        return cast(BinaryIO, gzip.open(path, "rb"))
+    if magic != b"PK\x03\x04":
+        return raw
+    try:
+        archive = zipfile.ZipFile(raw)
+        members = [
+            m
+            for m in archive.infolist()
+            if not m.is_dir()
+            and m.filename.lower().endswith(".json")
+            and not m.filename.startswith("__MACOSX/")
+        ]
+    except zipfile.BadZipFile:
+        raw.close()
+        raise
+    if len(members) != 1:
+        names = ", ".join(m.filename for m in members) or "none"
+        raw.close()
+        raise ExportError(
+            f"a zipped export must hold exactly one JSON file; this one holds {len(members)} "
+            f"({names})",
+            file=path,
+        )
+    return cast(BinaryIO, _ZipMember(archive, archive.open(members[0]), raw))
+
+
+class _ZipMember:
+    """One member of a zip, read as a stream; closing it closes the archive and file."""
+
+    def __init__(self, archive: zipfile.ZipFile, member: IO[bytes], raw: BinaryIO) -> None:
+        self.archive, self.member, self.raw = archive, member, raw
+
+    def read(self, n: int = -1) -> bytes:
+        return self.member.read(n)
+
+    def close(self) -> None:
+        self.member.close()
+        self.archive.close()
+        self.raw.close()
+
+    def __enter__(self) -> _ZipMember:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def read_export(

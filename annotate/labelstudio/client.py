@@ -48,6 +48,7 @@ __all__ = [
     "existing_task_keys",
     "find_project",
     "import_tasks",
+    "project_label_config",
     "submit_annotation",
     "task_count",
     "task_keys",
@@ -228,6 +229,16 @@ def find_project(client: LabelStudio, *, title: str) -> int | None:
         return ids[0] if ids else None
 
     return _retrying(find, doing=f"looking up project {title!r}")
+
+
+def project_label_config(client: LabelStudio, project_id: int) -> str:
+    """The labeling config (XML) of a project: which task field each region indexes."""
+
+    def get() -> str:
+        project = client.projects.get(id=project_id, request_options=_NO_SDK_RETRY)
+        return str(project.label_config or "")
+
+    return _retrying(get, doing=f"reading the labeling config of project {project_id}")
 
 
 def ensure_project(

@@ -27,6 +27,7 @@ from annotate.model import Document, Unit
 from annotate.names import check_prefix, path_under
 from annotate.pins import read_pins, record_pull
 from annotate.preannotate import Prediction
+from annotate.sources.labeling_config import write_config_beside
 
 __all__ = [
     "PullResult",
@@ -220,6 +221,8 @@ def pull(
             folder=path_under(labels_dir, _slug(title)),
             previous=_pinned_export(pins_path, layer) if pin else None,
         )
+        # the config is part of what was pulled: it says which field the regions index
+        write_config_beside(stored.path, ls.project_label_config(client, project_id))
         result = PullResult(
             layer,
             project_id,

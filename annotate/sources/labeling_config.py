@@ -17,7 +17,13 @@ from pathlib import Path
 
 from annotate.errors import ExportError
 
-__all__ = ["CONFIG_SUFFIX", "LabelingConfig", "config_beside", "read_labeling_config"]
+__all__ = [
+    "CONFIG_SUFFIX",
+    "LabelingConfig",
+    "config_beside",
+    "read_labeling_config",
+    "write_config_beside",
+]
 
 CONFIG_SUFFIX = ".config.xml"
 # Object tags whose value is a text that regions index by character offsets.
@@ -94,3 +100,18 @@ def config_beside(export: Path) -> Path:
             name = name[: -len(suffix)]
             break
     return export.with_name(name + CONFIG_SUFFIX)
+
+
+def write_config_beside(export: Path, config: str) -> Path | None:
+    """Store a project's labeling config beside its pulled export (``<sha256>.config.xml``),
+    written whole or not at all; ``None`` when the server gave none."""
+    if not config.strip():
+        return None
+    target = config_beside(export)
+    data = config.encode("utf-8")
+    if target.exists() and target.read_bytes() == data:
+        return target
+    part = target.with_name(target.name + ".part")
+    part.write_bytes(data)
+    part.replace(target)
+    return target

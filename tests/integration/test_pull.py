@@ -20,6 +20,7 @@ from annotate.labelstudio.exports import EXPORT_TITLE, stream_export
 from annotate.labelstudio.sync import project_title, pull
 from annotate.layers import get_layer
 from annotate.pins import read_pins
+from annotate.sources.labeling_config import config_beside, read_labeling_config
 
 from .test_labelstudio_client import task
 
@@ -74,9 +75,23 @@ def test_a_pull_of_an_unchanged_project_keeps_the_pin(
     assert second.unchanged and not second.new_file  # … with the same content
     assert second.path == first.path and second.sha256 == first.sha256
     assert read_pins(_pins(tmp_path)) == pinned
-    assert [p.name for p in (tmp_path / first.path.parent.name).iterdir()] == [first.path.name]
+    assert sorted(p.name for p in (tmp_path / first.path.parent.name).iterdir()) == sorted(
+        [first.path.name, config_beside(first.path).name]
+    )
     assert first.path.read_bytes() == raw  # the stored file stays as the server sent it
     assert json.loads(raw)[0]["predictions"][0]["created_ago"]
+
+
+def test_a_pull_stores_the_labeling_config_beside_the_export(
+    pulled_project: tuple[str, int], ls_server: dict[str, str], tmp_path: Path
+) -> None:
+    prefix, _ = pulled_project
+    (first,) = pull(layers=["entities"], labels_dir=tmp_path, prefix=prefix, **ls_server)
+    stored = config_beside(first.path)
+    assert stored.name == f"{first.sha256}.config.xml"
+    config = read_labeling_config(stored)
+    assert config.objects == {"text": "text"} and config.text_field() == "text"
+    assert stored.read_text() == get_layer("entities").label_config()
 
 
 def test_a_changed_project_moves_the_pin(

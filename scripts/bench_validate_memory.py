@@ -8,6 +8,7 @@ the command (imports) is measured too, in a separate child.
 
     .venv/bin/python scripts/bench_validate_memory.py --size-mb 1024      # the 1 GB run
     .venv/bin/python scripts/bench_validate_memory.py --size-mb 50        # CI-sized
+    .venv/bin/python scripts/bench_validate_memory.py --size-mb 40 --bad-every 1  # all fail
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=float, default=50, help="export size in MB (10^6 bytes)")
     parser.add_argument(
+        "--bad-every",
+        type=int,
+        default=997,
+        help="every N-th task is broken (1: every record fails, the report's worst case)",
+    )
+    parser.add_argument(
         "--workdir", type=Path, help="where to write the inputs (default: a temp dir)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
@@ -59,7 +66,7 @@ def main() -> None:
             work / "export.json",
             docs,
             size=int(args.size_mb * 1_000_000),
-            bad_every=997,
+            bad_every=args.bad_every,
             cancelled_every=1009,
         )
         generated = time.perf_counter() - t0
@@ -98,6 +105,7 @@ def main() -> None:
                     "megabytes_per_second": round(info.bytes / 1e6 / elapsed, 2),
                     "peak_rss_mb": round(peak_mb, 1),
                     "startup_rss_mb": round(startup_mb, 1),
+                    "peak_over_startup": round(peak_mb / startup_mb, 2),
                     "counts": report["counts"] if report else None,
                     "expected": {
                         "valid": info.valid,

@@ -22,7 +22,7 @@ from annotate.labelstudio.export import (
 )
 from annotate.sources.foreign import ForeignOptions
 from annotate.sources.labeling_config import read_labeling_config
-from annotate.validation.offsets import OffsetMap, utf16_to_code_points
+from annotate.text import OffsetMap, utf16_to_code_points
 
 EXTERNAL = Path(__file__).parent / "data" / "external" / "labelstudio"
 FOREIGN = Path(__file__).parent / "data" / "foreign"

@@ -20,8 +20,7 @@ from annotate.layers import LAYERS, get_layer
 from annotate.layers.base import SOURCE_NAME, Layer, source_control
 from annotate.model import Annotation, Document, Issue, task_key, text_sha256
 from annotate.sources.foreign import ForeignOptions, resolve_text_field
-from annotate.validation.offsets import OffsetMap, utf16_to_code_points
-from annotate.validation.words import closest, did_you_mean, kind
+from annotate.text import OffsetMap, closest, did_you_mean, kind, utf16_to_code_points
 
 __all__ = [
     "Locator",

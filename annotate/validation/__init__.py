@@ -5,9 +5,8 @@
 - :mod:`~annotate.validation.semantic` — the rules a schema cannot express;
 - :mod:`~annotate.validation.engine` — records in, valid / quarantined / skipped out;
 - :mod:`~annotate.validation.report` — the report, quarantine entries, output files;
-- :mod:`~annotate.validation.offsets`, :mod:`~annotate.validation.words` — helpers.
 
-Kept free of imports so that the Label Studio reader can use the helpers without a cycle.
+The offset and word helpers it shares with the Label Studio reader are in :mod:`annotate.text`.
 """
 
 __all__: list[str] = []

@@ -1,41 +1,38 @@
-"""The validation engine: records in, valid or quarantined (with every reason) out.
+"""The validation engine: items in, a :class:`Report` out (valid or quarantined, with
+every reason).
 
 :class:`RecordValidator` checks one record: the compiled schema and the fast semantic pass
 decide the common (valid) case; only a failing record is explained in full.
-:func:`validate_exports` reads exports as a stream and routes every unit read into
-exactly one of valid, quarantined or skipped; :func:`run_validation` does the same while
-writing the records to JSON Lines files, so that memory does not grow with the input.
+:class:`ValidationRun` routes every item read into exactly one of valid or quarantined.
+Reading the exports is not done here: :mod:`annotate.validate` streams them from the Label
+Studio reader into a run, so that the engine knows items, not files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotate.errors import ConfigError
-from annotate.labelstudio.export import ExportStats, OnError, ReadItem, read_export
 from annotate.layers import LAYERS
 from annotate.model import Annotation, Document, Issue
 from annotate.schemas import SchemaSet, active_schemas
-from annotate.sources.foreign import ForeignOptions
-from annotate.validation.report import Quarantined, RecordWriter, Report, write_report
+from annotate.text import did_you_mean
+from annotate.validation.report import Quarantined, RecordWriter, Report
 from annotate.validation.semantic import SemanticChecker, Whitespace
 from annotate.validation.structural import StructuralValidator
-from annotate.validation.words import did_you_mean
+
+if TYPE_CHECKING:  # the type of what the reader yields; the engine never calls the reader
+    from annotate.labelstudio.export import ReadItem
 
 __all__ = [
     "RecordValidator",
+    "ValidationRun",
     "check_record",
     "record_validator",
-    "run_validation",
-    "validate_exports",
     "validate_items",
 ]
-
-Progress = Callable[[str], None]
-_PROGRESS_EVERY = 10_000
 
 
 class RecordValidator:
@@ -107,8 +104,9 @@ def check_record(
     )
 
 
-class _Run:
-    """One validation run: routes each read item to valid or quarantine."""
+class ValidationRun:
+    """One validation run: routes each read item to valid or quarantine, into
+    :attr:`report` (and ``writer``'s files); ``keep`` keeps the records in the report."""
 
     def __init__(
         self,
@@ -209,118 +207,10 @@ def validate_items(
     whitespace: Whitespace = "flag",
 ) -> Report:
     """Validate records read from an export against the corpus (records kept in memory)."""
-    run = _Run(documents, whitespace=whitespace, keep=True, writer=None)
+    run = ValidationRun(documents, whitespace=whitespace, keep=True, writer=None)
     for item in items:
         if file is not None:
             item.source.setdefault("file", file)
         run.report.received += 1
         run.item(item)
     return run.report
-
-
-def _validate(
-    exports: Iterable[str | Path],
-    documents: Mapping[str, Document],
-    *,
-    layer: str | None,
-    whitespace: Whitespace,
-    include_predictions: bool,
-    on_error: OnError,
-    keep: bool,
-    writer: RecordWriter | None,
-    progress: Progress | None,
-    foreign: ForeignOptions | None,
-) -> Report:
-    if layer is not None and layer not in LAYERS:
-        raise ConfigError(f"unknown layer {layer!r}; {did_you_mean(layer, LAYERS)}")
-    if whitespace not in ("flag", "fix"):
-        raise ConfigError(f"whitespace must be 'flag' or 'fix', not {whitespace!r}")
-    run = _Run(documents, whitespace=whitespace, keep=keep, writer=writer)
-    report = run.report
-    for path in exports:
-        report.inputs.append(str(path))
-        stats = ExportStats()
-        items = read_export(
-            path,
-            layer=layer,
-            include_predictions=include_predictions,
-            stats=stats,
-            on_error=on_error,
-            foreign=foreign,
-        )
-        for n, item in enumerate(items, 1):
-            run.item(item)
-            if progress is not None and n % _PROGRESS_EVERY == 0:
-                progress(f"{path}: {n} records")
-        report.received += stats.received
-        report.skipped.update(stats.skipped)
-        report.input_errors += stats.errors
-        report.warnings += stats.warnings
-        report.labels.update(stats.labels)
-    if foreign is not None and foreign.label_map is not None:
-        report.label_map = {"file": foreign.label_map.file, "sha256": foreign.label_map.sha256}
-    return report
-
-
-def validate_exports(
-    exports: Iterable[str | Path],
-    documents: Mapping[str, Document],
-    *,
-    layer: str | None = None,
-    whitespace: Whitespace = "flag",
-    include_predictions: bool = False,
-    on_error: OnError = "raise",
-    progress: Progress | None = None,
-    foreign: ForeignOptions | None = None,
-) -> Report:
-    """Read and validate every annotation in the given raw exports; the records are kept in
-    the report. An export that cannot be read to its end raises
-    :class:`~annotate.errors.ExportError` (``on_error="raise"``) or is reported. ``foreign``
-    says how to read exports annotate did not make (text field, labeling config, label
-    map: :func:`annotate.sources.foreign.foreign_options`)."""
-    return _validate(
-        exports,
-        documents,
-        layer=layer,
-        whitespace=whitespace,
-        include_predictions=include_predictions,
-        on_error=on_error,
-        keep=True,
-        writer=None,
-        progress=progress,
-        foreign=foreign,
-    )
-
-
-def run_validation(
-    exports: Iterable[str | Path],
-    documents: Mapping[str, Document],
-    *,
-    layer: str | None = None,
-    whitespace: Whitespace = "flag",
-    include_predictions: bool = False,
-    output: Path | None = None,
-    quarantine: Path | None = None,
-    report: Path | None = None,
-    progress: Progress | None = None,
-    foreign: ForeignOptions | None = None,
-) -> Report:
-    """Validate exports as a stream: valid records to ``output`` (JSONL), rejected ones
-    to ``quarantine`` (JSONL, each whole with its reasons), the JSON report to ``report``.
-    Records are not kept in memory; an input that cannot be read is reported, not raised."""
-    with RecordWriter(valid_path=output, quarantine_path=quarantine) as writer:
-        result = _validate(
-            exports,
-            documents,
-            layer=layer,
-            whitespace=whitespace,
-            include_predictions=include_predictions,
-            on_error="report",
-            keep=False,
-            writer=writer,
-            progress=progress,
-            foreign=foreign,
-        )
-    if report is not None:
-        write_report(result, report)
-    return result

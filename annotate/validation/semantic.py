@@ -19,7 +19,7 @@ from typing import Any, Literal
 from annotate.layers import get_layer
 from annotate.model import Document, Issue
 from annotate.schemas import SchemaSet, active_schemas
-from annotate.validation.words import span_name
+from annotate.text import span_name
 
 __all__ = ["SemanticChecker", "Whitespace"]
 

@@ -16,7 +16,7 @@ import jsonschema
 
 from annotate.model import Issue
 from annotate.schemas import SchemaSet, active_schemas
-from annotate.validation.words import did_you_mean, kind, one_of, schema_type, span_name
+from annotate.text import did_you_mean, kind, one_of, schema_type, span_name
 
 try:  # the compiled fast path; jsonschema alone is correct, only slower
     import jsonschema_rs as _rs

@@ -5,6 +5,7 @@ The stages live in their modules (``annotate.corpus``, ``annotate.labelstudio.sy
 and the entry points most scripts start from.
 """
 
+from annotate._version import __version__
 from annotate.corpus import make_document, read_articles
 from annotate.errors import (
     AnnotateError,
@@ -18,8 +19,6 @@ from annotate.errors import (
 )
 from annotate.layers import get_layer, layer_names
 from annotate.model import Annotation, Document, Issue, Relation, Segment, Span
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AnnotateError",

@@ -28,106 +28,16 @@ from typing import Any, Literal
 
 from annotate.errors import ConfigError
 from annotate.layers import in_layer_order
-from annotate.model import Annotation, Span
+from annotate.metrics import SCHEMES, AttributeScore, Counts, MatchScores, match_spans
+from annotate.model import Annotation, GoldSet, Span
 from annotate.schemas import taxonomy
 
 __all__ = [
-    "AttributeScore",
-    "Counts",
     "EvalResult",
-    "MatchScores",
     "evaluate",
     "evaluate_against_gold",
     "evaluate_layers",
 ]
-
-Scheme = Literal["exact", "overlap"]
-SCHEMES: tuple[Scheme, ...] = ("exact", "overlap")
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """True positives, false positives and false negatives, with P/R/F1 (0 when undefined)."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
-    def support(self) -> int:
-        """The number of gold items."""
-        return self.tp + self.fn
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "support": self.support,
-        }
-
-
-@dataclass(slots=True)
-class MatchScores:
-    """Counts per label under one matching scheme."""
-
-    per_label: dict[str, Counts] = field(default_factory=dict)
-
-    @property
-    def overall(self) -> Counts:
-        """Micro-averaged counts over every label."""
-        total = Counts()
-        for c in self.per_label.values():
-            total = total + c
-        return total
-
-    @property
-    def macro_f1(self) -> float:
-        """The mean of the per-label F1 (0 when there is no label)."""
-        if not self.per_label:
-            return 0.0
-        return sum(c.f1 for c in self.per_label.values()) / len(self.per_label)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "overall": self.overall.to_dict(),
-            "macro_f1": round(self.macro_f1, 4),
-            "labels": {k: v.to_dict() for k, v in sorted(self.per_label.items())},
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class AttributeScore:
-    """Agreement on one per-region choice over the overlap-matched span pairs."""
-
-    correct: int
-    total: int
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"correct": self.correct, "total": self.total, "accuracy": round(self.accuracy, 4)}
 
 
 @dataclass(slots=True)
@@ -233,28 +143,6 @@ def _ambiguous(items: list[Annotation]) -> list[str]:
 # ---------------------------------------------------------------------------- matching
 
 
-def _match(gold: list[Span], pred: list[Span], scheme: Scheme) -> list[tuple[Span, Span]]:
-    """One-to-one pairs of same-label spans: equal offsets, or the largest overlaps first."""
-    if scheme == "exact":
-        index = {(g.start, g.end, g.label): g for g in gold}
-        return [(index[k], p) for p in pred if (k := (p.start, p.end, p.label)) in index]
-    candidates = []
-    for gi, g in enumerate(gold):
-        for pi, p in enumerate(pred):
-            shared = min(g.end, p.end) - max(g.start, p.start)
-            if g.label == p.label and shared > 0:
-                candidates.append((-shared, abs(g.start - p.start) + abs(g.end - p.end), gi, pi))
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    pairs = []
-    for _, _, gi, pi in sorted(candidates):
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-            pairs.append((gold[gi], pred[pi]))
-    return pairs
-
-
 def _count(
     gold: Iterable[str], pred: Iterable[str], matched: Iterable[str], into: dict[str, list[int]]
 ) -> None:
@@ -300,7 +188,7 @@ def evaluate(
         n_gold += len(g.spans)
         n_pred += len(pred_spans)
         for scheme in SCHEMES:
-            pairs = _match(g.spans, pred_spans, scheme)
+            pairs = match_spans(g.spans, pred_spans, scheme)
             _count(
                 (s.label for s in g.spans),
                 (s.label for s in pred_spans),
@@ -358,31 +246,20 @@ def evaluate_layers(
 
 
 def evaluate_against_gold(
+    gold: GoldSet,
     *,
-    articles: Path,
-    pins: Path | None = None,
-    exports: Sequence[Path] = (),
     predictors: Sequence[str] = (),
     predicted_exports: Sequence[Path] = (),
     annotator: str | None = None,
     layers: Sequence[str] | None = None,
 ) -> dict[str, dict[str, EvalResult]]:
     """Score each predictor, the annotations of other exports, or one annotator of the gold
-    exports against the gold of the pinned (or given) exports: ``{what: {layer: result}}``.
-
-    The gold of each task is chosen as a release does (ground truth › single › consensus)."""
-    from annotate.agreement import select_gold
-    from annotate.corpus import read_articles
-    from annotate.pins import label_exports, validate_labels
+    set's raters against its gold (:func:`annotate.pipeline.gold_set`, which chooses the
+    gold of each task as a release does): ``{what: {layer: result}}``."""
     from annotate.preannotate import as_annotation, run_predictors
     from annotate.validate import validate_exports
 
-    documents = {d.id: d for d in read_articles(articles)}
-    gold_paths = label_exports(pins, exports)
-    if not gold_paths:
-        raise ConfigError("no gold: pass --pins or --gold")
-    report = validate_labels(gold_paths, documents, pins_path=pins)
-    gold = [c.annotation for c in select_gold(report.valid).values()]
+    documents = gold.documents
     scored: dict[str, list[Annotation]] = {}
     if predictors:
         docs = list(documents.values())
@@ -391,16 +268,18 @@ def evaluate_against_gold(
     if predicted_exports:
         scored["exports"] = validate_exports(list(predicted_exports), documents).valid
     if annotator is not None:
-        mine = [r for r in report.valid if r.annotator == annotator and not r.ground_truth]
+        mine = [r for r in gold.records if r.annotator == annotator and not r.ground_truth]
         if not mine:
-            known = sorted({r.annotator for r in report.valid})
+            known = sorted({r.annotator for r in gold.records})
             raise ConfigError(f"no annotation by {annotator!r}; annotators: {', '.join(known)}")
         scored[annotator] = mine
     if not scored:
         raise ConfigError("nothing to evaluate: pass --predictors, --predicted or --annotator")
+    gold_annotations = gold.gold()
     out: dict[str, dict[str, EvalResult]] = {}
     for what, predicted in scored.items():
         wanted = set(layers) if layers else {a.layer for a in predicted}
         have = {a.layer for a in predicted} & wanted
-        out[what] = {k: v for k, v in evaluate_layers(gold, predicted).items() if k in have}
+        results = evaluate_layers(gold_annotations, predicted)
+        out[what] = {k: v for k, v in results.items() if k in have}
     return out

@@ -7,12 +7,22 @@ Offsets are Unicode code points into the NFC-normalised document text, half-open
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # the report's module builds on this one
+    from annotate.schemas import SchemaSet
+    from annotate.sources.foreign import ForeignOptions
+    from annotate.validation.report import Report
 
 __all__ = [
     "Annotation",
     "Document",
+    "GoldChoice",
+    "GoldRule",
+    "GoldSet",
     "Issue",
     "Origin",
     "Relation",
@@ -25,6 +35,7 @@ __all__ = [
 
 Unit = Literal["sentence", "paragraph", "document"]
 Origin = Literal["annotation", "prediction", "adjudication"]
+GoldRule = Literal["ground_truth", "single", "consensus"]
 
 
 def text_sha256(text: str) -> str:
@@ -298,3 +309,47 @@ class Issue:
             "json_path": self.json_path,
             "hint": self.hint,
         }
+
+
+@dataclass(slots=True)
+class GoldChoice:
+    """The gold annotation of one task and its provenance: the rule that chose it (an
+    annotation marked ground truth or adjudicated, the only one, or the consensus of the
+    raters) and the raters' versions it was chosen from."""
+
+    annotation: Annotation
+    rule: GoldRule
+    candidates: int  # how many versions the task has
+    versions: list[Annotation] = field(default_factory=list)  # ordered by annotation id
+
+
+@dataclass(slots=True)
+class GoldSet:
+    """What every stage after validation starts from (:func:`annotate.pipeline.gold_set`):
+    the corpus, the validation report of the label exports, whose valid records are every
+    rater's version of every task (the agreement's inputs), and the gold of each task."""
+
+    documents: dict[str, Document]
+    report: Report
+    choices: dict[str, GoldChoice]  # task key → its gold, in task-key order
+    schemas: SchemaSet  # the schema set the records were validated against
+    exports: list[Path] = field(default_factory=list)  # the label exports read, in order
+    pins: Path | None = None  # the pins file that named them, if any
+    layer: str | None = None  # the layer of exports annotate did not make
+    foreign: ForeignOptions | None = None  # how those were read (text field, config, map)
+
+    @property
+    def records(self) -> list[Annotation]:
+        """Every valid record: each rater's version of each task."""
+        return self.report.valid
+
+    def gold(self) -> list[Annotation]:
+        """The gold annotation of every task, in task-key order."""
+        return [choice.annotation for choice in self.choices.values()]
+
+    def rules(self) -> dict[str, Counter[str]]:
+        """Layer → how many tasks each rule chose the gold of."""
+        out: dict[str, Counter[str]] = {}
+        for choice in self.choices.values():
+            out.setdefault(choice.annotation.layer, Counter())[choice.rule] += 1
+        return out

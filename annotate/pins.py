@@ -18,18 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from annotate.errors import ReleaseError
 from annotate.files import write_atomic
-
-if TYPE_CHECKING:
-    from annotate.model import Document
-    from annotate.sources.foreign import ForeignOptions
-    from annotate.validate import Report
 
 __all__ = [
     "PINS_FORMAT",
@@ -39,7 +34,6 @@ __all__ = [
     "read_annotators",
     "read_pins",
     "record_pull",
-    "validate_labels",
     "write_annotators",
     "write_pin",
 ]
@@ -244,23 +238,3 @@ def label_exports(pins_path: Path | None, exports: Sequence[Path] = ()) -> list[
     if pins_path is not None:
         paths += [pins_path.parent / p.path for p in read_pins(pins_path)]
     return paths
-
-
-def validate_labels(
-    export_paths: Sequence[Path],
-    documents: Mapping[str, Document],
-    *,
-    pins_path: Path | None,
-    layer: str | None = None,
-    foreign: ForeignOptions | None = None,
-) -> Report:
-    """Validate the exports; valid records name their annotators as ``pull`` recorded them
-    in the pins (stable across servers, unlike Label Studio user ids). ``layer`` and
-    ``foreign`` are for exports annotate did not make."""
-    from annotate.validate import validate_exports
-
-    report = validate_exports(list(export_paths), documents, layer=layer, foreign=foreign)
-    names = read_annotators(pins_path) if pins_path is not None else {}
-    for rec in report.valid:
-        rec.annotator = names.get(rec.annotator, rec.annotator)
-    return report

@@ -22,6 +22,7 @@ from annotate.corpus import read_articles
 from annotate.errors import AnnotateError
 from annotate.labelstudio.sync import pull, push
 from annotate.layers import layer_names
+from annotate.pipeline import gold_set
 from annotate.preannotate.run import DEFAULT_PREDICTORS, run_predictors
 from annotate.release.build import build_release
 from annotate.workflow import AnnotatorPass, submit_passes, submit_predictions
@@ -80,8 +81,7 @@ def main() -> int:
     releases = SCRATCH / "releases"
     shutil.rmtree(releases, ignore_errors=True)
     result = build_release(
-        articles=ROOT / "data" / "articles",
-        pins=labels / "pins.json",
+        gold_set(articles=ROOT / "data" / "articles", pins=labels / "pins.json"),
         out=releases,
         dataset="stargate-fr-annotations",
         version="0.0.0-demo",

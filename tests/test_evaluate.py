@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from annotate.errors import ConfigError
-from annotate.evaluate import Counts, evaluate, evaluate_layers
+from annotate.evaluate import evaluate, evaluate_layers
+from annotate.metrics import Counts
 from annotate.model import Annotation, Relation, Span
 
 TEXT = "Microsoft et OpenAI investiront 100 milliards de dollars en 2028 à Paris."

@@ -10,13 +10,14 @@ from pathlib import Path
 import datasets
 import pytest
 
-from annotate.agreement import pairwise_agreement
 from annotate.corpus import read_articles
+from annotate.gold import pairwise_agreement
 from annotate.layers.translation_errors import TranslationErrorsLayer
-from annotate.pins import file_sha256, label_exports, read_annotators, validate_labels
+from annotate.pins import file_sha256, read_annotators
+from annotate.pipeline import gold_set
 from annotate.release.build import build_release
 from annotate.release.tables import pseudonym
-from annotate.schemas import SchemaSet, using_schemas
+from annotate.schemas import SchemaSet
 from tests.conftest import ROOT
 
 DATASET = "stargate-fr-annotations"
@@ -41,8 +42,7 @@ def rebuilt(tmp_path_factory) -> list[Path]:
     for i in range(2):
         root = tmp_path_factory.mktemp(f"rebuild{i}")
         result = build_release(
-            articles=ROOT / "data" / "articles",
-            pins=PINS,
+            gold_set(articles=ROOT / "data" / "articles", pins=PINS, schemas=SCHEMAS),
             out=root,
             dataset=DATASET,
             version=VERSION,
@@ -50,7 +50,6 @@ def rebuilt(tmp_path_factory) -> list[Path]:
             project_root=ROOT,
             formats=list(manifest.get("formats") or {}),
             layout=manifest.get("parquet_layout", 1),
-            schemas=SCHEMAS,
             fingerprints=bool(manifest.get("config_fingerprints")),
         )
         out.append(result.path)
@@ -148,9 +147,7 @@ def test_card_mqm_scores_are_recomputed() -> None:
 def test_card_agreement_is_recomputed_from_the_exports() -> None:
     card = _card()
     doc = next(iter(read_articles(ROOT / "data" / "articles")))
-    with using_schemas(SCHEMAS):
-        report = validate_labels(label_exports(PINS), {doc.id: doc}, pins_path=PINS)
-    agreement = pairwise_agreement(report.valid)
+    agreement = pairwise_agreement(gold_set(articles=[doc], pins=PINS, schemas=SCHEMAS).records)
     assert agreement["spans"], "two passes give agreement rows"
     for row in agreement["spans"]:
         pair = " vs ".join(pseudonym(a) for a in row["annotators"].split(" vs "))
@@ -204,8 +201,7 @@ def test_editing_the_toolkits_schemas_does_not_change_how_1_0_0_rebuilds(
     assert schemas.taxonomy("entities").version == "9.0.0"  # the edit is what builds read
     # a new build does take the edit: other entity features, other schema copy
     built = build_release(
-        articles=ROOT / "data" / "articles",
-        pins=PINS,
+        gold_set(articles=ROOT / "data" / "articles", pins=PINS),
         out=tmp_path / "out",
         dataset=DATASET,
         version="9.0.0",

@@ -40,6 +40,7 @@ def evaluate(
     Example: annotate evaluate --predictors entities.rules,entities.spacy,claims.cues,translation_errors.checks
     """
     from annotate.evaluate import evaluate_against_gold
+    from annotate.pipeline import gold_set
 
     shown = output_format(fmt, as_json=as_json)
     if pins is None and not gold:
@@ -47,9 +48,7 @@ def evaluate(
     with _progress("evaluate") as say:
         say("predicting and scoring")
         results = evaluate_against_gold(
-            articles=articles,
-            pins=pins,
-            exports=gold or [],
+            gold_set(articles=articles, pins=pins, exports=gold or [], progress=say),
             predictors=[n.strip() for n in (predictors or "").split(",") if n.strip()],
             predicted_exports=predicted or [],
             annotator=annotator,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,6 +19,10 @@ from annotate.cli._output import FormatOpt, issue_line, output_format, print_jso
 
 if TYPE_CHECKING:
     from annotate.release.guard import Acceptance
+
+if TYPE_CHECKING:
+    from annotate.model import GoldSet
+    from annotate.sources.foreign import ForeignOptions
 
 ArticlesOpt = Annotated[Path, typer.Option(help="The corpus.")]
 CorpusOpt = Annotated[
@@ -111,6 +116,28 @@ def _accept(*, no_annotations: bool, missing_documents: bool, quarantined: bool)
     )
 
 
+def _gold(
+    articles: Path | Sequence[Path] | None,
+    pins: Path | None,
+    export: list[Path] | None,
+    say: Callable[[str], None],
+    *,
+    layer: str | None = None,
+    foreign: ForeignOptions | None = None,
+) -> GoldSet:
+    """The gold set of the corpus and the pinned (or given) exports."""
+    from annotate.pipeline import gold_set
+
+    return gold_set(
+        articles=articles,
+        pins=_default_pins(pins, export),
+        exports=export or [],
+        layer=layer,
+        foreign=foreign,
+        progress=say,
+    )
+
+
 def _formats(value: str) -> list[str]:
     from annotate.release.formats import check_formats, format_names
 
@@ -170,11 +197,14 @@ def build(
     is_foreign = any(x is not None for x in (layer, text_field, config, label_map))
     with _progress("build") as say:
         result = build_release(
-            layer=layer,
-            foreign=foreign,
-            articles=None if articles is None and is_foreign else _corpus(articles),
-            pins=_default_pins(pins, export),
-            exports=export,
+            _gold(
+                None if articles is None and is_foreign else _corpus(articles),
+                pins,
+                export,
+                say,
+                layer=layer,
+                foreign=foreign,
+            ),
             version=version,
             notes=_notes(notes),
             formats=_formats(formats),
@@ -244,9 +274,7 @@ def release(
 
     with _progress("release") as say:
         result = release_(
-            articles=_corpus(articles),
-            pins=_default_pins(pins, export),
-            exports=export,
+            _gold(_corpus(articles), pins, export, say),
             bump=bump,
             version=version,
             notes=_notes(notes),
@@ -301,13 +329,7 @@ def diff(
     shown = output_format(fmt, as_json=as_json)
     if b is None:
         with _progress("diff") as say:
-            result = diff_release(
-                a,
-                articles=_corpus(articles),
-                pins=_default_pins(pins, export),
-                exports=export,
-                progress=say,
-            )
+            result = diff_release(a, _gold(_corpus(articles), pins, export, say), progress=say)
     else:
         result = diff_release(a, b)
     if shown == "json":

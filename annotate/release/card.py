@@ -16,7 +16,7 @@ from annotate.layers import Layer
 from annotate.layers.presentation import card_metadata
 
 if TYPE_CHECKING:
-    from annotate.release.build import ReleaseData
+    from annotate.release.data import ReleaseData
 
 __all__ = ["card_context", "render_card", "size_category"]
 

@@ -19,11 +19,10 @@ from typing import Any
 
 from annotate.errors import ConfigError, ReleaseError
 from annotate.files import write_atomic
+from annotate.model import GoldSet
 from annotate.names import check_dataset_name, check_repo_id, check_version, path_under
 from annotate.release.build import (
     BuildResult,
-    ReleaseData,
-    collect,
     place,
     refuse_existing,
     staging,
@@ -31,6 +30,7 @@ from annotate.release.build import (
     write_metadata,
 )
 from annotate.release.changelog import CHANGELOG, add_entry, changelog_entry
+from annotate.release.data import ReleaseData, release_data
 from annotate.release.diff import ReleaseDiff, diff_releases, diff_snapshots, load_snapshot
 from annotate.release.formats import FORMATS, check_formats
 from annotate.release.guard import Acceptance, check_publishable
@@ -87,10 +87,8 @@ def _choose(proposal: BumpProposal, previous: str | None, *, bump: str, version:
 
 
 def release(
+    gold: GoldSet,
     *,
-    articles: Path | Sequence[Path],
-    pins: Path | None = None,
-    exports: list[Path] | None = None,
     out: Path,
     dataset: str,
     card_template: Path | None = None,
@@ -107,7 +105,8 @@ def release(
     viewer: bool = True,
     progress: Progress | None = None,
 ) -> ReleaseResult:
-    """Build the next release of ``dataset`` under ``out``; see the module docstring."""
+    """Build the next release of ``dataset`` under ``out`` from a gold set
+    (:func:`annotate.pipeline.gold_set`); see the module docstring."""
     say = progress or (lambda _msg: None)
     formats = check_formats(formats)
     if bump not in BUMPS:
@@ -120,10 +119,8 @@ def release(
         parse_version(check_version(version))
         refuse_existing(path_under(dataset_dir, version))
     previous = latest_version(dataset_dir)
-    data = collect(
-        articles=articles,
-        pins=pins,
-        exports=exports,
+    data = release_data(
+        gold,
         card_template=card_template,
         notes=notes,
         project_root=project_root,
@@ -246,18 +243,15 @@ def _existing_changelog(dataset_dir: Path, previous: str | None) -> str | None:
 
 def diff_release(
     a: Path,
-    b: Path | None = None,
+    b: Path | GoldSet,
     *,
-    articles: Path | Sequence[Path] = (),
-    pins: Path | None = None,
-    exports: list[Path] | None = None,
     progress: Progress | None = None,
 ) -> ReleaseDiff:
-    """What changed from release ``a`` to release ``b`` or, without ``b``, to what the
-    working inputs (corpus and pinned or given exports) would release now."""
-    if b is not None:
+    """What changed from release ``a`` to release ``b``, or to what a gold set (the
+    working inputs, :func:`annotate.pipeline.gold_set`) would release now."""
+    if isinstance(b, Path):
         return diff_releases(a, b)
-    data = collect(articles=articles, pins=pins, exports=exports, progress=progress)
+    data = release_data(b, progress=progress)
     with tempfile.TemporaryDirectory(prefix="annotate-diff-") as tmp:
         write_data(data, Path(tmp), progress=progress)
         return diff_snapshots(

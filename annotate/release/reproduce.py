@@ -35,17 +35,17 @@ from annotate.errors import ConfigError, ReleaseError
 from annotate.model import Issue
 from annotate.names import check_dataset_name, check_version, path_under
 from annotate.pins import file_sha256
+from annotate.pipeline import gold_set
 from annotate.release.build import (
     CHANGELOG,
-    PACKAGE_CARD_INPUT,
     SCHEMA_DIR,
-    collect,
     place,
     refuse_existing,
     staging,
     write_data,
     write_metadata,
 )
+from annotate.release.data import PACKAGE_CARD_INPUT, release_data
 from annotate.release.formats import check_formats
 from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.manifest import read_manifest
@@ -118,7 +118,10 @@ def reproduce_release(
 ) -> ReproduceReport:
     """Rebuild ``release`` from the inputs under ``project_root`` and compare; ``keep``
     is a directory to leave the rebuild in (it must not hold that version yet). The card
-    is rendered from ``card_template``, by default the template the release records."""
+    is rendered from ``card_template``, by default the template the release records.
+
+    The gold set is made here, not by the caller, because it is validated against the
+    release's own schema copy (:func:`annotate.pipeline.gold_set` with ``schemas``)."""
     say = progress or (lambda _msg: None)
     manifest = read_manifest(release)
     report = ReproduceReport(release, manifest.get("version"))
@@ -141,15 +144,19 @@ def reproduce_release(
         target = path_under(out, dataset, version)
         refuse_existing(target)
         say(f"rebuilding {dataset} {version} (parquet layout {layout})")
+        gold = gold_set(
+            articles=articles,
+            pins=pins,
+            exports=exports or [],
+            schemas=schemas,
+            progress=progress,
+        )
         with _build_time(manifest):
-            data = collect(
-                articles=articles,
-                pins=pins,
-                exports=exports,
+            data = release_data(
+                gold,
                 card_template=card_template,
                 notes=notes,
                 project_root=project_root,
-                schemas=schemas,
                 progress=progress,
             )
         data.layout = layout

@@ -36,7 +36,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from annotate.model import Document, Segment
-from annotate.release.build import ReleaseData, place, staging, write_data, write_metadata
+from annotate.release.build import place, staging, write_data, write_metadata
+from annotate.release.data import ReleaseData
 from annotate.release.tables import segment_row
 from annotate.validate import Report
 

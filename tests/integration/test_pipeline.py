@@ -14,6 +14,7 @@ from annotate.labelstudio.submit import submit_records
 from annotate.labelstudio.sync import project_title, pull, push
 from annotate.model import Annotation, Relation, Span, task_key
 from annotate.pins import read_pins
+from annotate.pipeline import gold_set
 from annotate.release.build import build_release
 from annotate.validate import validate_exports
 from tests.conftest import ROOT
@@ -183,8 +184,7 @@ def test_annotation_submitted_through_the_api_comes_back_validated(
 
     # … and on to a release that `datasets` loads
     result = build_release(
-        articles=ROOT / "data" / "articles",
-        pins=labels / f"{prefix}.pins.json",
+        gold_set(articles=ROOT / "data" / "articles", pins=labels / f"{prefix}.pins.json"),
         out=tmp_path / "releases",
         dataset="test",
         version="0.1.0",

@@ -25,6 +25,7 @@ from annotate.corpus import read_articles
 from annotate.labelstudio.tasks import make_tasks
 from annotate.layers import get_layer
 from annotate.model import Document, Relation, Span
+from annotate.pipeline import gold_set
 from annotate.release.build import BuildResult, build_release
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -276,7 +277,7 @@ def build(tmp_path: Path) -> Callable[..., BuildResult]:
     ) -> BuildResult:
         kw.setdefault("articles", ARTICLES)
         return build_release(
-            exports=exports,
+            gold_set(articles=kw.pop("articles"), exports=exports),
             out=tmp_path / out,
             dataset="demo",
             version=version,

@@ -9,8 +9,9 @@ import pytest
 
 from annotate.errors import ReleaseError
 from annotate.pins import file_sha256
-from annotate.release.build import collect
+from annotate.pipeline import gold_set
 from annotate.release.card import card_context, render_card
+from annotate.release.data import release_data
 from annotate.release.manifest import read_manifest
 from annotate.release.tables import pseudonym, read_rows
 
@@ -107,7 +108,7 @@ def test_card_has_metadata_tables_plot_and_how_to_load(build, exports):
 
 
 def test_card_renders_an_agreement_table_when_given(exports, paths):
-    data = collect(articles=paths.articles, exports=exports, project_root=paths.root)
+    data = release_data(gold_set(articles=paths.articles, exports=exports), project_root=paths.root)
     context = card_context(data)
     context["agreement"] = [
         {
@@ -191,7 +192,7 @@ def test_counts_from_the_arrow_tables_equal_counting_the_rows(exports, paths):
     from collections import Counter
     from operator import itemgetter
 
-    data = collect(articles=paths.articles, exports=exports, project_root=paths.root)
+    data = release_data(gold_set(articles=paths.articles, exports=exports), project_root=paths.root)
     cases = [
         ("entities", ("label",)),
         ("entities", ("kb_id",)),  # has nulls
@@ -212,7 +213,7 @@ def test_counts_from_the_arrow_tables_equal_counting_the_rows(exports, paths):
 def test_a_failing_parquet_write_fails_the_build(exports, paths, tmp_path):
     from annotate.release.build import write_data
 
-    data = collect(articles=paths.articles, exports=exports, project_root=paths.root)
+    data = release_data(gold_set(articles=paths.articles, exports=exports), project_root=paths.root)
     data.layout = 99
     with pytest.raises(ReleaseError, match="unknown parquet layout 99"):
         write_data(data, tmp_path / "out")
@@ -258,7 +259,7 @@ def test_the_cache_key_follows_the_data_not_the_folder(build, exports, tmp_path)
 
 def test_the_package_card_template_loops_over_the_layers_and_names_none():
     from annotate.layers import layer_names
-    from annotate.release.build import PACKAGE_CARD
+    from annotate.release.data import PACKAGE_CARD
 
     template = PACKAGE_CARD.read_text(encoding="utf-8")
     assert "layer_sections" in template

@@ -8,6 +8,7 @@ from pathlib import Path
 import datasets
 import pyarrow.parquet as pq
 
+from annotate.pipeline import gold_set
 from annotate.release.build import build_release
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +43,7 @@ def test_release_1_0_0_lost_sources_and_a_new_build_keeps_every_one(tmp_path: Pa
     assert kept_before < relations
 
     built = build_release(
-        articles=ROOT / "data" / "articles",
-        pins=ROOT / "data" / "labels" / "pins.json",
+        gold_set(articles=ROOT / "data" / "articles", pins=ROOT / "data" / "labels" / "pins.json"),
         out=tmp_path,
         dataset="claims-check",
         version="2.0.0",

@@ -10,6 +10,7 @@ import pytest
 from huggingface_hub import HfApi
 
 from annotate.errors import ReleaseError
+from annotate.pipeline import gold_set
 from annotate.release import hub
 from annotate.release.publish import release
 
@@ -69,8 +70,7 @@ def test_release_pushes_after_building_and_never_writes_the_token(
     api = _api()
     monkeypatch.setattr("huggingface_hub.HfApi", lambda *, token: api)
     result = release(
-        articles=paths.articles,
-        exports=exports,
+        gold_set(articles=paths.articles, exports=exports),
         out=tmp_path / "releases",
         dataset="demo",
         card_template=paths.card,
@@ -91,8 +91,7 @@ def test_without_a_token_nothing_is_built(monkeypatch, tmp_path, paths, exports)
     monkeypatch.delenv("HF_TOKEN", raising=False)
     with pytest.raises(ReleaseError, match="HF_TOKEN"):
         release(
-            articles=paths.articles,
-            exports=exports,
+            gold_set(articles=paths.articles, exports=exports),
             out=tmp_path / "releases",
             dataset="demo",
             card_template=paths.card,

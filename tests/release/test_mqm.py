@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotate.errors import ExportError
+from annotate.pipeline import gold_set
 from annotate.release.mqm import write_wmt_tsv
 from annotate.release.tables import read_rows
 from annotate.sources.mqm_import import import_mqm, read_mqm_tsv
@@ -176,13 +177,14 @@ def test_imported_mqm_data_can_be_packaged(tmp_path, paths):
     """import → documents.jsonl + a Label Studio export → build: a release of WMT data.
     Raters who judged the same target text are one task, so the release holds their gold
     (consensus), as for our own annotations."""
-    from annotate.agreement import select_gold
+    from annotate.gold import select_gold
     from annotate.release.build import build_release
 
     imported = import_mqm(ENDE, out=tmp_path / "ende", target_lang="de", source_lang="en")
     release = build_release(
-        articles=tmp_path / "ende/documents.jsonl",
-        exports=[tmp_path / "ende/export.json"],
+        gold_set(
+            articles=tmp_path / "ende/documents.jsonl", exports=[tmp_path / "ende/export.json"]
+        ),
         out=tmp_path / "releases",
         dataset="wmt-ted-ende",
         version="1.0.0",
@@ -207,8 +209,7 @@ def _wmt_release(tsv: Path, out: Path, paths, name: str):
 
     import_mqm(tsv, out=out / "import", target_lang="en")
     return build_release(
-        articles=out / "import/documents.jsonl",
-        exports=[out / "import/export.json"],
+        gold_set(articles=out / "import/documents.jsonl", exports=[out / "import/export.json"]),
         out=out / "releases",
         dataset=name,
         version="1.0.0",

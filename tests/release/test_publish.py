@@ -7,6 +7,7 @@ import json
 import pytest
 
 from annotate.errors import ConfigError, ReleaseError
+from annotate.pipeline import gold_set
 from annotate.release.diff import ReleaseDiff, diff_releases, diff_snapshots, load_snapshot
 from annotate.release.manifest import read_manifest
 from annotate.release.publish import diff_release, release
@@ -17,8 +18,7 @@ from annotate.release.version import latest_version, propose_bump
 def run_release(tmp_path, paths):
     def run(exports, **kw):
         return release(
-            articles=paths.articles,
-            exports=exports,
+            gold_set(articles=paths.articles, exports=exports),
             out=tmp_path / "releases",
             dataset="demo",
             card_template=paths.card,
@@ -193,7 +193,7 @@ def test_diff_json_and_working_inputs(build, exports, make_exports, second_versi
     data = json.loads(json.dumps(between.to_dict(), default=str))
     assert data["configs"]["entities"]["counts"] == {"added": 0, "removed": 1, "changed": 1}
     # the release against what the working inputs would release now
-    working = diff_release(first.path, articles=paths.articles, exports=v2_exports)
+    working = diff_release(first.path, gold_set(articles=paths.articles, exports=v2_exports))
     assert working.to_dict()["configs"] == data["configs"]
     assert working.b == "working"
     assert diff_releases(first.path, first.path).empty

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
+from annotate.pipeline import gold_set
 from annotate.release.build import build_release
 from annotate.release.manifest import read_manifest
 from annotate.release.reproduce import reproduce_release
@@ -34,8 +35,7 @@ def project(tmp_path: Path, paths) -> Path:
 
 def _build(root: Path, version: str = "2.0.0", **kw) -> Path:
     return build_release(
-        articles=root / "data" / "articles",
-        pins=root / "data" / "labels" / "pins.json",
+        gold_set(articles=root / "data" / "articles", pins=root / "data" / "labels" / "pins.json"),
         out=root / "releases",
         dataset="demo",
         version=version,
@@ -158,17 +158,18 @@ def test_cli_reproduce_exit_codes(project, monkeypatch):
 def test_a_later_release_reproduces_with_its_card_and_changelog(project):
     from annotate.release.publish import release
 
+    gold = gold_set(
+        articles=project / "data" / "articles", pins=project / "data" / "labels" / "pins.json"
+    )
     common = dict(
-        articles=project / "data" / "articles",
-        pins=project / "data" / "labels" / "pins.json",
         out=project / "releases",
         dataset="demo",
         card_template=project / "dataset_card.md",
         project_root=project,
         formats=("mqm",),
     )
-    first = release(**common)
-    second = release(**common, bump="minor", allow_empty=True)  # overridden: nothing changed
+    first = release(gold, **common)
+    second = release(gold, **common, bump="minor", allow_empty=True)  # overridden: nothing changed
     assert (first.version, second.version) == ("1.0.0", "1.1.0")
     assert read_manifest(second.path)["bump"]["overridden"] is True
     for made in (first, second):
@@ -195,15 +196,13 @@ def test_a_release_after_a_correction_reproduces_and_the_earlier_one_names_the_n
 
     pins = project / "data" / "labels" / "pins.json"
     common = dict(
-        articles=project / "data" / "articles",
-        pins=pins,
         out=project / "releases",
         dataset="demo",
         card_template=project / "dataset_card.md",
         project_root=project,
         formats=(),
     )
-    first = release(**common)
+    first = release(gold_set(articles=project / "data" / "articles", pins=pins), **common)
     # a correction: one entity region taken out of every annotation of the first task
     pin = next(p for p in read_pins(pins) if p.layer == "entities")
     tasks = json.loads((pins.parent / pin.path).read_text(encoding="utf-8"))
@@ -214,7 +213,7 @@ def test_a_release_after_a_correction_reproduces_and_the_earlier_one_names_the_n
     corrected = pins.parent / "corrected-entities.json"
     corrected.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     write_pin(pins, layer="entities", export_path=corrected, project=pin.project)
-    second = release(**common)
+    second = release(gold_set(articles=project / "data" / "articles", pins=pins), **common)
     # the adjudicator's annotation is the gold and still holds the span: the gold did not
     # change, the two other annotators' raw rows did
     assert second.diff is not None and second.diff.raw == {
@@ -249,8 +248,7 @@ def test_a_release_built_from_exports_reproduces_from_the_same_exports(project, 
         shutil.copy(pins.parent / pin.path, target)
         exports.append(target)
     release = build_release(
-        articles=project / "data" / "articles",
-        exports=exports,
+        gold_set(articles=project / "data" / "articles", exports=exports),
         out=project / "releases",
         dataset="demo",
         version="1.0.0",
@@ -297,8 +295,9 @@ def test_every_changed_input_is_named_once(project, monkeypatch):
 
 def test_a_release_built_with_the_package_card_reproduces_with_it(project):
     release = build_release(
-        articles=project / "data" / "articles",
-        pins=project / "data" / "labels" / "pins.json",
+        gold_set(
+            articles=project / "data" / "articles", pins=project / "data" / "labels" / "pins.json"
+        ),
         out=project / "releases",
         dataset="demo",
         version="3.0.0",

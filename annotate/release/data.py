@@ -1,0 +1,328 @@
+"""What a release is made of, before anything is written: :class:`ReleaseData`, made from a
+:class:`~annotate.model.GoldSet` by :func:`release_data`.
+
+The rows of every config (``documents``, ``segments``, one per layer, ``annotations``:
+every rater's raw rows) are assembled once into Arrow tables (ClassLabels as indexes, the
+Hugging Face features in the schema), which everything after reads: the parquet writer,
+the card, the plot, the diff. Nothing here reads the clock: ``created`` comes from
+SOURCE_DATE_EPOCH or else from the latest annotation time in the records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pyarrow as pa
+
+from annotate.errors import ReleaseError
+from annotate.gold import pairwise_agreement
+from annotate.layers import LAYERS, Layer, get_layer
+from annotate.model import Annotation, Document, GoldSet
+from annotate.pins import file_sha256
+from annotate.release.card import card_context
+from annotate.release.tables import (
+    ANNOTATION_FEATURES,
+    DOCUMENT_FEATURES,
+    PARQUET_LAYOUT,
+    SEGMENT_FEATURES,
+    annotation_rows,
+    document_rows,
+    pseudonym,
+    row_id_column,
+    segment_row,
+    to_table,
+)
+from annotate.schemas import SchemaSet, active_schemas, using_schemas
+from annotate.sources.foreign import foreign_inputs, foreign_settings
+from annotate.validation.report import Report
+
+__all__ = [
+    "NOTES",
+    "PACKAGE_CARD",
+    "PACKAGE_CARD_INPUT",
+    "ReleaseData",
+    "config_features",
+    "release_data",
+]
+
+Progress = Callable[[str], None]
+NOTES = "NOTES.md"  # beside pins.json: the annotation process, rendered into the card
+# The card template shipped in the package (it loops over the layers), used unless one is
+# given; the manifest names it by this name, as it lies outside the project.
+PACKAGE_CARD = Path(__file__).with_name("dataset_card.md")
+PACKAGE_CARD_INPUT = "annotate:release/dataset_card.md"
+
+
+@dataclass(slots=True)
+class ReleaseData:
+    """What a release is made of, before anything is written: the rows of every config
+    (read by the training formats) and, once assembled, their Arrow tables (read by
+    everything else)."""
+
+    documents: dict[str, Document]
+    rows: dict[str, list[dict[str, Any]]]  # config → rows ("segments" and one per layer)
+    report: Report
+    gold_rules: dict[str, Counter[str]]
+    inputs: list[dict[str, str]]  # path (relative to the project root) and sha256
+    created: str | None
+    created_from: str | None  # "SOURCE_DATE_EPOCH", "annotations" or None
+    lock: str | None = None  # sha256 of the project's requirements.lock
+    agreement: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    notes: str | None = None  # <labels dir>/NOTES.md: how the pinned labels were made
+    card_template: Path = PACKAGE_CARD  # the card template it is rendered with
+    card_input: str = PACKAGE_CARD_INPUT  # how the inputs name that template
+    foreign: dict[str, Any] | None = None  # how exports annotate did not make were read
+    layout: int = PARQUET_LAYOUT  # how the parquet files are laid out (PARQUET_LAYOUTS)
+    # whether the card's configs carry a fingerprint of their files (1.0.0's do not): the
+    # key `datasets` caches a local release under (see build.config_fingerprints)
+    fingerprints: bool = True
+    viewer: bool = False  # write the HTML viewer into viewer/ (annotate release does)
+    schemas: SchemaSet = field(default_factory=active_schemas)  # validated and built with
+    accepted: dict[str, int] = field(default_factory=dict)  # guard.check_publishable
+    _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
+    _counted: dict[tuple[str, str], Counter[Any]] = field(default_factory=dict, repr=False)
+    _card: dict[str, Any] | None = field(default=None, repr=False)
+
+    def layers(self) -> list[Layer]:
+        """The layers the release holds (those with rows), in registry order, bound to the
+        release's schemas."""
+        return [get_layer(c, self.schemas) for c in self.configs if c in LAYERS]
+
+    @property
+    def configs(self) -> list[str]:
+        """The configs the release holds: a layer with no rows is left out (of the files,
+        the card and the manifest), as ``datasets`` cannot load an empty split."""
+        return ["documents", *(name for name, rows in self.rows.items() if rows)]
+
+    def table(self, config: str) -> pa.Table:
+        """The Arrow table of one config, converted from its rows on first use."""
+        if config not in self._tables:
+            if config == "documents":
+                rows = document_rows(self.documents.values())
+            else:
+                rows = self.rows[config]
+            self._tables[config] = to_table(rows, config_features(config, self.schemas))
+        return self._tables[config]
+
+    def assemble(self) -> ReleaseData:
+        """Convert every config to Arrow now; returns ``self``. Turning Python rows into
+        Arrow costs several times writing the table, so it is done once, here, and the
+        release is written from the tables."""
+        for config in self.configs:
+            self.table(config)
+        return self
+
+    def card_numbers(self) -> dict[str, Any]:
+        """The card's version-independent numbers and tables (a fresh copy each call),
+        computed once."""
+        if self._card is None:
+            self._card = card_context(self)
+        return dict(self._card)
+
+    def count(self, config: str, *columns: str) -> Counter[Any]:
+        """How many rows of ``config`` have each value (tuple of values) of ``columns``,
+        ClassLabels by name, in order of first appearance; counted once, by Arrow's
+        group-by, for the card and the plot."""
+        key = (config, ",".join(columns))
+        if key not in self._counted:
+            self._counted[key] = Counter()
+            if self.rows.get(config):
+                self._counted[key] = _count(self.table(config), list(columns))
+        return self._counted[key]
+
+
+def _count(table: pa.Table, columns: list[str]) -> Counter[Any]:
+    features = datasets.Features.from_arrow_schema(table.schema)
+    grouped = table.group_by(columns, use_threads=False).aggregate([([], "count_all")])
+    keys = []
+    for name in columns:
+        values = grouped.column(name).to_pylist()
+        feat = features[name]
+        if isinstance(feat, datasets.ClassLabel):
+            values = [None if v is None else feat.names[v] for v in values]
+        keys.append(values)
+    counts = grouped.column("count_all").to_pylist()
+    if len(columns) == 1:
+        return Counter(dict(zip(keys[0], counts, strict=True)))
+    return Counter(dict(zip(zip(*keys, strict=True), counts, strict=True)))
+
+
+def config_features(config: str, schemas: SchemaSet | None = None) -> Any:
+    """The features of one config of a release (a layer's under ``schemas``, default the
+    active set)."""
+    if config == "documents":
+        return DOCUMENT_FEATURES
+    if config == "segments":
+        return SEGMENT_FEATURES
+    if config == "annotations":
+        return ANNOTATION_FEATURES
+    return get_layer(config, schemas).features()
+
+
+def _input_entries(paths: list[Path], root: Path) -> list[dict[str, str]]:
+    out = {}
+    for p in set(paths):
+        try:
+            name = p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            name = p.name
+        out[name] = {"path": name, "sha256": file_sha256(p)}
+    return [out[k] for k in sorted(out)]
+
+
+def _sort_rows(config: str, rows: list[dict[str, Any]], schemas: SchemaSet) -> None:
+    if config == "segments":
+        rows.sort(key=lambda r: (r["layer"], r["doc_id"], r["segment_start"], r["segment_end"]))
+        return
+    if config == "annotations":
+        rows.sort(
+            key=lambda r: (
+                r["layer"],
+                r["doc_id"],
+                r["annotator"],
+                r["segment_start"],
+                -1 if r["start"] is None else r["start"],
+                r["end"] or -1,
+                r["label"] or "",
+                r["span_id"] or "",
+            )
+        )
+        return
+    ident = row_id_column(config_features(config, schemas)) or "doc_id"
+    rows.sort(key=lambda r: (r["doc_id"], r["start"], r["end"], str(r.get(ident))))
+
+
+def release_data(
+    gold: GoldSet,
+    *,
+    card_template: Path | None = None,
+    notes: Path | None = None,
+    project_root: Path = Path("."),
+    progress: Progress | None = None,
+) -> ReleaseData:
+    """The rows of every config of a release made from ``gold`` (the gold rows of each
+    layer, a segment row per gold choice, every rater's raw rows), the agreement between
+    the raters, and the inputs read with their sha256; assembled into Arrow tables, under
+    the schema set the gold set was validated against. ``notes`` (the project's NOTES.md)
+    is the provenance the card tells; without it, the ``NOTES.md`` beside the pins, if any
+    (as release 1.0.0 was built)."""
+    with using_schemas(gold.schemas):
+        data = _release_data(
+            gold, card_template=card_template, notes=notes, project_root=project_root
+        )
+    data.schemas = gold.schemas
+    (progress or (lambda _msg: None))("assembling the tables")
+    return data.assemble()
+
+
+def _release_data(
+    gold: GoldSet, *, card_template: Path | None, notes: Path | None, project_root: Path
+) -> ReleaseData:
+    documents = gold.documents
+    rows: dict[str, list[dict[str, Any]]] = {"segments": [], **{name: [] for name in LAYERS}}
+    for choice in gold.choices.values():
+        ann = choice.annotation
+        layer_rows = get_layer(ann.layer, gold.schemas).rows(ann, documents[ann.doc_id])
+        rows[ann.layer] += layer_rows
+        rows["segments"].append(
+            segment_row(
+                doc_id=ann.doc_id,
+                layer=ann.layer,
+                segment_start=ann.segment_start,
+                segment_end=ann.segment_end,
+                judgement=ann.judgement,
+                annotator=ann.annotator,
+                rule=choice.rule,
+                candidates=choice.candidates,
+                spans=len(layer_rows),
+            )
+        )
+    rows["annotations"] = annotation_rows(gold.records, documents)
+    for config, config_rows in rows.items():
+        _sort_rows(config, config_rows, gold.schemas)
+    agreement = pairwise_agreement(gold.records)
+    for table in agreement.values():
+        for row in table:
+            row["annotators"] = " vs ".join(pseudonym(a) for a in row["annotators"].split(" vs "))
+    input_paths, notes_text = _inputs(gold, notes)
+    input_paths += foreign_inputs(gold.foreign)
+    inputs = _input_entries(input_paths, project_root)
+    template = card_template or PACKAGE_CARD
+    card = _input_entries([template], project_root)[0]
+    if card_template is None:
+        card["path"] = PACKAGE_CARD_INPUT
+    inputs = sorted([*inputs, card], key=lambda e: e["path"])
+    created, created_from = _created(gold.records)
+    return ReleaseData(
+        documents=documents,
+        rows=rows,
+        report=gold.report,
+        gold_rules=gold.rules(),
+        inputs=inputs,
+        card_template=template,
+        card_input=card["path"],
+        created=created,
+        created_from=created_from,
+        lock=_lock_hash(project_root),
+        agreement=agreement,
+        notes=notes_text,
+        foreign=foreign_settings(gold.layer, gold.foreign),
+    )
+
+
+def _inputs(gold: GoldSet, notes: Path | None) -> tuple[list[Path], str | None]:
+    """Every file a release reads but the card template (exports, articles and their
+    sidecars, the pins, the notes: ``notes`` or else the NOTES.md beside the pins) and the
+    notes' text."""
+    sources = [Path(d.source_path.split(":")[0]) for d in gold.documents.values() if d.source_path]
+    sidecars = [p.with_name(p.stem + ".meta.json") for p in sources]
+    paths = [*gold.exports, *sources, *(p for p in sidecars if p.exists())]
+    if gold.pins is not None:
+        paths.append(gold.pins)
+    notes_path = notes if notes is not None else gold.pins.parent / NOTES if gold.pins else None
+    text = None
+    if notes_path is not None and notes_path.exists():
+        text = notes_path.read_text(encoding="utf-8").strip()
+        paths.append(notes_path)
+    return paths, text
+
+
+def _created(records: list[Annotation]) -> tuple[str | None, str | None]:
+    """The build time: SOURCE_DATE_EPOCH when set, else the latest annotation time of the
+    inputs, else none; never the clock, so that rebuilds are identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            when = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except ValueError:
+            raise ReleaseError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds",
+                hint="unset it or give an integer",
+            ) from None
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ"), "SOURCE_DATE_EPOCH"
+    times = []
+    for rec in records:
+        if not rec.created_at:
+            continue
+        try:
+            parsed = dt.datetime.fromisoformat(rec.created_at)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        times.append(parsed.astimezone(dt.UTC))
+    if not times:
+        return None, None
+    return max(times).strftime("%Y-%m-%dT%H:%M:%SZ"), "annotations"
+
+
+def _lock_hash(root: Path) -> str | None:
+    lock = root / "requirements.lock"
+    return file_sha256(lock) if lock.exists() else None

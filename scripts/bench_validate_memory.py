@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotate.validation.synthetic import synthetic_documents, write_synthetic_export
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the generator is in tests/
+from tests.synthetic import synthetic_documents, write_synthetic_export
 
 
 def _child_peak_mb(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:

@@ -9,8 +9,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from standins.worksheets import load_worksheet
+
 from annotate.corpus import read_articles
-from annotate.reference import load_worksheet
 
 
 def main(paths: list[str]) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 import datasets
 from rich.console import Console
 from rich.table import Table
+from standins.workflow import AnnotatorPass, submit_passes, submit_predictions
 
 from annotate.corpus import read_articles
 from annotate.errors import AnnotateError
@@ -25,7 +26,6 @@ from annotate.layers import layer_names
 from annotate.pipeline import gold_set
 from annotate.preannotate.run import DEFAULT_PREDICTORS, run_predictors
 from annotate.release.build import build_release
-from annotate.workflow import AnnotatorPass, submit_passes, submit_predictions
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH = ROOT / ".demo"

@@ -15,10 +15,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from standins.workflow import AnnotatorPass, submit_passes
+
 from annotate.corpus import read_articles
 from annotate.labelstudio.sync import pull, push
 from annotate.layers import layer_names
-from annotate.workflow import AnnotatorPass, submit_passes
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "reference"

@@ -20,7 +20,7 @@ from annotate.validate import (
     validate_exports,
     write_outputs,
 )
-from annotate.validation.synthetic import synthetic_documents, synthetic_records
+from tests.synthetic import synthetic_documents, synthetic_records
 
 BAD = Path(__file__).parent / "data" / "bad"
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.validation.synthetic import synthetic_documents, write_synthetic_export
+from tests.synthetic import synthetic_documents, write_synthetic_export
 
 SIZE = 50_000_000
 

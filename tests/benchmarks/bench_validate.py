@@ -29,7 +29,7 @@ import pytest
 from annotate.schemas import load_schema, registry
 from annotate.validate import record_validator, run_validation
 from annotate.validation.structural import StructuralValidator
-from annotate.validation.synthetic import (
+from tests.synthetic import (
     synthetic_documents,
     synthetic_records,
     write_synthetic_export,

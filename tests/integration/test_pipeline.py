@@ -8,9 +8,9 @@ from pathlib import Path
 
 import datasets
 import pytest
+from standins.submit import submit_records
 
 from annotate.labelstudio import client as ls
-from annotate.labelstudio.submit import submit_records
 from annotate.labelstudio.sync import project_title, pull, push
 from annotate.model import Annotation, Relation, Span, task_key
 from annotate.pins import read_pins

@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from standins.worksheets import load_worksheet
 
 from annotate.evaluate import EvalResult, evaluate
 from annotate.model import Annotation, Document
 from annotate.preannotate import as_annotation, run_predictors
-from annotate.reference import load_worksheet
 from annotate.validate import check_record
 
 from .helpers import gold_annotation, held_out, load_json

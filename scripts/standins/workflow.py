@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotate.labelstudio.submit import SubmitResult, submit_records
 from annotate.layers import get_layer, layer_names
 from annotate.model import Annotation, Document, task_key
 from annotate.preannotate import Prediction
-from annotate.reference import load_worksheet
+from standins.submit import SubmitResult, submit_records
+from standins.worksheets import load_worksheet
 
 __all__ = ["AnnotatorPass", "prediction_records", "submit_passes", "submit_predictions"]
 

@@ -25,6 +25,7 @@ __all__ = [
     "GoldSet",
     "Issue",
     "Origin",
+    "Prediction",
     "Relation",
     "Segment",
     "Span",
@@ -263,6 +264,17 @@ class Annotation:
             ],
             judgement=rec.get("judgement"),
         )
+
+
+@dataclass(slots=True)
+class Prediction:
+    """What one predictor proposes for one document (offsets into the document text)."""
+
+    doc_id: str
+    layer: str
+    model_version: str
+    spans: list[Span] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
 
 
 @dataclass(slots=True)

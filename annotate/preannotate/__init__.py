@@ -24,12 +24,12 @@ import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from annotate.errors import ConfigError
-from annotate.model import Annotation, Document, Relation, Span, task_key
+from annotate.model import Annotation, Document, Prediction, task_key
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -58,17 +58,6 @@ __all__ = [
 
 # From this many documents on, ``n_process=None`` means several processes.
 AUTO_PROCESSES_FROM = 500
-
-
-@dataclass(slots=True)
-class Prediction:
-    """What one predictor proposes for one document (offsets into the document text)."""
-
-    doc_id: str
-    layer: str
-    model_version: str
-    spans: list[Span] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

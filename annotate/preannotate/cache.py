@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import ConfigError
-from annotate.model import Document, Relation, Span
+from annotate.model import Document, Prediction, Relation, Span
 
 __all__ = ["CACHE_ENV", "PredictionCache", "default_cache_dir", "prediction_key"]
 
@@ -43,7 +43,7 @@ def default_cache_dir() -> Path:
 def prediction_key(document: Document, predictor_version: str) -> str:
     """The cache key of one predictor's prediction for one document (its whole text is the
     segment predictors work on)."""
-    from annotate import __version__
+    from annotate._version import __version__
 
     parts = (document.id, f"0:{len(document.text)}", predictor_version, __version__)
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
@@ -66,7 +66,6 @@ def _encode(prediction: Any) -> str:
 
 
 def _decode(text: str) -> Any:
-    from annotate.preannotate import Prediction
 
     data = json.loads(text)
     return Prediction(

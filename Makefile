@@ -39,7 +39,7 @@ test: install browser
 	$(PY) -m pytest -q
 
 test-unit: install
-	ANNOTATE_SKIP_LS=1 $(PY) -m pytest -q -m "not integration"
+	ANNOTATE_SKIP_LS=1 $(PY) -m pytest -q -m "not integration and not slow"
 
 lint: install
 	$(VENV)/bin/ruff check annotate tests scripts

@@ -78,7 +78,9 @@ def test_every_record_error_names_its_task_annotation_and_annotator(tmp_path: Pa
     case = next(c for c in CASES if c["name"] == "mixed-file")
     _result, report = run_case(case, tmp_path)
     assert report is not None
-    for issue in report["errors"]:
+    errors = report["errors"]
+    assert {i["task_id"] for i in errors} == {2, 4}, "both bad tasks are reported"
+    for issue in errors:
         assert issue["task_id"] in (2, 4)
         assert issue["annotation_id"] in (102, 104)
         assert issue["annotator"] == "1"

@@ -185,6 +185,14 @@ def test_no_import_cycle_in_the_package() -> None:
     assert not cycles, "import cycles:\n" + "\n".join(" → ".join(c) for c in cycles)
 
 
+def test_nothing_imports_the_package_face() -> None:
+    """``annotate/__init__`` loads the stage entry points lazily (by name, which the graph
+    does not see), so no module may import the package root: then no cycle can run
+    through it."""
+    importers = sorted(m for m, targets in import_graph().items() if "annotate" in targets)
+    assert not importers, f"import from the module that defines the name: {importers}"
+
+
 def test_no_module_over_400_lines() -> None:
     """Modules over the limit are named, unless allow-listed with a reason; an allow-listed
     module that shrank below it must leave the list."""

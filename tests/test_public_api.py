@@ -38,3 +38,17 @@ def test_top_level_api() -> None:
     doc = annotate.make_document("Le texte.", lang="fr")
     assert isinstance(doc, annotate.Document)
     assert annotate.layer_names() == ["entities", "claims", "translation_errors"]
+
+
+def test_the_stage_entry_points_are_the_ones_the_docstring_promises() -> None:
+    """Each stage entry point loads on first use from the module that defines it, and the
+    package docstring shows it."""
+    stages = annotate._STAGES
+    assert stages, "the stage table is empty"
+    for name, module in stages.items():
+        function = getattr(annotate, name)
+        assert function is getattr(importlib.import_module(module), name)
+        assert function.__module__ == module, name
+        assert f"annotate.{name}(" in (annotate.__doc__ or ""), f"the docstring omits {name}"
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        annotate.nothing  # noqa: B018

@@ -160,6 +160,34 @@ def _scores(raw: dict[str, list[int]]) -> MatchScores:
     return MatchScores({label: Counts(tp, fp, fn) for label, (tp, fp, fn) in raw.items()})
 
 
+def _relation_hits(
+    pairs: list[tuple[Span, Span]],
+    gold_relations: list[tuple[Span, Span, str]],
+    predicted_relations: list[tuple[Span, Span, str]],
+) -> list[str]:
+    """The labels of the predicted relations whose two ends are matched (``pairs``) to the
+    ends of a gold relation with the same label, each gold relation used once."""
+    to_gold = {id(ps): gs for gs, ps in pairs}
+    gold_rels = {(id(a), id(b), lab) for a, b, lab in gold_relations}
+    hits = []
+    for a, b, lab in predicted_relations:
+        ga, gb = to_gold.get(id(a)), to_gold.get(id(b))
+        key = (id(ga), id(gb), lab)
+        if ga is not None and gb is not None and key in gold_rels:
+            gold_rels.discard(key)
+            hits.append(lab)
+    return hits
+
+
+def _count_attributes(pairs: list[tuple[Span, Span]], attrs: dict[str, list[int]]) -> None:
+    """Per region choice in ``attrs``: [agreeing pairs, pairs where gold has the choice]."""
+    for gs, ps in pairs:
+        for name, counts in attrs.items():
+            if name in gs.attrs:
+                counts[1] += 1
+                counts[0] += gs.attrs.get(name) == ps.attrs.get(name)
+
+
 def evaluate(
     gold: Iterable[Annotation],
     predicted: Iterable[Annotation],
@@ -170,12 +198,11 @@ def evaluate(
     """Precision, recall and F1 of ``predicted`` against ``gold`` for one layer (annotations
     of other layers are ignored). See the module documentation for the matching rules."""
     tax = taxonomy(layer)
-    choice_names = [c.name for c in tax.region_choices()]
     gold_docs = _select(gold, layer, "gold")
     pred_docs = _select(predicted, layer, "predicted")
     span_raw: dict[str, dict[str, list[int]]] = {s: defaultdict(lambda: [0, 0, 0]) for s in SCHEMES}
     rel_raw: dict[str, dict[str, list[int]]] = {s: defaultdict(lambda: [0, 0, 0]) for s in SCHEMES}
-    attrs = {name: [0, 0] for name in choice_names}
+    attrs = {c.name: [0, 0] for c in tax.region_choices()}
     n_gold = n_pred = out_of_scope = 0
     for doc_id, g in gold_docs.items():
         p = pred_docs.get(doc_id, _DocSet())
@@ -195,22 +222,10 @@ def evaluate(
                 (gs.label for gs, _ in pairs),
                 span_raw[scheme],
             )
-            to_gold = {id(ps): gs for gs, ps in pairs}
-            gold_rels = {(id(a), id(b), lab) for a, b, lab in g.relations}
-            hits = []
-            for a, b, lab in pred_rels:
-                ga, gb = to_gold.get(id(a)), to_gold.get(id(b))
-                key = (id(ga), id(gb), lab)
-                if ga is not None and gb is not None and key in gold_rels:
-                    gold_rels.discard(key)
-                    hits.append(lab)
+            hits = _relation_hits(pairs, g.relations, pred_rels)
             _count((r[2] for r in g.relations), (r[2] for r in pred_rels), hits, rel_raw[scheme])
             if scheme == "overlap":
-                for gs, ps in pairs:
-                    for name in choice_names:
-                        if name in gs.attrs:
-                            attrs[name][1] += 1
-                            attrs[name][0] += gs.attrs.get(name) == ps.attrs.get(name)
+                _count_attributes(pairs, attrs)
     if scope == "all":
         for doc_id, p in pred_docs.items():
             if doc_id not in gold_docs:

@@ -190,9 +190,11 @@ def build(
 
     Example: annotate build --dataset stargate-fr-annotations --version 1.0.0-rc.1
     """
-    from annotate.release.build import build_release
+    from annotate.release.build import build_release, release_target
     from annotate.sources.foreign import foreign_options
 
+    settings = _settings(out_dir=out_dir, dataset=dataset, card=card, license=license)
+    release_target(settings["out"], settings["dataset"], version)  # before reading inputs
     foreign = foreign_options(text_field=text_field, config=config, label_map=label_map)
     is_foreign = any(x is not None for x in (layer, text_field, config, label_map))
     with _progress("build") as say:
@@ -208,7 +210,7 @@ def build(
             version=version,
             notes=_notes(notes),
             formats=_formats(formats),
-            **_settings(out_dir=out_dir, dataset=dataset, card=card, license=license),
+            **settings,
             accept=_accept(
                 no_annotations=allow_no_annotations,
                 missing_documents=allow_missing_documents,
@@ -270,8 +272,13 @@ def release(
 
     Example: annotate release --dataset stargate-fr-annotations --bump auto
     """
+    from annotate.release.publish import check_options
     from annotate.release.publish import release as release_
 
+    settings = _settings(out_dir=out_dir, dataset=dataset, card=card, license=license)
+    check_options(
+        settings["out"], settings["dataset"], bump=bump, version=version, repo_id=push_to_hub
+    )
     with _progress("release") as say:
         result = release_(
             _gold(_corpus(articles), pins, export, say),
@@ -279,7 +286,7 @@ def release(
             version=version,
             notes=_notes(notes),
             formats=_formats(formats),
-            **_settings(out_dir=out_dir, dataset=dataset, card=card, license=license),
+            **settings,
             allow_empty=allow_empty,
             accept=_accept(
                 no_annotations=allow_no_annotations,

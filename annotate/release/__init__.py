@@ -10,7 +10,8 @@ imported lazily by the CLI; this module only names the public functions.
 from __future__ import annotations
 
 from annotate.release.build import BuildResult, build_release
-from annotate.release.diff import ReleaseDiff, diff_releases
+from annotate.release.changes import ReleaseDiff
+from annotate.release.diff import diff_releases
 from annotate.release.mqm import write_mqm_tsv, write_wmt_tsv
 from annotate.release.publish import ReleaseResult, diff_release, release
 from annotate.release.reproduce import ReproduceReport, reproduce_release

@@ -55,6 +55,7 @@ __all__ = [
     "config_fingerprints",
     "place",
     "refuse_existing",
+    "release_target",
     "staging",
     "write_data",
     "write_metadata",
@@ -246,6 +247,14 @@ def staging(out: Path, dataset: str, version: str) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def release_target(out: Path, dataset: str, version: str) -> Path:
+    """``out/<dataset>/<version>``, once the names are checked (a slug, a semver: never a
+    path) and the version is known not to exist; the CLI asks before reading any input."""
+    target = path_under(out, check_dataset_name(dataset), check_version(version))
+    refuse_existing(target)
+    return target
+
+
 def refuse_existing(target: Path) -> None:
     if target.exists():
         raise ReleaseError(
@@ -289,8 +298,7 @@ def build_release(
     layout or card. Refuses an empty release, records of documents not in the corpus and
     quarantined records unless ``accept`` says otherwise (:mod:`annotate.release.guard`)."""
     formats = check_formats(formats)  # registry order: the bytes must not depend on the call
-    target = path_under(out, check_dataset_name(dataset), check_version(version))
-    refuse_existing(target)
+    target = release_target(out, dataset, version)
     data = release_data(
         gold,
         card_template=card_template,

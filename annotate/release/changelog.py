@@ -6,7 +6,7 @@ it, as it stood when the version was made, is inside each release.
 
 from __future__ import annotations
 
-from annotate.release.diff import ReleaseDiff
+from annotate.release.changes import ReleaseDiff
 from annotate.release.version import BumpProposal
 
 __all__ = ["CHANGELOG", "add_entry", "changelog_entry"]

@@ -30,8 +30,9 @@ from annotate.release.build import (
     write_metadata,
 )
 from annotate.release.changelog import CHANGELOG, add_entry, changelog_entry
+from annotate.release.changes import ReleaseDiff
 from annotate.release.data import ReleaseData, release_data
-from annotate.release.diff import ReleaseDiff, diff_releases, diff_snapshots, load_snapshot
+from annotate.release.diff import diff_releases, diff_snapshots, load_snapshot
 from annotate.release.formats import FORMATS, check_formats
 from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.hub import HubResult, hub_token
@@ -47,6 +48,7 @@ from annotate.release.version import (
 
 __all__ = [
     "ReleaseResult",
+    "check_options",
     "compare_with",
     "diff_release",
     "release",
@@ -109,15 +111,7 @@ def release(
     (:func:`annotate.pipeline.gold_set`); see the module docstring."""
     say = progress or (lambda _msg: None)
     formats = check_formats(formats)
-    if bump not in BUMPS:
-        raise ConfigError(f"unknown bump {bump!r}; known: {', '.join(BUMPS)}")
-    dataset_dir = path_under(out, check_dataset_name(dataset))
-    if push_to_hub:
-        check_repo_id(push_to_hub)
-        hub_token()  # fail before building, not after
-    if version is not None:
-        parse_version(check_version(version))
-        refuse_existing(path_under(dataset_dir, version))
+    dataset_dir = check_options(out, dataset, bump=bump, version=version, repo_id=push_to_hub)
     previous = latest_version(dataset_dir)
     data = release_data(
         gold,
@@ -133,18 +127,8 @@ def release(
         if previous is not None:
             say(f"comparing with {previous}")
         diff, proposal = compare_with(data, tmp, dataset_dir=dataset_dir, previous=previous)
-        if (
-            version is None
-            and bump == "auto"
-            and proposal.level is None
-            and previous
-            and not allow_empty
-        ):
-            raise ReleaseError(
-                f"nothing changed since {previous}",
-                file=dataset_dir / previous,
-                hint="pass --allow-empty with --bump patch (or --version) to release anyway",
-            )
+        if version is None and bump == "auto" and proposal.level is None and not allow_empty:
+            _refuse_unchanged(dataset_dir, previous)
         chosen = _choose(proposal, previous, bump=bump, version=version)
         target = path_under(dataset_dir, check_version(chosen))
         refuse_existing(target)
@@ -173,6 +157,33 @@ def release(
         hub = push(target, repo_id=push_to_hub, version=chosen, private=private)
     build = BuildResult(target, manifest["counts"], data.report, data.gold_rules)
     return ReleaseResult(target, chosen, proposal, overridden, diff, build, entry, hub)
+
+
+def check_options(
+    out: Path, dataset: str, *, bump: str, version: str | None, repo_id: str | None
+) -> Path:
+    """The dataset's folder, once the options are known to be usable: checked before any
+    input is read (the CLI asks first), so that a bad name or a missing token costs
+    nothing."""
+    if bump not in BUMPS:
+        raise ConfigError(f"unknown bump {bump!r}; known: {', '.join(BUMPS)}")
+    dataset_dir = path_under(out, check_dataset_name(dataset))
+    if repo_id:
+        check_repo_id(repo_id)
+        hub_token()  # fail before building, not after
+    if version is not None:
+        parse_version(check_version(version))
+        refuse_existing(path_under(dataset_dir, version))
+    return dataset_dir
+
+
+def _refuse_unchanged(dataset_dir: Path, previous: str | None) -> None:
+    if previous:
+        raise ReleaseError(
+            f"nothing changed since {previous}",
+            file=dataset_dir / previous,
+            hint="pass --allow-empty with --bump patch (or --version) to release anyway",
+        )
 
 
 def compare_with(

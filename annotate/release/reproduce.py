@@ -45,7 +45,7 @@ from annotate.release.build import (
     write_data,
     write_metadata,
 )
-from annotate.release.data import PACKAGE_CARD_INPUT, release_data
+from annotate.release.data import PACKAGE_CARD_INPUT, ReleaseData, release_data
 from annotate.release.formats import check_formats
 from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.manifest import read_manifest
@@ -125,30 +125,19 @@ def reproduce_release(
     say = progress or (lambda _msg: None)
     manifest = read_manifest(release)
     report = ReproduceReport(release, manifest.get("version"))
-    dataset, version = manifest.get("dataset"), manifest.get("version")
-    if not isinstance(dataset, str) or not isinstance(version, str):
-        raise ReleaseError(
-            "the manifest names no dataset or version", file=release / "manifest.json"
-        )
-    try:  # a manifest is input too: its names must not lead a rebuild outside `out`
-        check_dataset_name(dataset)
-        check_version(version)
-    except ConfigError as exc:
-        raise ReleaseError(exc.message, file=release / "manifest.json", hint=exc.hint) from exc
+    dataset, version = _names(release, manifest)
     layout = manifest.get("parquet_layout", _LEGACY_LAYOUT)
-    schemas = SchemaSet.from_directory(release / SCHEMA_DIR)
     card_template = card_template or _recorded_card(manifest, project_root)
     history = _history(release, manifest, report)
     with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
-        out = keep or Path(tmp)
-        target = path_under(out, dataset, version)
+        target = path_under(keep or Path(tmp), dataset, version)
         refuse_existing(target)
         say(f"rebuilding {dataset} {version} (parquet layout {layout})")
         gold = gold_set(
             articles=articles,
             pins=pins,
             exports=exports or [],
-            schemas=schemas,
+            schemas=SchemaSet.from_directory(release / SCHEMA_DIR),
             progress=progress,
         )
         with _build_time(manifest):
@@ -170,28 +159,7 @@ def reproduce_release(
             "license": manifest.get("license") or _card_license(release),
             "formats": check_formats(list(manifest.get("formats") or {})),
         }
-        with staging(out, dataset, version) as stage:
-            file_rows = write_data(data, stage, formats=options["formats"], progress=progress)
-            if history is None:
-                write_metadata(data, stage, file_rows=file_rows, **options)
-            else:
-                if history.previous is not None:
-                    say(f"comparing with {history.previous}")
-                diff, proposal = compare_with(
-                    data, stage, dataset_dir=release.parent, previous=history.previous
-                )
-                write_version_metadata(
-                    data,
-                    stage,
-                    file_rows=file_rows,
-                    proposal=proposal,
-                    diff=diff,
-                    overridden=history.overridden,
-                    changelog=history.changelog,
-                    repo_id=manifest.get("repo_id"),
-                    **options,
-                )
-            place(stage, target)
+        _rebuild(data, target, release, manifest, history, options, progress=progress)
         if keep is not None:
             report.rebuilt = target
         say("comparing")
@@ -205,6 +173,59 @@ def reproduce_release(
                 f"{rebuilt.get(key)} now): a difference in the files may come from it"
             )
     return report
+
+
+def _names(release: Path, manifest: dict[str, Any]) -> tuple[str, str]:
+    """The dataset and version the manifest names, checked: a manifest is input too, and
+    its names must not lead a rebuild outside its folder."""
+    dataset, version = manifest.get("dataset"), manifest.get("version")
+    if not isinstance(dataset, str) or not isinstance(version, str):
+        raise ReleaseError(
+            "the manifest names no dataset or version", file=release / "manifest.json"
+        )
+    try:
+        check_dataset_name(dataset)
+        check_version(version)
+    except ConfigError as exc:
+        raise ReleaseError(exc.message, file=release / "manifest.json", hint=exc.hint) from exc
+    return dataset, version
+
+
+def _rebuild(
+    data: ReleaseData,
+    target: Path,
+    release: Path,
+    manifest: dict[str, Any],
+    history: _History | None,
+    options: dict[str, Any],
+    *,
+    progress: Progress | None,
+) -> None:
+    """Write the rebuild into ``target`` as the release was written: by ``annotate build``
+    (no history), or by ``annotate release`` against its previous version."""
+    say = progress or (lambda _msg: None)
+    with staging(target.parent.parent, options["dataset"], options["version"]) as stage:
+        file_rows = write_data(data, stage, formats=options["formats"], progress=progress)
+        if history is None:
+            write_metadata(data, stage, file_rows=file_rows, **options)
+        else:
+            if history.previous is not None:
+                say(f"comparing with {history.previous}")
+            diff, proposal = compare_with(
+                data, stage, dataset_dir=release.parent, previous=history.previous
+            )
+            write_version_metadata(
+                data,
+                stage,
+                file_rows=file_rows,
+                proposal=proposal,
+                diff=diff,
+                overridden=history.overridden,
+                changelog=history.changelog,
+                repo_id=manifest.get("repo_id"),
+                **options,
+            )
+        place(stage, target)
 
 
 @dataclass(slots=True)

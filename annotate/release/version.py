@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from annotate.errors import ConfigError
 from annotate.names import SEMVER
-from annotate.release.diff import ReleaseDiff
+from annotate.release.changes import ReleaseDiff
 from annotate.release.manifest import MANIFEST
 
 __all__ = [

@@ -8,7 +8,8 @@ import pytest
 
 from annotate.errors import ConfigError, ReleaseError
 from annotate.pipeline import gold_set
-from annotate.release.diff import ReleaseDiff, diff_releases, diff_snapshots, load_snapshot
+from annotate.release.changes import ReleaseDiff
+from annotate.release.diff import diff_releases, diff_snapshots, load_snapshot
 from annotate.release.manifest import read_manifest
 from annotate.release.publish import diff_release, release
 from annotate.release.version import latest_version, propose_bump

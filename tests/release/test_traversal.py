@@ -20,11 +20,10 @@ runner = CliRunner()
 def no_work(monkeypatch):
     """Reading the inputs fails the test: names must be refused before."""
 
-    def collect(**_kw):
+    def gold_set(**_kw):
         raise AssertionError("the inputs were read before the names were checked")
 
-    monkeypatch.setattr("annotate.release.build.collect", collect)
-    monkeypatch.setattr("annotate.release.publish.collect", collect)
+    monkeypatch.setattr("annotate.pipeline.gold_set", gold_set)
 
 
 def _files(root: Path) -> set[Path]:

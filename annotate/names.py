@@ -10,6 +10,7 @@ failing with a traceback after the whole build).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from os import PathLike
 from pathlib import Path
@@ -23,6 +24,7 @@ __all__ = [
     "check_repo_id",
     "check_version",
     "path_under",
+    "pseudonym",
 ]
 
 # Semantic Versioning 2.0.0 (https://semver.org), build metadata allowed.
@@ -116,3 +118,17 @@ def path_under(root: str | PathLike[str], *parts: str | PathLike[str]) -> Path:
             hint="names may not contain '/', '..' or be absolute paths",
         )
     return path
+
+
+_PSEUDONYM = re.compile(r"r[0-9a-f]{8}")
+
+
+def pseudonym(annotator: str) -> str:
+    """A stable pseudonym for a Label Studio user (often an e-mail), so that releases name
+    raters without publishing who they are; consensus names keep their structure."""
+    if annotator.startswith("consensus:"):
+        # sorted again: the names sort differently once they are pseudonyms
+        return "consensus:" + "+".join(sorted(pseudonym(a) for a in annotator[10:].split("+")))
+    if _PSEUDONYM.fullmatch(annotator):  # already one (a file a release wrote, read back)
+        return annotator
+    return "r" + hashlib.sha256(annotator.encode("utf-8")).hexdigest()[:8]

@@ -13,10 +13,10 @@ import pytest
 from annotate.corpus import read_articles
 from annotate.gold import pairwise_agreement
 from annotate.layers.translation_errors import TranslationErrorsLayer
+from annotate.names import pseudonym
 from annotate.pins import file_sha256, read_annotators
 from annotate.pipeline import gold_set
 from annotate.release.build import build_release
-from annotate.release.tables import pseudonym
 from annotate.schemas import SchemaSet
 from tests.conftest import ROOT
 

@@ -26,7 +26,7 @@ _DEFAULT_ARTICLES = Path("data/articles")
 _SHOWN = 200
 
 
-__all__ = ["validate"]
+__all__ = ["issue_line", "validate"]
 
 
 @app.command()

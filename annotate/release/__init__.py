@@ -4,7 +4,8 @@
 changed and writes the changelog, training formats and (optionally) pushes to the Hub;
 ``diff_release`` says what changed; ``verify_release`` checks a release;
 ``reproduce_release`` rebuilds one from its pinned inputs and compares. Submodules are
-imported lazily by the CLI; this module only names the public functions.
+imported lazily by the CLI; this module only names the public functions (readers of
+other people's data, like the WMT MQM import, are in :mod:`annotate.sources`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from annotate.release.mqm import write_mqm_tsv, write_wmt_tsv
 from annotate.release.publish import ReleaseResult, diff_release, release
 from annotate.release.reproduce import ReproduceReport, reproduce_release
 from annotate.release.verify import VerifyReport, verify_release
-from annotate.sources.mqm_import import import_mqm, read_mqm_tsv
 
 __all__ = [
     "BuildResult",
@@ -27,8 +27,6 @@ __all__ = [
     "build_release",
     "diff_release",
     "diff_releases",
-    "import_mqm",
-    "read_mqm_tsv",
     "release",
     "reproduce_release",
     "verify_release",

@@ -25,6 +25,7 @@ from annotate.errors import ReleaseError
 from annotate.gold import pairwise_agreement
 from annotate.layers import LAYERS, Layer, get_layer
 from annotate.model import Annotation, Document, GoldSet
+from annotate.names import pseudonym
 from annotate.pins import file_sha256
 from annotate.release.card import card_context
 from annotate.release.tables import (
@@ -34,7 +35,6 @@ from annotate.release.tables import (
     SEGMENT_FEATURES,
     annotation_rows,
     document_rows,
-    pseudonym,
     row_id_column,
     segment_row,
     to_table,

@@ -8,8 +8,6 @@ close to the cost of writing the table with bare ``pyarrow``.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -21,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from annotate.errors import ReleaseError
+from annotate.names import pseudonym
 
 __all__ = [
     "ANNOTATION_FEATURES",
@@ -34,7 +33,6 @@ __all__ = [
     "encoded_columns",
     "features_of",
     "label_column",
-    "pseudonym",
     "read_rows",
     "row_id_column",
     "segment_row",
@@ -161,20 +159,6 @@ def annotation_rows(records: Iterable[Any], documents: dict[str, Any]) -> list[d
                 }
             )
     return rows
-
-
-_PSEUDONYM = re.compile(r"r[0-9a-f]{8}")
-
-
-def pseudonym(annotator: str) -> str:
-    """A stable pseudonym for a Label Studio user (often an e-mail), so that releases name
-    raters without publishing who they are; consensus names keep their structure."""
-    if annotator.startswith("consensus:"):
-        # sorted again: the names sort differently once they are pseudonyms
-        return "consensus:" + "+".join(sorted(pseudonym(a) for a in annotator[10:].split("+")))
-    if _PSEUDONYM.fullmatch(annotator):  # already one (a file a release wrote, read back)
-        return annotator
-    return "r" + hashlib.sha256(annotator.encode("utf-8")).hexdigest()[:8]
 
 
 def segment_row(

@@ -60,7 +60,7 @@ def wmt_categories() -> dict[str, str]:
 
 def wmt_key(row: MqmRow) -> str:
     """The annotation id of a rater-segment: where it is in WMT's data, as a JSON list."""
-    from annotate.release.tables import pseudonym
+    from annotate.names import pseudonym
 
     return json.dumps(
         [row.system, row.doc, row.doc_id, row.seg_id, pseudonym(row.rater or "unknown")],

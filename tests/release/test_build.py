@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from annotate.errors import ReleaseError
+from annotate.names import pseudonym
 from annotate.pins import file_sha256
 from annotate.pipeline import gold_set
 from annotate.release.card import card_context, render_card
 from annotate.release.data import release_data
 from annotate.release.manifest import read_manifest
-from annotate.release.tables import pseudonym, read_rows
+from annotate.release.tables import read_rows
 
 
 def _files(root: Path) -> dict[str, bytes]:

@@ -18,6 +18,7 @@ from annotate.errors import ConfigError, SchemaError
 from annotate.labelstudio.tasks import make_tasks
 from annotate.layers import LAYERS, get_layer, register_layer, registered_layer
 from annotate.model import Span
+from annotate.pipeline import gold_set
 from annotate.release.build import build_release
 from annotate.release.manifest import read_manifest
 from annotate.validate import validate_exports
@@ -150,8 +151,7 @@ def test_a_new_layer_end_to_end(tmp_path):
         assert len(report.valid) == len(doc.paragraphs)
 
         release = build_release(
-            articles=ARTICLES,
-            exports=[export],
+            gold_set(articles=ARTICLES, exports=[export]),
             out=tmp_path / "releases",
             dataset="events-demo",
             version="0.1.0",

@@ -319,8 +319,9 @@ def test_a_release_ships_its_viewer_and_reproduces_it(project):
     from annotate.release.verify import verify_release
 
     made = release(
-        articles=project / "data" / "articles",
-        pins=project / "data" / "labels" / "pins.json",
+        gold_set(
+            articles=project / "data" / "articles", pins=project / "data" / "labels" / "pins.json"
+        ),
         out=project / "releases",
         dataset="demo",
         card_template=project / "dataset_card.md",

@@ -23,6 +23,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "annotate"
 MAX_LINES = 400
 # Modules allowed over MAX_LINES, with the reason (keep this list short).
 LONG_MODULES: dict[str, str] = {
+    "annotate.cli.release": "the release commands and their options (the cli side); to be split",
+    "annotate.layers.base": "the generic layer (the layers' side), just over",
     "annotate.labelstudio.client": "the SDK boundary; being split by the sync engineers",
     "annotate.labelstudio.export": "the export stream and its formats; to be split",
     "annotate.labelstudio.export_records": "result items → records; to be split by stage",

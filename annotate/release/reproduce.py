@@ -96,8 +96,7 @@ def recorded_inputs(release: Path, root: Path) -> list[Path]:
 
 
 def pinned_by(release: Path, root: Path) -> Path | None:
-    """The pins file a release was built from, as its manifest names it among its inputs;
-    ``None`` when it was built from exports."""
+    """The pins file among a release's recorded inputs (``None``: built from exports)."""
     for path in recorded_inputs(release, root):
         if path.name == "pins.json" or path.name.endswith(".pins.json"):
             return path
@@ -176,8 +175,7 @@ def reproduce_release(
 
 
 def _names(release: Path, manifest: dict[str, Any]) -> tuple[str, str]:
-    """The dataset and version the manifest names, checked: a manifest is input too, and
-    its names must not lead a rebuild outside its folder."""
+    """The manifest's dataset and version, checked: they must not lead outside the folder."""
     dataset, version = manifest.get("dataset"), manifest.get("version")
     if not isinstance(dataset, str) or not isinstance(version, str):
         raise ReleaseError(
@@ -201,8 +199,7 @@ def _rebuild(
     *,
     progress: Progress | None,
 ) -> None:
-    """Write the rebuild into ``target`` as the release was written: by ``annotate build``
-    (no history), or by ``annotate release`` against its previous version."""
+    """Write the rebuild into ``target`` as ``build`` (no history) or ``release`` did."""
     say = progress or (lambda _msg: None)
     with staging(target.parent.parent, options["dataset"], options["version"]) as stage:
         file_rows = write_data(data, stage, formats=options["formats"], progress=progress)

@@ -36,7 +36,6 @@ __all__ = ["VIEWER_DIR", "ViewerResult", "write_viewer"]
 
 VIEWER_DIR = "viewer"
 _NOT_LAYERS = ("documents", "segments", "annotations")
-_POSITIONAL = {"doc_id", "segment_start", "segment_end", "start", "end", "span_text"}
 _PALETTE = ["#a6cee3", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#ffff99", "#8dd3c7"]
 Progress = Callable[[str], None]
 

@@ -21,7 +21,10 @@ from markupsafe import escape
 if TYPE_CHECKING:
     from annotate.release.viewer import _Layer
 
-__all__ = ["disagreements", "render_paragraph"]
+__all__ = ["POSITIONAL", "disagreements", "render_paragraph"]
+
+# the columns that place a row (drawn, not listed among its fields)
+POSITIONAL = {"doc_id", "segment_start", "segment_end", "start", "end", "span_text"}
 
 _KB_URL = "https://www.wikidata.org/wiki/{}"
 # The markup of one span; what every span shares is in the stylesheet
@@ -43,9 +46,7 @@ _OFFSETS = {"top_offset": 32, "span_label_offset": 18, "top_offset_step": 16}
 
 def _fields(layer: _Layer, row: dict[str, Any]) -> dict[str, Any]:
     """The fields of a row that are not its place: label, attributes, ids, sources."""
-    from annotate.release.viewer import _POSITIONAL
-
-    skip = _POSITIONAL | _RAW | {layer.id_column or "", layer.label or ""}
+    skip = POSITIONAL | _RAW | {layer.id_column or "", layer.label or ""}
     out = {k: v for k, v in row.items() if k not in skip and v not in (None, "", [])}
     if isinstance(row.get("attributes"), dict):  # a raw row: its layer fields
         out.pop("attributes", None)

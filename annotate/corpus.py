@@ -312,9 +312,11 @@ def _language(meta: dict[str, Any], text: str, where: str | Path) -> dict[str, A
     return {**meta, "lang": detect_language(text, file=str(where)), "lang_detected": True}
 
 
-def _read_file(path: Path, defaults: dict[str, Any]) -> Iterator[Document]:
+def _read_file(
+    path: Path, defaults: dict[str, Any], problems: list[CorpusError] | None = None
+) -> Iterator[Document]:
     if path.suffix == ".jsonl":
-        yield from _read_jsonl(path, defaults)
+        yield from _read_jsonl(path, defaults, problems)
         return
     raw = _read_text(path)
     meta = {**defaults, **_sidecar(path)}
@@ -330,38 +332,58 @@ def _read_file(path: Path, defaults: dict[str, Any]) -> Iterator[Document]:
     )
 
 
-def _read_jsonl(path: Path, defaults: dict[str, Any]) -> Iterator[Document]:
+def _read_jsonl(
+    path: Path, defaults: dict[str, Any], problems: list[CorpusError] | None = None
+) -> Iterator[Document]:
+    """The documents of a JSON Lines file; with ``problems``, a bad line is added there and
+    the reading goes on (else it is raised)."""
     text = _read_text(path)
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        where = f"{path.as_posix()}:{lineno}"
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(
-                f"line {lineno}: invalid JSON at column {exc.colno}: {exc.msg}", file=path
-            ) from exc
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise CorpusError(
-                f"line {lineno}: expected an object with a string 'text'",
-                file=path,
-                json_path="$.text",
-            )
-        meta = {**defaults, **_check_meta(obj, path, f"line {lineno}")}
-        yield make_document(obj["text"], source_path=where, **_language(meta, obj["text"], where))
+            yield _jsonl_document(path, lineno, line, defaults)
+        except CorpusError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)
+
+
+def _jsonl_document(path: Path, lineno: int, line: str, defaults: dict[str, Any]) -> Document:
+    where = f"{path.as_posix()}:{lineno}"
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(
+            f"line {lineno}: invalid JSON at column {exc.colno}: {exc.msg}", file=path
+        ) from exc
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise CorpusError(
+            f"line {lineno}: expected an object with a string 'text'",
+            file=path,
+            json_path="$.text",
+        )
+    meta = {**defaults, **_check_meta(obj, path, f"line {lineno}")}
+    return make_document(obj["text"], source_path=where, **_language(meta, obj["text"], where))
 
 
 def read_articles(
-    path: str | Path | Sequence[str | Path], *, lang: str | None = None
+    path: str | Path | Sequence[str | Path],
+    *,
+    lang: str | None = None,
+    problems: list[CorpusError] | None = None,
 ) -> Iterator[Document]:
     """Yield the documents of one article file or of every article file in a directory
     (sorted by path, so the order is stable), or of several such paths in the order given
-    (a document met twice is yielded once). ``lang`` is the default language."""
+    (a document met twice is yielded once). ``lang`` is the default language.
+
+    With ``problems``, every bad file and every bad line of a ``.jsonl`` is added to it and
+    the reading goes on, so that a caller can report them all at once; without, the first
+    one is raised."""
     if not isinstance(path, (str, Path)):
         seen: set[str] = set()
         for one in path:
-            for doc in read_articles(one, lang=lang):
+            for doc in read_articles(one, lang=lang, problems=problems):
                 if doc.id not in seen:
                     seen.add(doc.id)
                     yield doc
@@ -382,4 +404,9 @@ def read_articles(
     else:
         raise CorpusError("no such file or directory", file=root)
     for f in files:
-        yield from _read_file(f, defaults)
+        try:
+            yield from _read_file(f, defaults, problems)
+        except CorpusError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)

@@ -58,6 +58,13 @@ def push(
     jobs: JobsOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            help="Push the valid articles even when some files or lines are bad "
+            "(they are listed, and the exit code is 1)."
+        ),
+    ] = False,
 ) -> None:
     """Create/update one Label Studio project per layer and import the tasks (idempotent).
 
@@ -67,13 +74,16 @@ def push(
 
     Example: annotate push articles --layers entities,claims --predictors entities.rules
     """
-    from annotate.corpus import read_articles
     from annotate.labelstudio.sync import push as push_
+    from annotate.labelstudio.sync import read_push_input
     from annotate.project import corpus_of, current_project
 
     project = current_project()
     names = _layers(layers or ",".join(project.layers))
-    docs = list(read_articles(corpus_of(project, path), lang=lang or project.language))
+    given = read_push_input(
+        corpus_of(project, path), lang=lang or project.language, skip_invalid=skip_invalid
+    )
+    docs = given.documents
     chosen = ",".join(project.predictors) if predictors is None else predictors
     preds = _predictions(
         None if chosen == "none" else chosen,
@@ -105,6 +115,11 @@ def push(
     ]
     columns = ["layer", "project", "id", "tasks created", "tasks already there"]
     print_table(columns, rows, fmt=output_format(None))
+    if given.problems:  # --skip-invalid: the good ones were pushed, the bad ones are listed
+        for problem in given.problems:
+            err.print(f"skipped: {problem}", highlight=False, markup=False)
+        err.print(f"{len(given.problems)} bad files or lines were not pushed", highlight=False)
+        raise typer.Exit(1)
 
 
 @app.command()

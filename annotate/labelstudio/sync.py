@@ -14,10 +14,12 @@ and one whose content is the pinned one's (volatile fields aside) keeps the pin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotate.corpus import read_articles
+from annotate.errors import CorpusError, FileWriteError
 from annotate.labelstudio import client as ls
 from annotate.labelstudio.duplicates import remove_own_duplicates
 from annotate.labelstudio.raw_exports import store_export
@@ -31,12 +33,14 @@ from annotate.sources.labeling_config import write_config_beside
 
 __all__ = [
     "PullResult",
+    "PushInput",
     "PushResult",
     "guidelines_html",
     "guidelines_text",
     "project_title",
     "pull",
     "push",
+    "read_push_input",
 ]
 
 Progress = Callable[[str], None]
@@ -80,6 +84,35 @@ def guidelines_html(guidelines: Path | None, layer: str) -> str:
         s for s in sections if s.startswith("## ") and s[3:].strip().lower().startswith(wanted)
     ]
     return MarkdownIt("commonmark").enable("table").render(chosen[0] if chosen else text)
+
+
+@dataclass(slots=True)
+class PushInput:
+    """The documents to push, and the bad files and lines left out (with ``skip_invalid``)."""
+
+    documents: list[Document]
+    problems: list[CorpusError]
+
+
+def read_push_input(
+    path: Path | Sequence[Path], *, lang: str | None = None, skip_invalid: bool = False
+) -> PushInput:
+    """Read the articles at ``path``, every bad file and line at once: any of them stops the
+    push before anything is sent (a CorpusError listing them all), unless
+    ``skip_invalid``, which keeps the good ones and returns the bad ones."""
+    problems: list[CorpusError] = []
+    documents = list(read_articles(path, lang=lang, problems=problems))
+    if problems and (not skip_invalid or not documents):
+        listing = "\n".join(f"  {p}" for p in problems)
+        raise CorpusError(
+            f"{len(problems)} bad {'file or line' if len(problems) == 1 else 'files or lines'}"
+            f" in the articles; nothing was pushed:\n{listing}",
+            file=path if isinstance(path, Path) else None,
+            hint="fix them, or pass --skip-invalid to push the valid ones"
+            if documents
+            else "no valid article is left to push",
+        )
+    return PushInput(documents, problems)
 
 
 @dataclass(slots=True)
@@ -199,6 +232,12 @@ def pull(
     say = progress or (lambda _m: None)
     check_prefix(prefix)
     pins_path = pins_path or labels_dir / f"{slug(prefix)}.pins.json"
+    if labels_dir.exists() and not labels_dir.is_dir():  # before any work on the server
+        raise FileWriteError(
+            "--labels-dir is a file, not a folder",
+            file=labels_dir,
+            hint="pass a folder (it is created when missing)",
+        )
     client = ls.connect(url=url, api_key=api_key)
     results = []
     for layer in layers:

@@ -188,3 +188,43 @@ def test_a_failed_first_listing_says_nothing_was_imported(
         ls.import_tasks(ls_client, project, [task("x", "X.")])
     assert "0 of 1 new tasks were imported" in str(caught.value)
     assert "rerun the same push" in str(caught.value)
+
+
+def test_skip_invalid_pushes_the_good_articles_and_exits_1_with_the_list(
+    ls_server: dict[str, str],
+    ls_client: LabelStudio,
+    ls_run_id: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from annotate.cli import app
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    good = json.dumps({"text": "Alice rencontre Bob à Paris.", "lang": "fr"})
+    (folder / "a.jsonl").write_text(f'{good}\n{{"text": \n', encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"\xff not UTF-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LABEL_STUDIO_URL", ls_server["url"])
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", ls_server["api_key"])
+    prefix = f"skip-{ls_run_id}"
+    args = ["push", str(folder), "--layers", "entities", "--prefix", prefix]
+    title = project_title(prefix, "entities")
+
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 1, refused.output
+    assert "line 2" in refused.output and "b.txt" in refused.output
+    assert ls.find_project(ls_client, title=title) is None  # nothing was pushed
+
+    result = CliRunner().invoke(app, [*args, "--skip-invalid"])
+    project_id = ls.find_project(ls_client, title=title)
+    try:
+        assert result.exit_code == 1, result.output
+        assert "line 2" in result.output and "b.txt" in result.output
+        assert project_id is not None
+        assert ls_client.projects.get(project_id).task_number == 1
+    finally:
+        if project_id is not None:
+            ls_client.projects.delete(project_id)

@@ -38,6 +38,8 @@ from annotate.errors import CorpusError
 from annotate.language import detect_language
 from annotate.model import Document, Segment, text_sha256
 
+Problems = list[CorpusError] | None  # where bad files and lines go instead of being raised
+
 __all__ = ["SUFFIXES", "make_document", "normalise", "read_articles", "split_sentences"]
 
 SUFFIXES = (".txt", ".md", ".jsonl")
@@ -313,7 +315,7 @@ def _language(meta: dict[str, Any], text: str, where: str | Path) -> dict[str, A
 
 
 def _read_file(
-    path: Path, defaults: dict[str, Any], problems: list[CorpusError] | None = None
+    path: Path, defaults: dict[str, Any], problems: Problems = None
 ) -> Iterator[Document]:
     if path.suffix == ".jsonl":
         yield from _read_jsonl(path, defaults, problems)
@@ -333,10 +335,9 @@ def _read_file(
 
 
 def _read_jsonl(
-    path: Path, defaults: dict[str, Any], problems: list[CorpusError] | None = None
+    path: Path, defaults: dict[str, Any], problems: Problems = None
 ) -> Iterator[Document]:
-    """The documents of a JSON Lines file; with ``problems``, a bad line is added there and
-    the reading goes on (else it is raised)."""
+    """The documents of a JSON Lines file; a bad line goes to ``problems`` (see below)."""
     text = _read_text(path)
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -344,9 +345,7 @@ def _read_jsonl(
         try:
             yield _jsonl_document(path, lineno, line, defaults)
         except CorpusError as exc:
-            if problems is None:
-                raise
-            problems.append(exc)
+            _keep(problems, exc)
 
 
 def _jsonl_document(path: Path, lineno: int, line: str, defaults: dict[str, Any]) -> Document:
@@ -354,9 +353,8 @@ def _jsonl_document(path: Path, lineno: int, line: str, defaults: dict[str, Any]
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise CorpusError(
-            f"line {lineno}: invalid JSON at column {exc.colno}: {exc.msg}", file=path
-        ) from exc
+        msg = f"line {lineno}: invalid JSON at column {exc.colno}: {exc.msg}"
+        raise CorpusError(msg, file=path) from exc
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise CorpusError(
             f"line {lineno}: expected an object with a string 'text'",
@@ -368,18 +366,14 @@ def _jsonl_document(path: Path, lineno: int, line: str, defaults: dict[str, Any]
 
 
 def read_articles(
-    path: str | Path | Sequence[str | Path],
-    *,
-    lang: str | None = None,
-    problems: list[CorpusError] | None = None,
+    path: str | Path | Sequence[str | Path], *, lang: str | None = None, problems: Problems = None
 ) -> Iterator[Document]:
     """Yield the documents of one article file or of every article file in a directory
     (sorted by path, so the order is stable), or of several such paths in the order given
     (a document met twice is yielded once). ``lang`` is the default language.
 
-    With ``problems``, every bad file and every bad line of a ``.jsonl`` is added to it and
-    the reading goes on, so that a caller can report them all at once; without, the first
-    one is raised."""
+    With ``problems``, every bad file and bad ``.jsonl`` line is added to it and the reading
+    goes on, so that a caller reports them all at once; without, the first is raised."""
     if not isinstance(path, (str, Path)):
         seen: set[str] = set()
         for one in path:
@@ -407,6 +401,10 @@ def read_articles(
         try:
             yield from _read_file(f, defaults, problems)
         except CorpusError as exc:
-            if problems is None:
-                raise
-            problems.append(exc)
+            _keep(problems, exc)
+
+
+def _keep(problems: list[CorpusError] | None, exc: CorpusError) -> None:
+    if problems is None:
+        raise exc
+    problems.append(exc)

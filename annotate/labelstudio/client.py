@@ -212,15 +212,20 @@ def connect(*, url: str | None = None, api_key: str | None = None) -> LabelStudi
 # --- projects --------------------------------------------------------------------------
 
 
+def _project_ids(client: LabelStudio, title: str) -> list[int]:
+    """The ids of the projects titled exactly `title`, lowest first."""
+    # The server's `title` filter is a case-insensitive substring match.
+    projects: Iterator[Any] = iter(
+        client.projects.list(title=title, page_size=100, request_options=_NO_SDK_RETRY)
+    )
+    return sorted(p.id for p in projects if p.title == title and p.id is not None)
+
+
 def find_project(client: LabelStudio, *, title: str) -> int | None:
     """The id of the project titled exactly `title`, or None."""
 
     def find() -> int | None:
-        # The server's `title` filter is a case-insensitive substring match.
-        projects: Iterator[Any] = iter(
-            client.projects.list(title=title, page_size=100, request_options=_NO_SDK_RETRY)
-        )
-        ids = sorted(p.id for p in projects if p.title == title and p.id is not None)
+        ids = _project_ids(client, title)
         if len(ids) > 1:
             raise LabelStudioError(
                 f"{len(ids)} projects are titled {title!r}: ids {ids}",
@@ -265,7 +270,10 @@ def ensure_project(
     }
 
     def ensure() -> tuple[int, bool]:
-        project_id = find_project(client, title=title)
+        # Several: a concurrent push (or a retried creation) made one too; the lowest id
+        # is the one every push uses, and its creator deletes the other.
+        ids = _project_ids(client, title)
+        project_id = ids[0] if ids else None
         if project_id is None:
             created = client.projects.create(title=title, **wanted, request_options=_NO_SDK_RETRY)
             assert created.id is not None

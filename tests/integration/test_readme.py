@@ -130,3 +130,6 @@ def test_the_readme_step_by_step_works_verbatim(ls_server, tmp_path):
     assert (project / "NOTES.md").read_text(encoding="utf-8").split("\n")[0] in card
     assert "two independent" not in card and "machine translation of a third-party" not in card
     assert not (release / "translation_errors").exists()  # original French: no MQM layer
+    # seen: the card of original French articles carried machine-translation tags
+    metadata = card.split("---")[1]
+    assert "machine-translation" not in metadata and "- mqm" not in metadata

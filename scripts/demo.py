@@ -25,6 +25,7 @@ from annotate.labelstudio.sync import pull, push
 from annotate.layers import layer_names
 from annotate.pipeline import gold_set
 from annotate.preannotate.run import DEFAULT_PREDICTORS, run_predictors
+from annotate.project import slug
 from annotate.release.build import build_release
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,14 +75,15 @@ def main() -> int:
         )
 
     labels = SCRATCH / "labels"
-    pulled = pull(layers=layers, labels_dir=labels, prefix=prefix)
+    pins = labels / f"{slug(prefix)}.pins.json"  # where pull pins what it pulled
+    pulled = pull(layers=layers, labels_dir=labels, prefix=prefix, pins_path=pins)
     for r in pulled:
         step(f"pulled {r.layer}: {r.tasks} tasks → {r.path.relative_to(ROOT)}")
 
     releases = SCRATCH / "releases"
     shutil.rmtree(releases, ignore_errors=True)
     result = build_release(
-        gold_set(articles=ROOT / "data" / "articles", pins=labels / "pins.json"),
+        gold_set(articles=ROOT / "data" / "articles", pins=pins),
         out=releases,
         dataset="stargate-fr-annotations",
         version="0.0.0-demo",

@@ -99,18 +99,24 @@ def read_pins(pins_path: Path, *, verify: bool = True) -> list[Pin]:
     return pins
 
 
-def write_pin(pins_path: Path, *, layer: str, export_path: Path, project: str = "") -> Pin:
-    """Pin ``export_path`` as the export of ``layer`` (replacing the previous pin)."""
-    raw = _load(pins_path) if pins_path.exists() else {"layers": {}}
+def _pin(pins_path: Path, *, layer: str, export_path: Path, project: str) -> Pin:
+    """The pin of ``export_path``: its path relative to the pins file's folder (it must be
+    under it) and its sha256."""
     root = pins_path.parent.resolve()
     if not export_path.resolve().is_relative_to(root):
         raise ReleaseError(
             f"cannot pin an export outside {pins_path.parent}",
             file=export_path,
-            hint="store exports under the folder of pins.json",
+            hint="store exports under the folder of the pins file",
         )
     rel = export_path.resolve().relative_to(root).as_posix()
-    pin = Pin(layer, rel, file_sha256(export_path), project)
+    return Pin(layer, rel, file_sha256(export_path), project)
+
+
+def write_pin(pins_path: Path, *, layer: str, export_path: Path, project: str = "") -> Pin:
+    """Pin ``export_path`` as the export of ``layer`` (replacing the previous pin)."""
+    raw = _load(pins_path) if pins_path.exists() else {"layers": {}}
+    pin = _pin(pins_path, layer=layer, export_path=export_path, project=project)
     raw["layers"][layer] = [{"path": pin.path, "sha256": pin.sha256, "project": pin.project}]
     _store(pins_path, raw)
     return pin
@@ -158,15 +164,7 @@ def record_pull(
                 file=pins_path,
                 json_path="$.prefix",
             )
-    root = pins_path.parent.resolve()
-    if not export_path.resolve().is_relative_to(root):
-        raise ReleaseError(
-            f"cannot pin an export outside {pins_path.parent}",
-            file=export_path,
-            hint="store exports under the folder of the pins file",
-        )
-    rel = export_path.resolve().relative_to(root).as_posix()
-    pin = Pin(layer, rel, file_sha256(export_path), project)
+    pin = _pin(pins_path, layer=layer, export_path=export_path, project=project)
     raw.setdefault("layers", {})[layer] = [
         {"path": pin.path, "sha256": pin.sha256, "project": pin.project}
     ]

@@ -28,6 +28,7 @@ from annotate.model import Annotation, Document, GoldSet
 from annotate.names import pseudonym
 from annotate.pins import file_sha256
 from annotate.release.card import card_context
+from annotate.release.card_templates import DEFAULT_CARD, package_card, package_card_name
 from annotate.release.tables import (
     ANNOTATION_FEATURES,
     DOCUMENT_FEATURES,
@@ -54,10 +55,11 @@ __all__ = [
 
 Progress = Callable[[str], None]
 NOTES = "NOTES.md"  # beside pins.json: the annotation process, rendered into the card
-# The card template shipped in the package (it loops over the layers), used unless one is
-# given; the manifest names it by this name, as it lies outside the project.
-PACKAGE_CARD = Path(__file__).with_name("dataset_card.md")
-PACKAGE_CARD_INPUT = "annotate:release/dataset_card.md"
+# The card template of new releases, shipped in the package, used unless one is given; the
+# manifest names it by this name, as it lies outside the project (card_templates.py keeps
+# the package's older templates, which the releases made with them name).
+PACKAGE_CARD_INPUT = DEFAULT_CARD
+PACKAGE_CARD = package_card(DEFAULT_CARD).path
 
 
 @dataclass(slots=True)
@@ -256,8 +258,7 @@ def _release_data(
     inputs = _input_entries(input_paths, project_root)
     template = card_template or PACKAGE_CARD
     card = _input_entries([template], project_root)[0]
-    if card_template is None:
-        card["path"] = PACKAGE_CARD_INPUT
+    card["path"] = package_card_name(template) or card["path"]
     inputs = sorted([*inputs, card], key=lambda e: e["path"])
     created, created_from = _created(gold.records)
     return ReleaseData(

@@ -45,7 +45,8 @@ from annotate.release.build import (
     write_data,
     write_metadata,
 )
-from annotate.release.data import PACKAGE_CARD_INPUT, ReleaseData, release_data
+from annotate.release.card_templates import FIRST_PACKAGE_CARD, PACKAGE_PREFIX, package_card
+from annotate.release.data import ReleaseData, release_data
 from annotate.release.formats import check_formats
 from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.manifest import read_manifest
@@ -378,15 +379,17 @@ def _build_time(manifest: dict[str, Any]) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def _recorded_card(manifest: dict[str, Any], root: Path) -> Path | None:
-    """The card template a release was built with: the package's (``None``) or a file of
-    the project. Releases from before the manifest recorded it name ``dataset_card.md``
-    among their inputs."""
+def _recorded_card(manifest: dict[str, Any], root: Path) -> Path:
+    """The card template a release was built with: one of the package's (kept by name and
+    sha256 in :mod:`annotate.release.card_templates`) or a file of the project. Releases
+    from before the manifest recorded it name ``dataset_card.md`` among their inputs."""
     recorded = manifest.get("card_template")
     if recorded is None:
         names = {e.get("path") for e in manifest.get("inputs") or []}
-        recorded = LEGACY_CARD if LEGACY_CARD in names else PACKAGE_CARD_INPUT
-    return None if recorded == PACKAGE_CARD_INPUT else root / recorded
+        recorded = LEGACY_CARD if LEGACY_CARD in names else FIRST_PACKAGE_CARD
+    if recorded.startswith(PACKAGE_PREFIX):
+        return package_card(recorded).path
+    return root / recorded
 
 
 def _card_license(release: Path) -> str:

@@ -1,0 +1,77 @@
+"""The card templates shipped in the package, kept by sha256: a release records the template
+it was rendered with (``card_template`` in its manifest, and among its inputs with the
+file's sha256), so a template a release was built with is never edited — a new card is a
+new file and a new entry here, and :data:`DEFAULT_CARD` names the one new releases use.
+
+- ``annotate:release/dataset_card.md`` (``cards/v1.md``): the card of 2.0.0 of the bundled
+  article, which loops over the layers (the file was ``annotate/release/dataset_card.md``).
+
+(1.0.0 was built with a template of the project, the root ``dataset_card.md``.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotate.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_CARD",
+    "FIRST_PACKAGE_CARD",
+    "PACKAGE_CARDS",
+    "PACKAGE_PREFIX",
+    "PackageCard",
+    "package_card",
+    "package_card_name",
+]
+
+_DIR = Path(__file__).with_name("cards")
+PACKAGE_PREFIX = "annotate:"  # a recorded template of the package, not of the project
+# what releases that recorded no template but named no project card were rendered with
+FIRST_PACKAGE_CARD = "annotate:release/dataset_card.md"
+
+
+@dataclass(frozen=True, slots=True)
+class PackageCard:
+    name: str  # how a manifest names it (``card_template``, and its input path)
+    file: str  # under annotate/release/cards/
+    sha256: str  # of the file: a test checks that no recorded template changed
+
+    @property
+    def path(self) -> Path:
+        return _DIR / self.file
+
+
+PACKAGE_CARDS: dict[str, PackageCard] = {
+    card.name: card
+    for card in (
+        PackageCard(
+            "annotate:release/dataset_card.md",
+            "v1.md",
+            "a0fa6ceda47d39df5c9521ad51b67125962c639237a97e7c02203d53273925f0",
+        ),
+    )
+}
+DEFAULT_CARD = "annotate:release/dataset_card.md"
+
+
+def package_card(name: str) -> PackageCard:
+    """The package template a manifest names; a :class:`ConfigError` listing the known
+    names otherwise (a release made by a newer toolkit)."""
+    try:
+        return PACKAGE_CARDS[name]
+    except KeyError:
+        raise ConfigError(
+            f"unknown package card template {name!r}",
+            hint=f"known: {', '.join(PACKAGE_CARDS)}; the release may need a newer annotate",
+        ) from None
+
+
+def package_card_name(path: Path) -> str | None:
+    """The recorded name of ``path`` when it is one of the package's templates."""
+    resolved = path.resolve()
+    for card in PACKAGE_CARDS.values():
+        if card.path.resolve() == resolved:
+            return card.name
+    return None

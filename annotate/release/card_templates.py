@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotate.errors import ConfigError
 
@@ -24,12 +25,14 @@ __all__ = [
     "PackageCard",
     "package_card",
     "package_card_name",
+    "recorded_card",
 ]
 
 _DIR = Path(__file__).with_name("cards")
 PACKAGE_PREFIX = "annotate:"  # a recorded template of the package, not of the project
 # what releases that recorded no template but named no project card were rendered with
 FIRST_PACKAGE_CARD = "annotate:release/dataset_card.md"
+LEGACY_CARD = "dataset_card.md"  # the project template of releases that record none (1.0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +78,16 @@ def package_card_name(path: Path) -> str | None:
         if card.path.resolve() == resolved:
             return card.name
     return None
+
+
+def recorded_card(manifest: dict[str, Any], root: Path) -> Path:
+    """The card template a release was built with: one of the package's or a file of the
+    project under ``root``. Releases from before the manifest recorded it name
+    ``dataset_card.md`` among their inputs."""
+    recorded = manifest.get("card_template")
+    if recorded is None:
+        names = {e.get("path") for e in manifest.get("inputs") or []}
+        recorded = LEGACY_CARD if LEGACY_CARD in names else FIRST_PACKAGE_CARD
+    if recorded.startswith(PACKAGE_PREFIX):
+        return package_card(recorded).path
+    return root / recorded

@@ -45,7 +45,7 @@ from annotate.release.build import (
     write_data,
     write_metadata,
 )
-from annotate.release.card_templates import FIRST_PACKAGE_CARD, PACKAGE_PREFIX, package_card
+from annotate.release.card_templates import recorded_card
 from annotate.release.data import ReleaseData, release_data
 from annotate.release.formats import check_formats
 from annotate.release.guard import Acceptance, check_publishable
@@ -57,7 +57,6 @@ __all__ = ["ReproduceReport", "pinned_by", "recorded_inputs", "reproduce_release
 
 Progress = Callable[[str], None]
 _LEGACY_LAYOUT = 1  # releases whose manifest records no parquet layout
-LEGACY_CARD = "dataset_card.md"  # the card template of releases that do not record one
 
 
 @dataclass(slots=True)
@@ -127,7 +126,7 @@ def reproduce_release(
     report = ReproduceReport(release, manifest.get("version"))
     dataset, version = _names(release, manifest)
     layout = manifest.get("parquet_layout", _LEGACY_LAYOUT)
-    card_template = card_template or _recorded_card(manifest, project_root)
+    card_template = card_template or recorded_card(manifest, project_root)
     history = _history(release, manifest, report)
     with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
         target = path_under(keep or Path(tmp), dataset, version)
@@ -377,19 +376,6 @@ def _build_time(manifest: dict[str, Any]) -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
         if before is not None:
             os.environ["SOURCE_DATE_EPOCH"] = before
-
-
-def _recorded_card(manifest: dict[str, Any], root: Path) -> Path:
-    """The card template a release was built with: one of the package's (kept by name and
-    sha256 in :mod:`annotate.release.card_templates`) or a file of the project. Releases
-    from before the manifest recorded it name ``dataset_card.md`` among their inputs."""
-    recorded = manifest.get("card_template")
-    if recorded is None:
-        names = {e.get("path") for e in manifest.get("inputs") or []}
-        recorded = LEGACY_CARD if LEGACY_CARD in names else FIRST_PACKAGE_CARD
-    if recorded.startswith(PACKAGE_PREFIX):
-        return package_card(recorded).path
-    return root / recorded
 
 
 def _card_license(release: Path) -> str:

@@ -3,26 +3,22 @@
 
 Gold rules, per task: an annotation marked ``ground_truth`` in Label Studio (or of origin
 ``adjudication``) wins; else a single annotation is gold; else the consensus of the
-annotators: the spans (with their attributes) that a strict majority of them made.
+annotators: the spans (with their attributes) that a strict majority of them made. A
+consensus of raters who disagree (:func:`annotate.agreement.task_disagreements`) is no
+gold yet: the choice counts its disputes and "needs review" (``build`` refuses it unless
+``--gold majority`` publishes the majority on purpose).
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
 
-from annotate.evaluate import EvalResult, evaluate
-from annotate.layers import in_layer_order
-from annotate.metrics import SCHEMES, nominal_alpha, observed_agreement
+from annotate.agreement import pairwise_agreement, raters_by_task, task_disagreements
+from annotate.agreement import span_key as _span_key
 from annotate.model import Annotation, GoldChoice, Relation, Span
 
 __all__ = ["pairwise_agreement", "select_gold"]
-
-
-def _span_key(span: Span) -> str:
-    return json.dumps([span.start, span.end, span.label, sorted(span.attrs.items())], default=str)
 
 
 def _consensus(anns: list[Annotation]) -> Annotation:
@@ -81,107 +77,7 @@ def select_gold(records: Iterable[Annotation]) -> dict[str, GoldChoice]:
         elif len(anns) == 1:
             gold[key] = GoldChoice(anns[0], "single", 1, anns)
         else:
-            gold[key] = GoldChoice(_consensus(anns), "consensus", len(anns), anns)
+            raters = raters_by_task(anns).get(key, [])
+            disputes = len(task_disagreements(raters)) if len(raters) > 1 else 0
+            gold[key] = GoldChoice(_consensus(anns), "consensus", len(anns), anns, disputes)
     return gold
-
-
-def _annotators(records: list[Annotation], layer: str) -> list[str]:
-    return sorted(
-        {
-            r.annotator
-            for r in records
-            if r.layer == layer and r.origin == "annotation" and not r.ground_truth
-        }
-    )
-
-
-def pairwise_agreement(records: Iterable[Annotation]) -> dict[str, list[dict[str, Any]]]:
-    """Inter-annotator agreement between every pair of (non-ground-truth) annotators.
-
-    Spans: precision/recall/F1 of one annotator against the other, exact and overlap
-    matching (F1 is symmetric; the usual agreement measure for span annotation, where
-    kappa is ill-defined). Per-region choices: observed agreement on the overlap-matched
-    span pairs. Segment judgements (MQM ``no-error``/``errors``): Krippendorff's alpha
-    (nominal) over the segments both judged."""
-    recs = list(records)
-    out: dict[str, list[dict[str, Any]]] = {"spans": [], "attributes": [], "judgements": []}
-    for layer in in_layer_order(r.layer for r in recs):
-        names = _annotators(recs, layer)
-        for i, a in enumerate(names):
-            for b in names[i + 1 :]:
-                ra, rb = (
-                    [
-                        r
-                        for r in recs
-                        if r.layer == layer and r.annotator == x and not r.ground_truth
-                    ]
-                    for x in (a, b)
-                )
-                res = evaluate(ra, rb, layer=layer)
-                pair = f"{a} vs {b}"
-                out["spans"] += _span_rows(res, layer, pair)
-                out["attributes"] += [
-                    {
-                        "layer": layer,
-                        "attribute": name,
-                        "annotators": pair,
-                        "agreement": round(score.accuracy, 4),
-                        "pairs": score.total,
-                    }
-                    for name, score in sorted(res.attributes.items())
-                ]
-                out["judgements"] += _judgement_rows(ra, rb, layer, pair)
-    return out
-
-
-def _span_rows(res: EvalResult, layer: str, pair: str) -> list[dict[str, Any]]:
-    rows = []
-    for scheme in SCHEMES:
-        c = res.spans[scheme].overall
-        rows.append(
-            {
-                "layer": layer,
-                "matching": scheme,
-                "annotators": pair,
-                "precision": round(c.precision, 4),
-                "recall": round(c.recall, 4),
-                "f1": round(c.f1, 4),
-                "n_a": res.gold_spans,
-                "n_b": res.predicted_spans,
-            }
-        )
-        if res.relations:
-            rc = res.relations[scheme].overall
-            rows.append(
-                {
-                    "layer": f"{layer} (relations)",
-                    "matching": scheme,
-                    "annotators": pair,
-                    "precision": round(rc.precision, 4),
-                    "recall": round(rc.recall, 4),
-                    "f1": round(rc.f1, 4),
-                    "n_a": rc.tp + rc.fn,
-                    "n_b": rc.tp + rc.fp,
-                }
-            )
-    return rows
-
-
-def _judgement_rows(
-    ra: list[Annotation], rb: list[Annotation], layer: str, pair: str
-) -> list[dict[str, Any]]:
-    ja = {r.task_key: r.judgement for r in ra if r.judgement}
-    jb = {r.task_key: r.judgement for r in rb if r.judgement}
-    both = sorted(set(ja) & set(jb))
-    if not both:
-        return []
-    va, vb = [ja[k] for k in both], [jb[k] for k in both]
-    return [
-        {
-            "layer": layer,
-            "annotators": pair,
-            "segments": len(both),
-            "agreement": round(observed_agreement(va, vb), 4),
-            "alpha": round(nominal_alpha(va, vb), 4),
-        }
-    ]

@@ -18,6 +18,7 @@ __all__ = [
     "Scheme",
     "cohen_kappa",
     "match_spans",
+    "multi_rater_alpha",
     "nominal_alpha",
     "observed_agreement",
 ]
@@ -174,4 +175,22 @@ def nominal_alpha(a: Sequence[Any], b: Sequence[Any]) -> float:
     if len(values) < 2:
         return 1.0
     data = [[values.index(v) for v in a], [values.index(v) for v in b]]
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def multi_rater_alpha(ratings: Sequence[Sequence[Any]]) -> float:
+    """Krippendorff's alpha (nominal) of any number of raters: ``ratings[r][u]`` is rater
+    ``r``'s value of unit ``u``, ``None`` where they gave none; by the ``krippendorff``
+    package. 1 when only one value occurs (alpha is undefined then)."""
+    import krippendorff
+
+    index: dict[Any, int] = {}
+    for row in ratings:
+        for v in row:
+            if v is not None:
+                index.setdefault(v, len(index))
+    if len(index) < 2:
+        return 1.0
+    nan = float("nan")
+    data = [[float(index[v]) if v is not None else nan for v in row] for row in ratings]
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))

@@ -333,6 +333,12 @@ class GoldChoice:
     rule: GoldRule
     candidates: int  # how many versions the task has
     versions: list[Annotation] = field(default_factory=list)  # ordered by annotation id
+    disputes: int = 0  # regions where the raters' versions differ (annotate.agreement)
+
+    @property
+    def needs_review(self) -> bool:
+        """Raters disagree and nobody adjudicated: the consensus would drop their work."""
+        return self.rule == "consensus" and self.disputes > 0
 
 
 @dataclass(slots=True)
@@ -358,6 +364,10 @@ class GoldSet:
     def gold(self) -> list[Annotation]:
         """The gold annotation of every task, in task-key order."""
         return [choice.annotation for choice in self.choices.values()]
+
+    def needs_review(self) -> list[GoldChoice]:
+        """The choices whose raters disagree with no adjudication, in task-key order."""
+        return [choice for choice in self.choices.values() if choice.needs_review]
 
     def rules(self) -> dict[str, Counter[str]]:
         """Layer → how many tasks each rule chose the gold of."""

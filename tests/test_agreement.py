@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.gold import pairwise_agreement, select_gold
+from annotate.agreement import pairwise_agreement
+from annotate.gold import select_gold
 from annotate.metrics import (
     Counts,
     cohen_kappa,

@@ -21,8 +21,8 @@ from typing import Any
 import datasets
 import pyarrow as pa
 
+from annotate.agreement import pairwise_agreement
 from annotate.errors import ReleaseError
-from annotate.gold import pairwise_agreement
 from annotate.layers import LAYERS, Layer, get_layer
 from annotate.model import Annotation, Document, GoldSet
 from annotate.names import pseudonym

@@ -14,7 +14,13 @@ from typing import Any
 from annotate.corpus import make_document
 from annotate.model import Annotation, Document, Segment, Span, task_key
 
-__all__ = ["SyntheticExport", "synthetic_documents", "synthetic_records", "write_synthetic_export"]
+__all__ = [
+    "SyntheticExport",
+    "edited_release",
+    "synthetic_documents",
+    "synthetic_records",
+    "write_synthetic_export",
+]
 
 _WORDS = (
     "Microsoft",
@@ -194,4 +200,51 @@ def write_synthetic_export(
             out.tasks += 1
         fh.write("]")
     out.bytes = path.stat().st_size
+    return out
+
+
+def edited_release(source: Path, out: Path, *, version: str = "2.1.0") -> Path:
+    """A copy of the release ``source`` in ``out`` with known edits, for diff tests: the
+    second entity removed, the first relabelled, a new entity on the first word after the
+    last one; the second claim removed and the first's modality changed; the first
+    judgement row's ``candidates`` changed. The manifest names ``version``."""
+    import re
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    shutil.copytree(source, out)
+
+    def edit(config: str, change: Any) -> None:
+        path = out / config / "train.parquet"
+        table = pq.read_table(path)
+        rows = change(table.to_pylist())
+        pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+
+    text = pq.read_table(out / "documents" / "train.parquet").to_pylist()[0]["text"]
+
+    def entities(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[0]["label"] = (rows[0]["label"] + 1) % 4
+        last = max(rows, key=lambda r: r["end"])
+        word = re.compile(r"\w{4,}").search(text, last["end"])
+        assert word is not None
+        new = dict(last, span_id="e-new", start=word.start(), end=word.end())
+        new["span_text"] = word.group()
+        return [rows[0], *rows[2:], new]
+
+    def claims(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[0]["modality"] = (rows[0]["modality"] + 1) % 3
+        return [rows[0], *rows[2:]]
+
+    def segments(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[0]["candidates"] += 1
+        return rows
+
+    edit("entities", entities)
+    edit("claims", claims)
+    edit("segments", segments)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["version"] = version
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return out

@@ -326,22 +326,42 @@ def diff(
     fmt: FormatOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     examples: Annotated[int, typer.Option(help="Examples shown per kind of change.")] = 5,
+    html: Annotated[
+        bool, typer.Option("--html", help="Also write the diff as static HTML pages.")
+    ] = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where --html writes the pages (default: build/diff/<A>..<B>)."),
+    ] = None,
 ) -> None:
     """Show what changed between two releases: documents, spans and judgements, per layer and label.
 
-    Example: annotate diff releases/stargate-fr-annotations/1.0.0 releases/stargate-fr-annotations/1.1.0
+    Example: annotate diff releases/stargate-fr-annotations/1.0.0 releases/stargate-fr-annotations/2.0.0 --html
     """
     from annotate.release.publish import diff_release
 
     shown = output_format(fmt, as_json=as_json)
+    pages = None
+    if html:
+        pages = (
+            out_dir
+            or Path("build")
+            / "diff"
+            / f"{a.resolve().name}..{(b or Path('working')).resolve().name}"
+        )
+    elif out_dir is not None:
+        raise typer.BadParameter("--out is where --html writes its pages: pass --html too")
     if b is None:
         with _progress("diff") as say:
-            result = diff_release(a, _gold(_corpus(articles), pins, export, say), progress=say)
+            gold = _gold(_corpus(articles), pins, export, say)
+            result = diff_release(a, gold, html=pages, progress=say)
     else:
-        result = diff_release(a, b)
+        result = diff_release(a, b, html=pages)
     if shown == "json":
         print_json(result.to_dict())
         return
+    if pages is not None:
+        out.print(f"wrote the diff's pages: {pages / 'index.html'}", highlight=False)
     out.print(f"[bold]{result.a}[/] → [bold]{result.b}[/]")
     for what in result.schema_removed:
         out.print(f"[red]schema: {what} removed or renamed[/]")

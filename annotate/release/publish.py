@@ -32,11 +32,13 @@ from annotate.release.build import (
 from annotate.release.changelog import CHANGELOG, add_entry, changelog_entry
 from annotate.release.changes import ReleaseDiff
 from annotate.release.data import ReleaseData, release_data
-from annotate.release.diff import diff_releases, diff_snapshots, load_snapshot
+from annotate.release.diff import Snapshot, diff_snapshots, load_snapshot
+from annotate.release.diff_view import write_diff_pages
 from annotate.release.formats import FORMATS, check_formats
 from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.hub import HubResult, hub_token
 from annotate.release.hub import push_to_hub as push
+from annotate.release.manifest import read_manifest
 from annotate.release.version import (
     BUMPS,
     BumpProposal,
@@ -256,15 +258,38 @@ def diff_release(
     a: Path,
     b: Path | GoldSet,
     *,
+    html: Path | None = None,
     progress: Progress | None = None,
 ) -> ReleaseDiff:
     """What changed from release ``a`` to release ``b``, or to what a gold set (the
-    working inputs, :func:`annotate.pipeline.gold_set`) would release now."""
+    working inputs, :func:`annotate.pipeline.gold_set`) would release now; with ``html``,
+    its pages (:mod:`annotate.release.diff_view`) are written into that folder."""
+    before = load_snapshot(a)
     if isinstance(b, Path):
-        return diff_releases(a, b)
+        return _diff_and_draw(before, load_snapshot(b), html=html, progress=progress)
     data = release_data(b, progress=progress)
     with tempfile.TemporaryDirectory(prefix="annotate-diff-") as tmp:
         write_data(data, Path(tmp), progress=progress)
-        return diff_snapshots(
-            load_snapshot(a), load_snapshot(Path(tmp), configs=data.configs, version="working")
-        )
+        after = load_snapshot(Path(tmp), configs=data.configs, version="working")
+        return _diff_and_draw(before, after, html=html, progress=progress)
+
+
+def _diff_and_draw(
+    before: Snapshot, after: Snapshot, *, html: Path | None, progress: Progress | None
+) -> ReleaseDiff:
+    diff = diff_snapshots(before, after)
+    if html is not None:
+        if progress:
+            progress(f"writing the diff's pages into {html}")
+        write_diff_pages(diff, before=before, after=after, out=html, dataset=_dataset(before))
+    return diff
+
+
+def _dataset(snap: Snapshot) -> str:
+    """The dataset a release belongs to: its manifest's name, else its folder's parent."""
+    manifest = snap.path / "manifest.json"
+    if manifest.is_file():
+        name = read_manifest(snap.path).get("dataset")
+        if isinstance(name, str):
+            return name
+    return snap.path.resolve().parent.name

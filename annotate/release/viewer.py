@@ -56,6 +56,7 @@ class _Layer:
     overlapping: bool
     score: bool  # rows carry a weight: show the sum per document
     renderers: dict[str, Any] = field(default_factory=dict)  # displaCy's, made once
+    kind: str | None = None  # a diff's added / removed / changed rows: drawn in its colour
 
 
 def write_viewer(

@@ -150,7 +150,7 @@ def render_paragraph(
         tokens, spans = _tokens(para, rows, start, layer, contested)
         renderer = _renderer(layer, "span")
         for s, r in zip(spans, rows, strict=True):
-            renderer.colors.setdefault(str(s["label"]).upper(), _color(layer, r))
+            _register(renderer, layer, str(s["label"]), _color(layer, r))
         markup = renderer.render([{"text": para, "tokens": tokens, "spans": spans}])
     else:
         ents = [
@@ -166,14 +166,15 @@ def render_paragraph(
                 "params": {
                     "anchor": _anchor(layer, r, annotator),
                     "hover": escape(_hover(layer, r)),
-                    "cls": " vw-disputed" if id(r) in contested else "",
+                    "cls": (" vw-disputed" if id(r) in contested else "")
+                    + (f" vw-{layer.kind}" if layer.kind else ""),
                 },
             }
             for r in rows
         ]
         renderer = _renderer(layer, "ent")
         for e, r in zip(ents, rows, strict=True):
-            renderer.colors.setdefault(str(e["label"]).upper(), _color(layer, r))
+            _register(renderer, layer, str(e["label"]), _color(layer, r))
         markup = renderer.render([{"text": para, "ents": ents, "title": None}])
     table = [
         {
@@ -194,7 +195,19 @@ def render_paragraph(
     }
 
 
+def _register(renderer: Any, layer: _Layer, label: str, color: str) -> None:
+    """displaCy colours a span by its label: the first colour a label gets is kept (the
+    viewer's labels map to one colour each); a diff's label takes the colour of its kind,
+    over displaCy's own colours for labels such as ORG."""
+    if layer.kind:
+        renderer.colors[label.upper()] = color
+    else:
+        renderer.colors.setdefault(label.upper(), color)
+
+
 def _color(layer: _Layer, row: dict[str, Any]) -> str:
+    if layer.kind:  # a diff colours by kind of change
+        return layer.colors.get(layer.kind, "#ddd")
     return layer.colors.get(_label(layer, row), "#ddd")
 
 
@@ -206,7 +219,15 @@ def _renderer(layer: _Layer, style: str) -> Any:
 
         colors = {k.upper(): v for k, v in layer.colors.items()}
         if style == "span":
-            layer.renderers[style] = SpanRenderer({"colors": colors, "template": _SPAN, **_OFFSETS})
+            template = _SPAN
+            if layer.kind:  # a diff's marks carry the kind of change as a class
+                template = {
+                    k: v.replace('class="vw-start"', f'class="vw-start vw-{layer.kind}"')
+                    for k, v in _SPAN.items()
+                }
+            layer.renderers[style] = SpanRenderer(
+                {"colors": colors, "template": template, **_OFFSETS}
+            )
         else:
             layer.renderers[style] = EntityRenderer({"colors": colors, "template": _ENT})
     return layer.renderers[style]

@@ -8,7 +8,7 @@ from functools import cache
 
 import jinja2
 
-__all__ = ["environment"]
+__all__ = ["DIFF_STYLE", "environment"]
 
 _STYLE = """
 body { font: 16px/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #222; background: #fafafa; }
@@ -143,11 +143,121 @@ _DOCUMENT = """{% extends "base.html" %}
 """
 
 
+# The diff's pages (annotate.release.diff_view) add to the viewer's stylesheet.
+DIFF_STYLE = (
+    _STYLE
+    + """
+.legend { font-size: 14px; margin: 8px 0; }
+.legend .swatch { display: inline-block; padding: 0 8px; border-radius: 4px; margin-right: 10px; }
+.block.kind-added { border-left: 4px solid #2da44e; padding-left: 10px; }
+.block.kind-removed { border-left: 4px solid #cf222e; padding-left: 10px; }
+.block.kind-changed { border-left: 4px solid #bf8700; padding-left: 10px; }
+.vw-removed { text-decoration: line-through; text-decoration-color: #cf222e; }
+td.added, span.added { color: #1a7f37; } td.removed, span.removed { color: #cf222e; }
+td.changed, span.changed { color: #9a6700; } td.zero { color: #afb8c1; }
+"""
+)
+
+_DIFF_MACROS = """{% macro legend(kinds) %}<p class="legend">
+<span class="swatch" style="background:{{ kinds.added }}">added</span> in the newer release only
+<span class="swatch" style="background:{{ kinds.removed }}"><s>removed</s></span> in the older release only
+<span class="swatch" style="background:{{ kinds.changed }}">changed</span> the same span with other fields (the newer version; the table says what was before)
+</p>{% endmacro %}
+{% macro counts(c) %}{% for k in ("added", "removed", "changed") %}<td class="num {{ k if c[k] else 'zero' }}">{{ c[k] }}</td>{% endfor %}{% endmacro %}
+"""
+
+_DIFF_INDEX = """{% extends "base.html" %}
+{% import "diff_macros.html" as m %}
+{% block title %}{{ dataset }}: what changed from {{ a }} to {{ b }}{% endblock %}
+{% block header %}<strong>{{ dataset }}</strong> {{ a }} → {{ b }} · {{ documents|length }} changed document{{ "" if documents|length == 1 else "s" }}{% endblock %}
+{% block main %}
+<h1>What changed from {{ a }} to {{ b }}</h1>
+{{ m.legend(kinds) }}
+<table id="totals">
+<thead><tr><th>layer</th><th class="num">added</th><th class="num">removed</th><th class="num">changed</th><th class="num">unchanged</th></tr></thead>
+<tbody>
+{% for name, c in totals.items() %}<tr data-layer="{{ name }}"><td>{{ "judgements" if name == "segments" else name }}</td>{{ m.counts(c) }}<td class="num">{{ c.unchanged }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% if schema.removed or schema.added %}<h2>Schema</h2><ul>
+{% for s in schema.removed %}<li><span class="removed">removed or renamed</span>: {{ s }}</li>{% endfor %}
+{% for s in schema.added %}<li><span class="added">added</span>: {{ s }}</li>{% endfor %}
+</ul>{% endif %}
+{% for layer, c in raw.items() if c.added or c.removed or c.changed %}{% if loop.first %}<p>Raw rows of the other annotators (the <code>annotations</code> config):{% endif %}
+{{ layer }} {{ c.added }} added, {{ c.removed }} removed, {{ c.changed }} changed{{ "." if loop.last else ";" }}{% if loop.last %}</p>{% endif %}{% endfor %}
+<h2>Changed documents</h2>
+{% if documents %}<table id="documents">
+<thead><tr><th rowspan="2">document</th>
+{% for layer in layers %}<th colspan="3">{{ layer }}</th>{% endfor %}<th colspan="3">judgements</th></tr>
+<tr>{% for layer in layers + ["judgements"] %}<th class="num">+</th><th class="num">−</th><th class="num">~</th>{% endfor %}</tr></thead>
+<tbody>
+{% for d in documents %}
+<tr><td><a href="{{ d.page }}">{{ d.title }}</a>{% if d.status %} <span class="{{ d.status }}">({{ d.status }})</span>{% endif %}<br><code>{{ d.doc_id[:12] }}</code>{% if d.fields %} · {{ d.fields }} field{{ "" if d.fields == 1 else "s" }} changed{% endif %}</td>
+{% for layer in layers %}{{ m.counts(d.counts[layer]) }}{% endfor %}{{ m.counts(d.judgements) }}</tr>
+{% endfor %}
+</tbody>
+</table>
+{% else %}<p>No document changed.</p>{% endif %}
+{% endblock %}
+"""
+
+_DIFF_DOCUMENT = """{% extends "base.html" %}
+{% import "diff_macros.html" as m %}
+{% block title %}{{ doc.title or doc.doc_id[:12] }} · {{ dataset }} {{ a }} → {{ b }}{% endblock %}
+{% block header %}<a href="index.html">{{ dataset }} {{ a }} → {{ b }}</a> › {{ doc.title or doc.doc_id[:12] }}{% endblock %}
+{% block main %}
+<h1>{{ doc.title or "(untitled)" }}{% if status %} <span class="{{ status }}">({{ status }} in {{ b if status == "added" else a }})</span>{% endif %}</h1>
+<p><code>{{ doc.doc_id }}</code> · {{ doc.lang }} · {{ unchanged_paragraphs }} paragraph{{ "" if unchanged_paragraphs == 1 else "s" }} without a change not shown</p>
+{{ m.legend(kinds) }}
+<div class="controls">
+<strong>Layers</strong>
+{% for layer in layers %}<label><input type="checkbox" data-toggle="layer" value="{{ layer }}" checked> {{ layer }}</label>{% endfor %}
+<br><strong>Changes</strong>
+{% for k in kinds %}<label><input type="checkbox" data-toggle="kind" value="{{ k }}" checked> {{ k }}</label>{% endfor %}
+</div>
+{% if document_fields %}<h2>Document fields</h2>
+<table id="document-fields"><thead><tr><th>field</th><th>{{ a }}</th><th>{{ b }}</th></tr></thead><tbody>
+{% for f in document_fields %}<tr><td>{{ f.field }}</td><td>{{ f.before }}</td><td>{{ f.after }}</td></tr>{% endfor %}
+</tbody></table>{% endif %}
+{% if judgements %}<h2>Judgements</h2>
+<p>A segment's judgement row: who made its gold, by which rule, from how many raters' versions.</p>
+<table id="judgements"><thead><tr><th>change</th><th>layer</th><th>segment</th><th>judgement</th><th>what changed ({{ a }} → {{ b }})</th></tr></thead><tbody>
+{% for j in judgements %}<tr data-kind="{{ j.kind }}"><td class="{{ j.kind }}">{{ j.kind }}</td><td>{{ j.layer }}</td><td>{{ j.segment }}</td><td>{{ j.judgement if j.judgement is not none else "—" }}</td><td>{% for f in j.fields %}<div>{{ f }}</div>{% endfor %}</td></tr>{% endfor %}
+</tbody></table>{% endif %}
+{% macro block(b, side) %}<div class="block diff kind-{{ b.kind }}" data-layer="{{ b.layer }}" data-kind="{{ b.kind }}" data-count="{{ b.count }}"{% if side %} data-side="{{ side }}"{% endif %}>
+<h3>{{ b.layer }} · <span class="{{ b.kind }}">{{ b.kind }}</span> · {{ b.count }}</h3>
+<div class="spans">{{ b.markup|safe }}</div>
+<details{% if b.kind == "changed" %} open{% endif %}><summary>{{ b.rows|length }} row{{ "" if b.rows|length == 1 else "s" }}</summary>
+<table><thead><tr><th>text</th><th>label</th><th>fields</th></tr></thead><tbody>
+{% for r in b.rows %}<tr><td>{{ r.text }}</td><td>{{ r.label }}</td><td>{% for k, v in r.fields.items() %}<div>{{ k }}: {{ v }}</div>{% endfor %}</td></tr>{% endfor %}
+</tbody></table></details>
+</div>{% endmacro %}
+{% if source_blocks %}<section class="para" id="source"><h2>Source text (errors marked on the source side)</h2>
+{% for b in source_blocks %}{{ block(b, "source") }}{% endfor %}</section>{% endif %}
+{% for p in paragraphs %}
+<section class="para" id="p{{ p.index }}">
+<h2>¶ {{ p.index }}</h2>
+{% for b in p.blocks %}{{ block(b, none) }}
+{% endfor %}
+</section>
+{% endfor %}
+{% endblock %}
+"""
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.DictLoader(
-            {"base.html": _BASE, "index.html": _INDEX, "document.html": _DOCUMENT}
+            {
+                "base.html": _BASE,
+                "index.html": _INDEX,
+                "document.html": _DOCUMENT,
+                "diff_macros.html": _DIFF_MACROS,
+                "diff_index.html": _DIFF_INDEX,
+                "diff_document.html": _DIFF_DOCUMENT,
+            }
         ),
         autoescape=True,
         keep_trailing_newline=True,

@@ -39,6 +39,7 @@ from annotate.names import check_dataset_name, check_version, path_under
 from annotate.pins import file_sha256
 from annotate.release.card import render_card
 from annotate.release.data import ReleaseData, release_data
+from annotate.release.diff_view import diff_pages_path
 from annotate.release.formats import FORMATS, check_formats, write_formats
 from annotate.release.guard import Acceptance, accepted_section, check_publishable
 from annotate.release.manifest import file_entries, write_manifest
@@ -196,6 +197,7 @@ def write_metadata(
         "parquet_layout": data.layout,
         **({"config_fingerprints": True} if data.fingerprints else {}),
         **({"viewer": f"{VIEWER_DIR}/index.html"} if data.viewer else {}),
+        **({"diff": diff_pages_path(previous)} if data.diff_pages and previous else {}),
         "license": license,
         "repo_id": repo_id,
         "formats": {n: FORMATS[n].path for n in formats},

@@ -21,8 +21,10 @@ def changelog_entry(
     diff: ReleaseDiff | None,
     date: str | None,
     overridden: bool = False,
+    diff_pages: str | None = None,
 ) -> str:
-    """The Markdown entry of one version: heading, why this version, what changed."""
+    """The Markdown entry of one version: heading, why this version, what changed, and
+    the link to the visual diff (``diff_pages``, relative to the changelog) when given."""
     heading = f"## {version}" + (f" — {date[:10]}" if date else "")
     if proposal.previous is None:
         why = "First release."
@@ -38,6 +40,12 @@ def changelog_entry(
     if reasons:
         parts += ["", "Why this version:" + reasons]
     parts += ["", "What changed:", "", body, ""]
+    if diff_pages:
+        parts[-1:] = [
+            "",
+            f"Every change drawn, document by document: [{diff_pages}]({diff_pages})",
+            "",
+        ]
     return "\n".join(parts)
 
 

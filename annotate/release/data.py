@@ -86,6 +86,9 @@ class ReleaseData:
     # key `datasets` caches a local release under (see build.config_fingerprints)
     fingerprints: bool = True
     viewer: bool = False  # write the HTML viewer into viewer/ (annotate release does)
+    # write the visual diff with the previous version into diff/<previous>/ and link it from
+    # the changelog entry (annotate release does; releases before 3.0.0 have none)
+    diff_pages: bool = False
     schemas: SchemaSet = field(default_factory=active_schemas)  # validated and built with
     accepted: dict[str, int] = field(default_factory=dict)  # guard.check_publishable
     _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)

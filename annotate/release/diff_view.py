@@ -24,11 +24,16 @@ from annotate.release.diff import Snapshot
 from annotate.release.tables import label_column, row_id_column
 from annotate.release.viewer import ViewerResult, _Layer, _overlaps, _source_side
 
-__all__ = ["DIFF_DIR", "KINDS", "KIND_COLORS", "write_diff_pages"]
+__all__ = ["DIFF_DIR", "KINDS", "KIND_COLORS", "diff_pages_path", "write_diff_pages"]
 
 DIFF_DIR = "diff"  # a release's diff with its previous version: diff/<previous>/index.html
 KINDS = ("added", "removed", "changed")
 KIND_COLORS = {"added": "#aceebb", "removed": "#ffcecb", "changed": "#fae17d"}
+
+
+def diff_pages_path(previous: str) -> str:
+    """Where a release keeps its diff with version ``previous``, relative to the release."""
+    return f"{DIFF_DIR}/{previous}/index.html"
 
 
 def write_diff_pages(

@@ -33,7 +33,7 @@ from annotate.release.changelog import CHANGELOG, add_entry, changelog_entry
 from annotate.release.changes import ReleaseDiff
 from annotate.release.data import ReleaseData, release_data
 from annotate.release.diff import Snapshot, diff_snapshots, load_snapshot
-from annotate.release.diff_view import write_diff_pages
+from annotate.release.diff_view import diff_pages_path, write_diff_pages
 from annotate.release.formats import FORMATS, check_formats
 from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.hub import HubResult, hub_token
@@ -107,6 +107,7 @@ def release(
     private: bool = False,
     project_root: Path = Path("."),
     viewer: bool = True,
+    diff_pages: bool = True,
     progress: Progress | None = None,
 ) -> ReleaseResult:
     """Build the next release of ``dataset`` under ``out`` from a gold set
@@ -123,6 +124,7 @@ def release(
         progress=progress,
     )
     data.viewer = viewer  # the release ships its HTML viewer (viewer/index.html)
+    data.diff_pages = diff_pages  # and the visual diff with the previous version
     data.accepted = check_publishable(data.report, accept)
     with staging(out, dataset, "next") as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)
@@ -149,6 +151,7 @@ def release(
             license=license,
             formats=formats,
             repo_id=push_to_hub,
+            previous_dir=None if previous is None else dataset_dir / previous,
             progress=progress,
         )
         place(tmp, target)
@@ -217,15 +220,31 @@ def write_version_metadata(
     license: str,
     formats: Sequence[str],
     repo_id: str | None,
+    previous_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> tuple[dict[str, Any], str, str]:
     """The card, CHANGELOG.md (``changelog``, the dataset's so far, with this version's
-    entry first) and manifest of ``version``; returns the manifest, the entry and the
-    whole changelog."""
+    entry first), the visual diff with the previous release (in ``previous_dir``) when
+    ``data.diff_pages``, and manifest of ``version``; returns the manifest, the entry and
+    the whole changelog."""
+    pages = None
     if diff is not None:
         diff.b = version
+        if data.diff_pages and previous_dir is not None:
+            if progress:
+                progress(f"drawing the diff with {proposal.previous}")
+            pages = diff_pages_path(str(proposal.previous))
+            after = load_snapshot(tmp, configs=data.configs, version=version)
+            out = tmp / Path(pages).parent
+            before = load_snapshot(previous_dir)
+            write_diff_pages(diff, before=before, after=after, out=out, dataset=dataset)
     entry = changelog_entry(
-        version, proposal=proposal, diff=diff, date=data.created, overridden=overridden
+        version,
+        proposal=proposal,
+        diff=diff,
+        date=data.created,
+        overridden=overridden,
+        diff_pages=f"{version}/{pages}" if pages else None,
     )
     full = add_entry(changelog, entry, dataset=dataset)
     manifest = write_metadata(

@@ -47,6 +47,7 @@ from annotate.release.build import (
 )
 from annotate.release.card_templates import recorded_card
 from annotate.release.data import ReleaseData, release_data
+from annotate.release.diff_view import DIFF_DIR
 from annotate.release.formats import check_formats
 from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.manifest import read_manifest
@@ -150,6 +151,7 @@ def reproduce_release(
         data.layout = layout
         data.fingerprints = bool(manifest.get("config_fingerprints"))
         data.viewer = bool(manifest.get("viewer"))
+        data.diff_pages = bool(manifest.get("diff"))
         data.accepted = check_publishable(data.report, Acceptance.from_manifest(manifest))
         options: dict[str, Any] = {
             "dataset": dataset,
@@ -220,6 +222,9 @@ def _rebuild(
                 overridden=history.overridden,
                 changelog=history.changelog,
                 repo_id=manifest.get("repo_id"),
+                previous_dir=None
+                if history.previous is None
+                else release.parent / history.previous,
                 **options,
             )
         place(stage, target)
@@ -248,7 +253,11 @@ def _history(release: Path, manifest: dict[str, Any], report: ReproduceReport) -
     if not (before / "manifest.json").is_file():
         report.skipped += [
             f"{name}: describes the diff with {previous}, which is not in {release.parent}"
-            for name in ("README.md", CHANGELOG)
+            for name in (
+                "README.md",
+                CHANGELOG,
+                *([f"{DIFF_DIR}/{previous}"] * bool(manifest.get("diff"))),
+            )
         ]
         return None
     log = before / CHANGELOG
@@ -312,7 +321,7 @@ def _compare(
     theirs = {e["path"]: e for e in rebuilt.get("files") or []}
     for i, entry in enumerate(manifest.get("files") or []):
         rel = entry["path"]
-        if rel in skipped:
+        if rel in skipped or rel.rsplit("/", 1)[0] in skipped:  # diff/<previous>/*.html
             theirs.pop(rel, None)
             continue
         report.files += 1

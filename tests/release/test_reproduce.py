@@ -186,8 +186,14 @@ def test_a_later_release_reproduces_with_its_card_and_changelog(project):
     shutil.move(str(second.path), moved / "1.1.0")
     report = _reproduce(moved / "1.1.0", project)
     assert report.ok, [str(p) for p in report.problems]
-    assert sorted(s.split(":")[0] for s in report.skipped) == ["CHANGELOG.md", "README.md"]
-    assert report.files == len(listed) - 2
+    assert sorted(s.split(":")[0] for s in report.skipped) == [
+        "CHANGELOG.md",
+        "README.md",
+        "diff/1.0.0",
+    ]
+    pages = [p for p in listed if p.startswith("diff/1.0.0/")]
+    assert pages == ["diff/1.0.0/index.html"]  # nothing changed: no document page
+    assert report.files == len(listed) - 2 - len(pages)
 
 
 def test_a_release_after_a_correction_reproduces_and_the_earlier_one_names_the_new_pins(project):
@@ -226,6 +232,20 @@ def test_a_release_after_a_correction_reproduces_and_the_earlier_one_names_the_n
     assert shown.exit_code == 0, shown.output
     assert "entities of the other annotators (raw rows): 2 removed" in shown.output
     assert "What changed" in (second.path / "README.md").read_text(encoding="utf-8")
+
+    # the release carries the visual diff with the previous one, linked from the changelog
+    assert "diff" not in read_manifest(first.path)
+    manifest = read_manifest(second.path)
+    assert manifest["diff"] == "diff/1.0.0/index.html"
+    assert "diff/1.0.0/index.html" in {e["path"] for e in manifest["files"]}
+    index = (second.path / "diff" / "1.0.0" / "index.html").read_text(encoding="utf-8")
+    assert "entities 0 added, 2 removed, 0 changed" in index  # the raw rows
+    link = f"({second.version}/diff/1.0.0/index.html)"
+    assert link in (project / "releases" / "demo" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert link in (second.path / "CHANGELOG.md").read_text(encoding="utf-8")
+    from annotate.release.verify import verify_release
+
+    assert verify_release(second.path, load=False).ok
 
     report = _reproduce(second.path, project)
     assert report.ok, [str(p) for p in report.problems]

@@ -66,6 +66,17 @@ CardOpt = Annotated[
 LicenseOpt = Annotated[
     str | None, typer.Option(help="License of the dataset, card metadata (default: the project's).")
 ]
+MaxShardRowsOpt = Annotated[
+    int | None,
+    typer.Option(help="Cut a config into parquet shards of at most this many rows."),
+]
+MaxShardSizeOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Cut a config into parquet shards past this much Arrow data (e.g. 200MB; "
+        "default 500MB, as datasets' push_to_hub)."
+    ),
+]
 NotesOpt = Annotated[
     Path | None,
     typer.Option(help="Provenance notes rendered into the card (default: the project's NOTES.md)."),
@@ -182,6 +193,8 @@ def build(
     allow_no_annotations: AllowNoAnnotationsOpt = False,
     allow_missing_documents: AllowMissingDocumentsOpt = False,
     allow_quarantined: AllowQuarantinedOpt = False,
+    max_shard_rows: MaxShardRowsOpt = None,
+    max_shard_size: MaxShardSizeOpt = None,
 ) -> None:
     """Build a release with a version you give: parquet per config, README.md card, manifest.json.
 
@@ -191,8 +204,10 @@ def build(
     Example: annotate build --dataset stargate-fr-annotations --version 1.0.0-rc.1
     """
     from annotate.release.build import build_release, release_target
+    from annotate.release.shards import shard_limits
     from annotate.sources.foreign import foreign_options
 
+    shards = shard_limits(max_rows=max_shard_rows, max_size=max_shard_size)
     settings = _settings(out_dir=out_dir, dataset=dataset, card=card, license=license)
     release_target(settings["out"], settings["dataset"], version)  # before reading inputs
     foreign = foreign_options(text_field=text_field, config=config, label_map=label_map)
@@ -210,6 +225,7 @@ def build(
             version=version,
             notes=_notes(notes),
             formats=_formats(formats),
+            shards=shards,
             **settings,
             accept=_accept(
                 no_annotations=allow_no_annotations,
@@ -264,6 +280,8 @@ def release(
     allow_no_annotations: AllowNoAnnotationsOpt = False,
     allow_missing_documents: AllowMissingDocumentsOpt = False,
     allow_quarantined: AllowQuarantinedOpt = False,
+    max_shard_rows: MaxShardRowsOpt = None,
+    max_shard_size: MaxShardSizeOpt = None,
 ) -> None:
     """Release the next version: the version is proposed from what changed, a changelog entry is written.
 
@@ -274,7 +292,9 @@ def release(
     """
     from annotate.release.publish import check_options
     from annotate.release.publish import release as release_
+    from annotate.release.shards import shard_limits
 
+    shards = shard_limits(max_rows=max_shard_rows, max_size=max_shard_size)
     settings = _settings(out_dir=out_dir, dataset=dataset, card=card, license=license)
     check_options(
         settings["out"], settings["dataset"], bump=bump, version=version, repo_id=push_to_hub
@@ -288,6 +308,7 @@ def release(
             formats=_formats(formats),
             **settings,
             allow_empty=allow_empty,
+            shards=shards,
             accept=_accept(
                 no_annotations=allow_no_annotations,
                 missing_documents=allow_missing_documents,

@@ -44,6 +44,7 @@ from annotate.release.formats import FORMATS, check_formats, write_formats
 from annotate.release.guard import Acceptance, accepted_section, check_publishable
 from annotate.release.manifest import file_entries, write_manifest
 from annotate.release.plot import PLOT, write_plot
+from annotate.release.shards import ShardLimits, write_config
 from annotate.release.tables import PARQUET_LAYOUT, write_table
 from annotate.release.viewer import VIEWER_DIR, write_viewer
 from annotate.schemas import using_schemas
@@ -54,6 +55,7 @@ __all__ = [
     "BuildResult",
     "build_release",
     "config_fingerprints",
+    "data_files",
     "place",
     "refuse_existing",
     "release_target",
@@ -97,18 +99,17 @@ def _write_data(
 ) -> dict[str, int]:
     say = progress or (lambda _msg: None)
     say("writing parquet")
-    tables = {f"{config}/train.parquet": data.table(config) for config in data.configs}
-    largest_first = sorted(tables, key=lambda path: -tables[path].nbytes)
+    largest_first = sorted(data.configs, key=lambda config: -data.table(config).nbytes)
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         started = {
-            path: pool.submit(write_table, tables[path], root / path, layout=data.layout)
-            for path in largest_first
+            config: pool.submit(_write_config, data, config, root) for config in largest_first
         }
-        written = {path: started[path] for path in tables}  # file_rows in config order
         say("drawing the plot")
         write_plot(data.layers(), data, path=root / PLOT)
         data.card_numbers()
-        file_rows = {path: future.result() for path, future in written.items()}
+        file_rows = {  # in config order
+            path: rows for config in data.configs for path, rows in started[config].result().items()
+        }
     schema_dir = root / SCHEMA_DIR
     schema_dir.mkdir(parents=True, exist_ok=True)
     for name, text in data.schemas.files.items():
@@ -117,6 +118,28 @@ def _write_data(
         say(f"writing {', '.join(formats)}")
         write_formats(formats, data.documents, data.rows, root)
     return file_rows
+
+
+def _write_config(data: ReleaseData, config: str, root: Path) -> dict[str, int]:
+    """The parquet file(s) of one config: one ``train.parquet`` for a release made before
+    sharding (no limits), else as :func:`annotate.release.shards.write_config` cuts it."""
+    table = data.table(config)
+    if data.shards is None:
+        return {
+            f"{config}/train.parquet": write_table(
+                table, root / config / "train.parquet", layout=data.layout
+            )
+        }
+    written = write_config(table, root / config, limits=data.shards, layout=data.layout)
+    return {f"{config}/{name}": rows for name, rows in written.items()}
+
+
+def data_files(configs: Sequence[str], file_rows: dict[str, int]) -> dict[str, list[str]]:
+    """Config → its parquet files (relative paths, in row order) among those written."""
+    return {
+        c: sorted(p for p in file_rows if p.startswith(f"{c}/") and p.endswith(".parquet"))
+        for c in configs
+    }
 
 
 def write_metadata(
@@ -168,6 +191,7 @@ def write_metadata(
         fingerprints=config_fingerprints(root, data.configs, dataset=dataset, version=version)
         if data.fingerprints
         else None,
+        data_files=data_files(data.configs, file_rows) if data.shards is not None else None,
     )
     card += accepted_section(data.accepted)
     (root / "README.md").write_text(card, encoding="utf-8")
@@ -195,6 +219,11 @@ def write_metadata(
         "card_template": data.card_input,
         "configs": data.configs,
         "parquet_layout": data.layout,
+        **(
+            {**data.shards.to_manifest(), "data_files": data_files(data.configs, file_rows)}
+            if data.shards is not None
+            else {}
+        ),
         **({"config_fingerprints": True} if data.fingerprints else {}),
         **({"viewer": f"{VIEWER_DIR}/index.html"} if data.viewer else {}),
         **({"diff": diff_pages_path(previous)} if data.diff_pages and previous else {}),
@@ -289,6 +318,7 @@ def build_release(
     formats: Sequence[str] = (),
     layout: int = PARQUET_LAYOUT,
     fingerprints: bool = True,
+    shards: ShardLimits | None = ShardLimits(),
     accept: Acceptance = Acceptance(),
     notes: Path | None = None,
     progress: Progress | None = None,
@@ -297,7 +327,8 @@ def build_release(
     which validated it against its schema set: the release is built with the same set),
     with the card template given (default: the package's, which loops over the layers);
     ``layout`` and ``fingerprints`` are for rebuilding a release made with an older parquet
-    layout or card. Refuses an empty release, records of documents not in the corpus and
+    layout or card; ``shards`` says when a config is cut into shards (``None``: never, as
+    releases were built before). Refuses an empty release, records of documents not in the corpus and
     quarantined records unless ``accept`` says otherwise (:mod:`annotate.release.guard`)."""
     formats = check_formats(formats)  # registry order: the bytes must not depend on the call
     target = release_target(out, dataset, version)
@@ -310,6 +341,7 @@ def build_release(
     )
     data.layout = layout
     data.fingerprints = fingerprints
+    data.shards = shards
     data.accepted = check_publishable(data.report, accept)
     with staging(out, dataset, version) as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)

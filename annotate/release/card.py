@@ -45,9 +45,12 @@ def render_card(
     total_rows: int,
     context: dict[str, Any],
     fingerprints: dict[str, str] | None = None,
+    data_files: dict[str, list[str]] | None = None,
 ) -> str:
     """The card; ``fingerprints`` (config → text) go into each config's ``description``,
-    which `datasets` keys its cache on (:func:`annotate.release.build.config_fingerprints`)."""
+    which `datasets` keys its cache on (:func:`annotate.release.build.config_fingerprints`);
+    ``data_files`` (config → its files) lists the shards of a sharded config (a config of
+    one file names ``<config>/train.parquet``, as before)."""
     meta = card_metadata(layers)
     data = DatasetCardData(
         pretty_name=dataset,
@@ -61,7 +64,7 @@ def render_card(
             {
                 "config_name": name,
                 **({"description": fingerprints[name]} if fingerprints else {}),
-                "data_files": [{"split": "train", "path": f"{name}/train.parquet"}],
+                "data_files": [{"split": "train", "path": _paths(name, data_files)}],
                 **({"default": True} if name == "documents" else {}),
             }
             for name in configs
@@ -77,6 +80,11 @@ def render_card(
     )
     text = str(card)
     return text if text.endswith("\n") else text + "\n"
+
+
+def _paths(config: str, data_files: dict[str, list[str]] | None) -> str | list[str]:
+    files = (data_files or {}).get(config) or [f"{config}/train.parquet"]
+    return files[0] if len(files) == 1 else files
 
 
 def card_context(data: ReleaseData) -> dict[str, Any]:

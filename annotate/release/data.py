@@ -29,6 +29,7 @@ from annotate.names import pseudonym
 from annotate.pins import file_sha256
 from annotate.release.card import card_context
 from annotate.release.card_templates import DEFAULT_CARD, package_card, package_card_name
+from annotate.release.shards import ShardLimits
 from annotate.release.tables import (
     ANNOTATION_FEATURES,
     DOCUMENT_FEATURES,
@@ -85,6 +86,9 @@ class ReleaseData:
     # whether the card's configs carry a fingerprint of their files (1.0.0's do not): the
     # key `datasets` caches a local release under (see build.config_fingerprints)
     fingerprints: bool = True
+    # when a config is cut into shards (build.build_release: ShardLimits()); None: one file
+    # per config, as every release before sharding was written
+    shards: ShardLimits | None = None
     viewer: bool = False  # write the HTML viewer into viewer/ (annotate release does)
     # write the visual diff with the previous version into diff/<previous>/ and link it from
     # the changelog entry (annotate release does; releases before 3.0.0 have none)

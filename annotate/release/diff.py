@@ -23,6 +23,7 @@ import datasets
 from annotate.errors import ReleaseError
 from annotate.release.changes import Change, ConfigDiff, Kind, ReleaseDiff
 from annotate.release.manifest import read_manifest
+from annotate.release.shards import config_files
 from annotate.release.tables import features_of, label_column, read_rows, row_id_column
 
 __all__ = [
@@ -62,11 +63,12 @@ def load_snapshot(
     tables: dict[str, list[dict[str, Any]]] = {}
     documents: dict[str, dict[str, Any]] = {}
     for name in names:
-        file = path / name / "train.parquet"
-        if not file.is_file():
-            raise ReleaseError(f"config {name!r} has no data file", file=file)
-        features[name] = features_of(file)
-        rows = read_rows(file)
+        files = [path / rel for rel in config_files(path, name, manifest)]  # shards in order
+        for file in files:
+            if not file.is_file():
+                raise ReleaseError(f"config {name!r} has no data file", file=file)
+        features[name] = features_of(files[0])
+        rows = [row for file in files for row in read_rows(file)]
         if name == "documents":
             documents = {r["doc_id"]: r for r in rows}
         else:

@@ -39,6 +39,7 @@ from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.hub import HubResult, hub_token
 from annotate.release.hub import push_to_hub as push
 from annotate.release.manifest import read_manifest
+from annotate.release.shards import ShardLimits
 from annotate.release.version import (
     BUMPS,
     BumpProposal,
@@ -108,6 +109,7 @@ def release(
     project_root: Path = Path("."),
     viewer: bool = True,
     diff_pages: bool = True,
+    shards: ShardLimits | None = ShardLimits(),
     progress: Progress | None = None,
 ) -> ReleaseResult:
     """Build the next release of ``dataset`` under ``out`` from a gold set
@@ -125,6 +127,7 @@ def release(
     )
     data.viewer = viewer  # the release ships its HTML viewer (viewer/index.html)
     data.diff_pages = diff_pages  # and the visual diff with the previous version
+    data.shards = shards  # when a config is cut into shards (recorded in the manifest)
     data.accepted = check_publishable(data.report, accept)
     with staging(out, dataset, "next") as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)

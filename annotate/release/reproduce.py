@@ -1,23 +1,21 @@
-"""Rebuild a release from its pinned inputs and compare: ``annotate reproduce``.
-
-For whoever wants to know that a release is what its inputs make:
+"""Rebuild a release from its pinned inputs and compare (``annotate reproduce``), for
+whoever wants to know that a release is what its inputs make:
 
 1. the release is rebuilt with the settings its manifest records: dataset, version,
-   training formats, parquet layout (none recorded: layout 1), license (none recorded: the
-   card's), the build time (``SOURCE_DATE_EPOCH`` set to it when the release was built
-   with one, unset otherwise), and the release's own copy of the schemas (``schema/``), so
-   that a later edit of the toolkit's schemas does not change how an old release rebuilds;
+   training formats, parquet layout (none recorded: layout 1), shard limits (none: one
+   file per config), license (none: the card's), the build time (``SOURCE_DATE_EPOCH`` as
+   it was built with), and its own copy of the schemas (``schema/``), so that a later edit
+   of the toolkit's schemas does not change how an old release rebuilds;
 2. the inputs the rebuild read are compared with the release's by sha256 (a changed,
    missing or extra input is named: the files cannot match then, and their differences
    say where), and every file the manifest lists, as it is on disk, with the rebuilt one.
 
 A release made by ``annotate release`` is rebuilt the way it was made: compared with its
-previous release (which must be beside it), with the version, the bump and the changelog
-so far that its manifest and that release record, so that its card and CHANGELOG.md are
-compared too. When the previous release is not there, those two are left out, and the
-report says so. ``manifest.json`` itself is not compared byte for byte: it names the
-toolkit version and the lock file's hash, which an upgrade changes without changing the
-data (the report notes when they differ).
+previous release (which must be beside it) with the version, bump and changelog its
+manifest and that release record, so that its card and CHANGELOG.md are compared too;
+without the previous release, those two are left out, and the report says so. The
+manifest itself is not compared byte for byte: it names the toolkit version and the lock
+file's hash, which an upgrade changes without changing the data (noted when they differ).
 """
 
 from __future__ import annotations
@@ -52,6 +50,7 @@ from annotate.release.formats import check_formats
 from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.manifest import read_manifest
 from annotate.release.publish import compare_with, write_version_metadata
+from annotate.release.shards import ShardLimits
 from annotate.schemas import SchemaSet
 
 __all__ = ["ReproduceReport", "pinned_by", "recorded_inputs", "reproduce_release"]
@@ -152,6 +151,7 @@ def reproduce_release(
         data.fingerprints = bool(manifest.get("config_fingerprints"))
         data.viewer = bool(manifest.get("viewer"))
         data.diff_pages = bool(manifest.get("diff"))
+        data.shards = ShardLimits.from_manifest(manifest)  # None: made before sharding
         data.accepted = check_publishable(data.report, Acceptance.from_manifest(manifest))
         options: dict[str, Any] = {
             "dataset": dataset,

@@ -33,6 +33,7 @@ __all__ = [
     "encoded_columns",
     "features_of",
     "label_column",
+    "parquet_options",
     "read_rows",
     "row_id_column",
     "segment_row",
@@ -311,14 +312,9 @@ def encoded_columns(table: pa.Table) -> tuple[list[str], list[str]]:
     return dictionary, statistics
 
 
-def write_table(table: pa.Table, path: Path, *, layout: int = PARQUET_LAYOUT) -> int:
-    """Write a table made by :func:`to_table` to ``path`` in one of the
-    :data:`PARQUET_LAYOUTS`; returns the row count.
-
-    The Arrow schema carries the features (``huggingface`` metadata), so that
-    ``load_dataset`` restores ClassLabels. No timestamps are written; with the pinned
-    pyarrow the bytes depend only on the rows and the layout. zstd makes files about four
-    times smaller than pyarrow's default snappy."""
+def parquet_options(table: pa.Table, *, layout: int = PARQUET_LAYOUT) -> dict[str, Any]:
+    """The ``pyarrow.parquet`` writer options of one of the :data:`PARQUET_LAYOUTS` for a
+    table made by :func:`to_table` (layout 2 judges the columns on its first rows)."""
     if layout not in PARQUET_LAYOUTS:
         raise ReleaseError(
             f"unknown parquet layout {layout}",
@@ -328,15 +324,25 @@ def write_table(table: pa.Table, path: Path, *, layout: int = PARQUET_LAYOUT) ->
     statistics: bool | list[str] = True
     if layout == 2:
         dictionary, statistics = encoded_columns(table)
+    return {
+        "compression": "zstd",
+        "use_dictionary": dictionary,
+        "write_statistics": statistics,
+        "store_schema": True,
+    }
+
+
+def write_table(table: pa.Table, path: Path, *, layout: int = PARQUET_LAYOUT) -> int:
+    """Write a table made by :func:`to_table` to ``path`` in one of the
+    :data:`PARQUET_LAYOUTS`; returns the row count.
+
+    The Arrow schema carries the features (``huggingface`` metadata), so that
+    ``load_dataset`` restores ClassLabels. No timestamps are written; with the pinned
+    pyarrow the bytes depend only on the rows and the layout. zstd makes files about four
+    times smaller than pyarrow's default snappy."""
+    options = parquet_options(table, layout=layout)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(
-        table,
-        path,
-        compression="zstd",
-        use_dictionary=dictionary,
-        write_statistics=statistics,
-        store_schema=True,
-    )
+    pq.write_table(table, path, **options)
     return table.num_rows
 
 

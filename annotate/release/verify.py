@@ -26,6 +26,7 @@ import jsonschema
 from annotate.model import Issue
 from annotate.pins import file_sha256
 from annotate.release.manifest import MANIFEST, read_manifest
+from annotate.release.shards import config_files
 from annotate.release.tables import features_of, read_rows, row_id_column
 
 __all__ = ["VerifyReport", "verify_release"]
@@ -297,8 +298,10 @@ def _check_rows(
 
 
 def _load_configs(
-    root: Path, configs: list[str], expected: dict[str, int], report: VerifyReport
+    root: Path, files: dict[str, list[str]], expected: dict[str, int], report: VerifyReport
 ) -> None:
+    """``load_dataset`` of every config; a problem names the config's file (its folder
+    when it is sharded)."""
     import datasets
     from datasets.utils import logging as ds_logging
 
@@ -306,17 +309,22 @@ def _load_configs(
     if quiet:  # a library does not draw progress bars
         ds_logging.disable_progress_bar()
     try:
-        _load_each(root, configs, expected, report, datasets)
+        _load_each(root, files, expected, report, datasets)
     finally:
         if quiet:
             ds_logging.enable_progress_bar()
 
 
 def _load_each(
-    root: Path, configs: list[str], expected: dict[str, int], report: VerifyReport, datasets: Any
+    root: Path,
+    files: dict[str, list[str]],
+    expected: dict[str, int],
+    report: VerifyReport,
+    datasets: Any,
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="annotate-verify-") as cache:
-        for config in configs:
+        for config, its in files.items():
+            where = its[0] if len(its) == 1 else f"{config}/"
             try:
                 ds = datasets.load_dataset(str(root), config, split="train", cache_dir=cache)
             except Exception as exc:  # whatever load_dataset raises, it is a failed load
@@ -324,7 +332,7 @@ def _load_each(
                     Issue(
                         "load",
                         f"load_dataset failed for config {config!r}: {exc}",
-                        file=f"{config}/train.parquet",
+                        file=where,
                     )
                 )
                 continue
@@ -335,7 +343,7 @@ def _load_each(
                         "load",
                         f"load_dataset gave {ds.num_rows} rows for {config!r}, "
                         f"the manifest says {expected[config]}",
-                        file=f"{config}/train.parquet",
+                        file=where,
                     )
                 )
 
@@ -350,29 +358,41 @@ def verify_release(
     say("checking checksums")
     _check_files(path, manifest, report)
     configs = manifest.get("configs") or sorted(p.parent.name for p in path.glob("*/train.parquet"))
+    files = {c: config_files(path, c, manifest) for c in configs}  # shards in row order
     rows_of = {e["path"]: e.get("rows") for e in manifest.get("files", [])}
     schemas = _schema_copy(path)
-    documents: dict[str, str] = {}
-    sources: dict[str, str] = {}  # doc_id → source text: source-side spans index it
     say("validating rows")
+    texts = _documents(path, files.get("documents", []))
     for config in configs:
-        rel = f"{config}/train.parquet"
-        if not (path / rel).is_file():
-            if rel not in rows_of:
-                report.problems.append(
-                    Issue("missing", f"config {config!r} has no data file", file=rel)
-                )
-            continue
-        if config == "documents":
-            try:
-                doc_rows = read_rows(path / rel)
-                documents = {r["doc_id"]: r["text"] for r in doc_rows}
-                sources = {r["doc_id"]: r.get("source_text") or "" for r in doc_rows}
-            except Exception:  # reported as unreadable below
-                documents = {}
-        _check_rows(path, config, rel, schemas, (documents, sources), report, rows_of.get(rel))
+        for rel in files[config]:
+            if not (path / rel).is_file():
+                if rel not in rows_of:
+                    report.problems.append(
+                        Issue("missing", f"config {config!r} has no data file", file=rel)
+                    )
+                continue
+            _check_rows(path, config, rel, schemas, texts, report, rows_of.get(rel))
     if load:
         say("loading every config")
-        expected = {c: n for c in configs if (n := rows_of.get(f"{c}/train.parquet")) is not None}
-        _load_configs(path, configs, expected, report)
+        expected = {
+            c: sum(rows_of[f] or 0 for f in fs)
+            for c, fs in files.items()
+            if all(rows_of.get(f) is not None for f in fs)
+        }
+        _load_configs(path, files, expected, report)
     return report
+
+
+def _documents(root: Path, files: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """doc_id → text and doc_id → source text (source-side spans index it), from the
+    documents config's files; an unreadable one is reported by the row checks."""
+    documents: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for rel in files:
+        try:
+            rows = read_rows(root / rel)
+        except Exception:  # reported as unreadable by _check_rows
+            continue
+        documents.update((r["doc_id"], r["text"]) for r in rows)
+        sources.update((r["doc_id"], r.get("source_text") or "") for r in rows)
+    return documents, sources

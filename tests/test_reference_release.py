@@ -51,6 +51,7 @@ def rebuilt(tmp_path_factory) -> list[Path]:
             formats=list(manifest.get("formats") or {}),
             layout=manifest.get("parquet_layout", 1),
             fingerprints=bool(manifest.get("config_fingerprints")),
+            provenance=bool(manifest.get("provenance")),
         )
         out.append(result.path)
     return out

@@ -225,6 +225,7 @@ def write_metadata(
             else {}
         ),
         **({"config_fingerprints": True} if data.fingerprints else {}),
+        **({"provenance": True} if data.provenance else {}),
         **({"viewer": f"{VIEWER_DIR}/index.html"} if data.viewer else {}),
         **({"diff": diff_pages_path(previous)} if data.diff_pages and previous else {}),
         "license": license,
@@ -319,6 +320,7 @@ def build_release(
     layout: int = PARQUET_LAYOUT,
     fingerprints: bool = True,
     shards: ShardLimits | None = ShardLimits(),
+    provenance: bool = True,
     accept: Acceptance = Acceptance(),
     notes: Path | None = None,
     progress: Progress | None = None,
@@ -326,9 +328,10 @@ def build_release(
     """Build ``out/<dataset>/<version>/`` from a gold set (:func:`annotate.pipeline.gold_set`,
     which validated it against its schema set: the release is built with the same set),
     with the card template given (default: the package's, which loops over the layers);
-    ``layout`` and ``fingerprints`` are for rebuilding a release made with an older parquet
-    layout or card; ``shards`` says when a config is cut into shards (``None``: never, as
-    releases were built before). Refuses an empty release, records of documents not in the corpus and
+    ``layout``, ``fingerprints`` and ``provenance`` (the gold's provenance columns) are for
+    rebuilding a release made with an older parquet layout, card or tables; ``shards``
+    says when a config is cut into shards (``None``: never, as releases were built
+    before). Refuses an empty release, records of documents not in the corpus and
     quarantined records unless ``accept`` says otherwise (:mod:`annotate.release.guard`)."""
     formats = check_formats(formats)  # registry order: the bytes must not depend on the call
     target = release_target(out, dataset, version)
@@ -337,6 +340,7 @@ def build_release(
         card_template=card_template,
         notes=notes,
         project_root=project_root,
+        provenance=provenance,
         progress=progress,
     )
     data.layout = layout

@@ -29,6 +29,13 @@ from annotate.names import pseudonym
 from annotate.pins import file_sha256
 from annotate.release.card import card_context
 from annotate.release.card_templates import DEFAULT_CARD, package_card, package_card_name
+from annotate.release.decisions import (
+    ANNOTATION_PROVENANCE_FEATURES,
+    SEGMENT_PROVENANCE_FEATURES,
+    add_row_decisions,
+    segment_provenance,
+    task_provenance,
+)
 from annotate.release.shards import ShardLimits
 from annotate.release.tables import (
     ANNOTATION_FEATURES,
@@ -93,6 +100,9 @@ class ReleaseData:
     # write the visual diff with the previous version into diff/<previous>/ and link it from
     # the changelog entry (annotate release does; releases before 3.0.0 have none)
     diff_pages: bool = False
+    # the segments/annotations configs carry the gold's provenance (release.decisions):
+    # the manifest's `provenance` flag; releases made before have none
+    provenance: bool = True
     schemas: SchemaSet = field(default_factory=active_schemas)  # validated and built with
     accepted: dict[str, int] = field(default_factory=dict)  # guard.check_publishable
     _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
@@ -117,7 +127,8 @@ class ReleaseData:
                 rows = document_rows(self.documents.values())
             else:
                 rows = self.rows[config]
-            self._tables[config] = to_table(rows, config_features(config, self.schemas))
+            features = config_features(config, self.schemas, provenance=self.provenance)
+            self._tables[config] = to_table(rows, features)
         return self._tables[config]
 
     def assemble(self) -> ReleaseData:
@@ -163,15 +174,17 @@ def _count(table: pa.Table, columns: list[str]) -> Counter[Any]:
     return Counter(dict(zip(zip(*keys, strict=True), counts, strict=True)))
 
 
-def config_features(config: str, schemas: SchemaSet | None = None) -> Any:
+def config_features(
+    config: str, schemas: SchemaSet | None = None, *, provenance: bool = False
+) -> Any:
     """The features of one config of a release (a layer's under ``schemas``, default the
-    active set)."""
+    active set; ``segments`` and ``annotations`` with the provenance columns or not)."""
     if config == "documents":
         return DOCUMENT_FEATURES
     if config == "segments":
-        return SEGMENT_FEATURES
+        return SEGMENT_PROVENANCE_FEATURES if provenance else SEGMENT_FEATURES
     if config == "annotations":
-        return ANNOTATION_FEATURES
+        return ANNOTATION_PROVENANCE_FEATURES if provenance else ANNOTATION_FEATURES
     return get_layer(config, schemas).features()
 
 
@@ -214,6 +227,7 @@ def release_data(
     card_template: Path | None = None,
     notes: Path | None = None,
     project_root: Path = Path("."),
+    provenance: bool = True,
     progress: Progress | None = None,
 ) -> ReleaseData:
     """The rows of every config of a release made from ``gold`` (the gold rows of each
@@ -221,10 +235,16 @@ def release_data(
     the raters, and the inputs read with their sha256; assembled into Arrow tables, under
     the schema set the gold set was validated against. ``notes`` (the project's NOTES.md)
     is the provenance the card tells; without it, the ``NOTES.md`` beside the pins, if any
-    (as release 1.0.0 was built)."""
+    (as release 1.0.0 was built). ``provenance`` adds the gold's provenance columns
+    (:mod:`annotate.release.decisions`); a rebuild of a release made before passes
+    ``False``."""
     with using_schemas(gold.schemas):
         data = _release_data(
-            gold, card_template=card_template, notes=notes, project_root=project_root
+            gold,
+            card_template=card_template,
+            notes=notes,
+            project_root=project_root,
+            provenance=provenance,
         )
     data.schemas = gold.schemas
     (progress or (lambda _msg: None))("assembling the tables")
@@ -232,28 +252,37 @@ def release_data(
 
 
 def _release_data(
-    gold: GoldSet, *, card_template: Path | None, notes: Path | None, project_root: Path
+    gold: GoldSet,
+    *,
+    card_template: Path | None,
+    notes: Path | None,
+    project_root: Path,
+    provenance: bool,
 ) -> ReleaseData:
     documents = gold.documents
     rows: dict[str, list[dict[str, Any]]] = {"segments": [], **{name: [] for name in LAYERS}}
-    for choice in gold.choices.values():
+    provenances = task_provenance(gold.choices) if provenance else {}
+    for key, choice in gold.choices.items():
         ann = choice.annotation
         layer_rows = get_layer(ann.layer, gold.schemas).rows(ann, documents[ann.doc_id])
         rows[ann.layer] += layer_rows
-        rows["segments"].append(
-            segment_row(
-                doc_id=ann.doc_id,
-                layer=ann.layer,
-                segment_start=ann.segment_start,
-                segment_end=ann.segment_end,
-                judgement=ann.judgement,
-                annotator=ann.annotator,
-                rule=choice.rule,
-                candidates=choice.candidates,
-                spans=len(layer_rows),
-            )
+        segment = segment_row(
+            doc_id=ann.doc_id,
+            layer=ann.layer,
+            segment_start=ann.segment_start,
+            segment_end=ann.segment_end,
+            judgement=ann.judgement,
+            annotator=ann.annotator,
+            rule=choice.rule,
+            candidates=choice.candidates,
+            spans=len(layer_rows),
         )
+        if provenance:
+            segment.update(segment_provenance(provenances[key], documents[ann.doc_id]))
+        rows["segments"].append(segment)
     rows["annotations"] = annotation_rows(gold.records, documents)
+    if provenance:
+        add_row_decisions(rows["annotations"], gold.records, gold.choices, provenances)
     for config, config_rows in rows.items():
         _sort_rows(config, config_rows, gold.schemas)
     agreement = pairwise_agreement(gold.records)
@@ -282,6 +311,7 @@ def _release_data(
         agreement=agreement,
         notes=notes_text,
         foreign=foreign_settings(gold.layer, gold.foreign),
+        provenance=provenance,
     )
 
 

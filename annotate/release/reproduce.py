@@ -4,8 +4,9 @@ whoever wants to know that a release is what its inputs make:
 1. the release is rebuilt with the settings its manifest records: dataset, version,
    training formats, parquet layout (none recorded: layout 1), shard limits (none: one
    file per config), license (none: the card's), the build time (``SOURCE_DATE_EPOCH`` as
-   it was built with), and its own copy of the schemas (``schema/``), so that a later edit
-   of the toolkit's schemas does not change how an old release rebuilds;
+   it was built with), the provenance columns (only with the manifest's flag), and its
+   own copy of the schemas, so that a later edit of the toolkit's schemas does not change
+   how an old release rebuilds;
 2. the inputs the rebuild read are compared with the release's by sha256 (a changed,
    missing or extra input is named: the files cannot match then, and their differences
    say where), and every file the manifest lists, as it is on disk, with the rebuilt one.
@@ -145,11 +146,11 @@ def reproduce_release(
                 card_template=card_template,
                 notes=notes,
                 project_root=project_root,
+                provenance=bool(manifest.get("provenance")),
                 progress=progress,
             )
-        data.layout = layout
+        data.layout, data.viewer = layout, bool(manifest.get("viewer"))
         data.fingerprints = bool(manifest.get("config_fingerprints"))
-        data.viewer = bool(manifest.get("viewer"))
         data.diff_pages = bool(manifest.get("diff"))
         data.shards = ShardLimits.from_manifest(manifest)  # None: made before sharding
         data.accepted = check_publishable(data.report, Acceptance.from_manifest(manifest))

@@ -144,10 +144,13 @@ def record_pull(
     export_path: Path,
     project: str,
     users: set[str],
+    role: str | None = None,
 ) -> Pin:
     """Pin ``export_path`` as the export of ``layer`` in the pins of ``prefix`` (other
     layers' pins stay as they are) and give each of ``users`` (Label Studio user ids) a
-    random handle unless it has one already."""
+    random handle unless it has one already. A layer may have one pin per ``role``: the
+    annotators' project (no role) and its review project (``"review"``,
+    :mod:`annotate.labelstudio.review`); pulling one keeps the other."""
     raw: dict[str, Any] = {"format": PINS_FORMAT, "prefix": prefix, "layers": {}, "annotators": {}}
     if pins_path.exists():
         raw = _load(pins_path)
@@ -165,9 +168,12 @@ def record_pull(
                 json_path="$.prefix",
             )
     pin = _pin(pins_path, layer=layer, export_path=export_path, project=project)
-    raw.setdefault("layers", {})[layer] = [
-        {"path": pin.path, "sha256": pin.sha256, "project": pin.project}
-    ]
+    entry = {"path": pin.path, "sha256": pin.sha256, "project": pin.project}
+    if role is not None:
+        entry["role"] = role
+    before = raw.setdefault("layers", {}).get(layer) or []
+    others = [e for e in before if isinstance(e, dict) and e.get("role") != role]
+    raw["layers"][layer] = sorted([*others, entry], key=lambda e: str(e.get("role") or ""))
     names: dict[str, str] = raw.setdefault("annotators", {})
     taken = set(names.values())
     for user in sorted(users):

@@ -84,3 +84,29 @@ def test_another_prefix_and_the_legacy_pins_are_never_written(tmp_path):
         )
     assert theirs.read_bytes() == snapshot
     assert json.loads(snapshot)["format"] == 2
+
+
+def test_a_review_pull_is_pinned_beside_the_annotators_export_and_both_are_kept(
+    tmp_path,
+) -> None:
+    pins = tmp_path / "mine.pins.json"
+    first = _export(tmp_path, "mine-named-entities/a.json", '[{"id": 1}]')
+    review = _export(tmp_path, "mine-entities-review/r.json", '[{"id": 2}]')
+    record_pull(pins, prefix="mine", layer="entities", export_path=first, project="p", users={"7"})
+    record_pull(
+        pins,
+        prefix="mine",
+        layer="entities",
+        export_path=review,
+        project="p · review",
+        users={"9"},
+        role="review",
+    )
+    # pulling the annotators' project again replaces its pin and keeps the review's
+    newer = _export(tmp_path, "mine-named-entities/b.json", '[{"id": 3}]')
+    record_pull(pins, prefix="mine", layer="entities", export_path=newer, project="p", users={"7"})
+    assert [(p.path, p.project) for p in read_pins(pins)] == [
+        ("mine-named-entities/b.json", "p"),
+        ("mine-entities-review/r.json", "p · review"),
+    ]
+    assert set(read_annotators(pins)) == {"7", "9"}

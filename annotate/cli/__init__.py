@@ -11,6 +11,7 @@ from annotate.cli import (  # noqa: F401  (importing registers the commands)
     labelstudio,
     project,
     release,
+    review,
     schema,
     validate,
 )

@@ -137,11 +137,19 @@ def pull(
     pin: Annotated[
         bool, typer.Option(help="Pin the exports in <labels-dir>/<prefix>.pins.json for the build.")
     ] = True,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="Pull the review projects (annotate review): the adjudication, pinned beside.",
+        ),
+    ] = False,
 ) -> None:
     """Export every layer's project through the exports API and store the raw export.
 
     Pins only the layers pulled, in the pins of this prefix; an export without any
-    annotation is stored but not pinned.
+    annotation is stored but not pinned. With --review, the review projects that
+    `annotate review` made: their annotations become the gold (origin adjudication).
 
     Example: annotate pull --layers all
     """
@@ -152,10 +160,11 @@ def pull(
     with _progress("pull") as say:
         results = pull_(
             layers=_layers(layers or ",".join(project.layers)),
-            skip_missing=layers is None,  # the project's layers: those push made projects of
+            skip_missing=layers is None or review,  # layers push (or review) made projects of
             labels_dir=labels_dir or project.labels or Path("data/labels"),
             prefix=prefix or project.prefix,
             pin=pin,
+            review=review,
             progress=say,
         )
     rows = [

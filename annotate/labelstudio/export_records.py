@@ -190,6 +190,7 @@ class TaskContext:
     data_path: str
     document: Document | None
     source_text: str | None = None  # the task's source text: source-side regions index it
+    adjudication: bool = False  # a review project's task: its annotations are the gold
 
     @property
     def text(self) -> str:
@@ -264,6 +265,7 @@ def task_context(
             data_path,
             None,
             source if isinstance(source, str) else None,
+            data.get("review") is True,  # annotate review made it (labelstudio.review)
         )
     omap = OffsetMap(raw)
     doc_id = text_sha256(omap.text)
@@ -353,7 +355,9 @@ def make_record(
         segment_start=ctx.seg_start,
         segment_end=ctx.seg_end,
         annotator=annotator or "unknown",
-        origin="prediction" if origin == "prediction" else "annotation",
+        origin="prediction"
+        if origin == "prediction"
+        else ("adjudication" if ctx.adjudication else "annotation"),
         annotation_id=ann_id,
         task_id=ctx.task_id,
         ground_truth=bool(ann.get("ground_truth", False)),

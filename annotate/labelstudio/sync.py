@@ -41,6 +41,7 @@ __all__ = [
     "pull",
     "push",
     "read_push_input",
+    "review_title",
 ]
 
 Progress = Callable[[str], None]
@@ -48,6 +49,11 @@ Progress = Callable[[str], None]
 
 def project_title(prefix: str, layer: str) -> str:
     return f"{prefix} · {get_layer(layer).taxonomy.title}"
+
+
+def review_title(prefix: str, layer: str) -> str:
+    """The title of the layer's adjudication project (:mod:`annotate.labelstudio.review`)."""
+    return f"{prefix} · {layer} · review"
 
 
 def _slug(text: str) -> str:
@@ -202,11 +208,15 @@ class PullResult:
     note: str | None = None  # why the export was not pinned
 
 
-def _pinned_export(pins_path: Path, layer: str) -> Path | None:
-    """The export pinned for `layer` so far, if any."""
+def _pinned_export(pins_path: Path, layer: str, project: str) -> Path | None:
+    """The export of `project` pinned for `layer` so far, if any."""
     if not pins_path.exists():
         return None
-    pins = [p for p in read_pins(pins_path, verify=False) if p.layer == layer]
+    pins = [
+        p
+        for p in read_pins(pins_path, verify=False)
+        if p.layer == layer and p.project in (project, "")
+    ]
     return pins_path.parent / pins[0].path if len(pins) == 1 else None
 
 
@@ -218,6 +228,7 @@ def pull(
     pins_path: Path | None = None,
     pin: bool = True,
     skip_missing: bool = False,
+    review: bool = False,
     url: str | None = None,
     api_key: str | None = None,
     progress: Progress | None = None,
@@ -226,7 +237,9 @@ def pull(
     pin it in ``pins_path`` (default ``<labels_dir>/<prefix>.pins.json``) unless it holds
     no annotation: the pins of other layers and prefixes are left as they are.
     ``skip_missing`` leaves out the layers that have no project on the server (the
-    project's default layers that push left out) instead of failing."""
+    project's default layers that push left out) instead of failing. ``review`` pulls
+    the layers' review projects instead (``annotate review``), pinned beside the
+    annotators' exports: their annotations are the adjudicated gold."""
     from annotate.project import slug
 
     say = progress or (lambda _m: None)
@@ -241,7 +254,7 @@ def pull(
     client = ls.connect(url=url, api_key=api_key)
     results = []
     for layer in layers:
-        title = project_title(prefix, layer)
+        title = (review_title if review else project_title)(prefix, layer)
         project_id = ls.find_project(client, title=title)
         if project_id is None and skip_missing:
             # push leaves out a layer that applies to no document (MQM for original texts)
@@ -251,14 +264,15 @@ def pull(
             from annotate.errors import LabelStudioError
 
             raise LabelStudioError(
-                f"no project titled {title!r} on the server", hint="run `annotate push` first"
+                f"no project titled {title!r} on the server",
+                hint=f"run `annotate {'review' if review else 'push'}` first",
             )
         say(f"{layer}: exporting project {project_id}")
         stored = store_export(
             client,
             project_id,
             folder=path_under(labels_dir, _slug(title)),
-            previous=_pinned_export(pins_path, layer) if pin else None,
+            previous=_pinned_export(pins_path, layer, title) if pin else None,
         )
         # the config is part of what was pulled: it says which field the regions index
         write_config_beside(stored.path, ls.project_label_config(client, project_id))
@@ -283,6 +297,7 @@ def pull(
                 export_path=stored.path,
                 project=title,
                 users=set(stored.content.annotators),
+                role="review" if review else None,
             )
             result.pinned = True
         results.append(result)

@@ -92,6 +92,12 @@ def _fields(a: dict[str, Any], b: dict[str, Any], ignore: Iterable[str | None]) 
     return [k for k in sorted(set(a) | set(b)) if k not in skip and a.get(k) != b.get(k)]
 
 
+def _shared_fields(a: dict[str, Any], b: dict[str, Any], ignore: Iterable[str]) -> list[str]:
+    """The fields that differ among the columns both rows have: a column one release adds
+    (the provenance columns) is a schema change, which the schema diff names."""
+    return _fields(a, b, ignore=[*ignore, *(set(a) ^ set(b))])
+
+
 def _doc_text(snap: Snapshot, doc_id: str) -> str:
     return str(snap.documents.get(doc_id, {}).get("text") or "")
 
@@ -184,8 +190,8 @@ def _diff_segments(a: Snapshot, b: Snapshot) -> ConfigDiff:
         elif rb is None:
             out.changes.append(Change("removed", "segments", k[1], lab, ra, None))
         else:
-            # the counts of spans follow from the layers' own diffs
-            changed = _fields(ra, rb, ignore=("spans",))
+            # the counts of spans and their provenance follow from the layers' own diffs
+            changed = _shared_fields(ra, rb, ignore=("spans", "provenance"))
             if changed:
                 out.changes.append(Change("changed", "segments", k[1], lab, ra, rb, changed))
             else:
@@ -269,7 +275,7 @@ def _diff_raw(a: Snapshot, b: Snapshot) -> dict[str, dict[str, int]]:
     for key in rows_a.keys() - rows_b.keys():
         count(key, "removed")
     for key in rows_a.keys() & rows_b.keys():
-        if rows_a[key] != rows_b[key]:
+        if _shared_fields(rows_a[key], rows_b[key], ignore=("decision",)):  # the gold's
             count(key, "changed")
     return dict(sorted(out.items()))
 

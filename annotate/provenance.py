@@ -20,10 +20,10 @@ names are the records' (releases publish their pseudonyms).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Literal
 
+from annotate.agreement import raters_by_task, span_key
 from annotate.model import Annotation, GoldChoice, Span
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "SpanDecision",
     "provenance",
     "raters_of",
-    "span_key",
 ]
 
 Decision = Literal["kept", "chosen", "changed", "added", "rejected"]
@@ -72,11 +71,6 @@ class Provenance:
     _rater: dict[str, Decision] = field(default_factory=dict, repr=False)
 
 
-def span_key(span: Span) -> str:
-    """What makes two spans the same: offsets, label and every attribute (side included)."""
-    return json.dumps([span.start, span.end, span.label, sorted(span.attrs.items())], default=str)
-
-
 def _side(span: Span) -> str:
     return str(span.attrs.get("side", "target"))
 
@@ -96,8 +90,8 @@ def _changes(gold: Span, rater: Span) -> tuple[str, ...]:
 
 def raters_of(choice: GoldChoice) -> list[Annotation]:
     """The raters' versions of a task: annotations that are neither ground truth nor an
-    adjudication (for a single annotation: itself)."""
-    return [v for v in choice.versions if v.origin == "annotation" and not v.ground_truth]
+    adjudication, the latest of each annotator (for a single annotation: itself)."""
+    return raters_by_task(choice.versions).get(choice.annotation.task_key, [])
 
 
 def provenance(choice: GoldChoice) -> Provenance:

@@ -87,13 +87,14 @@ def test_disagreements_list_each_raters_version_of_the_disputed_spans(annotated)
     (dispute,) = disagreements(gold)
     assert dispute.where == f"paragraph {PARA}"
     a, b = pseudonym("7"), pseudonym("8")
-    # « Sam Altman » is shared, so not listed; the two OpenAI versions overlap: one line
+    # « Sam Altman » is shared, so not listed; the two OpenAI versions are one region
+    org = _span(doc, "OpenAI", "ORG", 2)
+    info = _span(doc, "The Information", "ORG")
     assert dispute.lines == [
-        f"spans: {a}: «OpenAI» [{_span(doc, 'OpenAI', 'ORG', 2).start},"
-        f"{_span(doc, 'OpenAI', 'ORG', 2).end}) ORG | {b}: «OpenAI» "
-        f"[{_span(doc, 'OpenAI', 'ORG', 2).start},{_span(doc, 'OpenAI', 'ORG', 2).end}) PRODUCT",
-        f"spans: {a}: «The Information» [{_span(doc, 'The Information', 'ORG').start},"
-        f"{_span(doc, 'The Information', 'ORG').end}) ORG | {b}: —",
+        f"label «OpenAI» [{org.start},{org.end}): {a}: ORG [{org.start},{org.end}) | "
+        f"{b}: PRODUCT [{org.start},{org.end})",
+        f"span «The Information» [{info.start},{info.end}): {a}: ORG [{info.start},{info.end})"
+        f" | {b}: —",
     ]
     assert disagreements(gold, layers=["claims"]) == []
 

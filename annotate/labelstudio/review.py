@@ -22,14 +22,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotate.agreement import Disagreement, RaterVersion, task_disagreements
 from annotate.labelstudio import client as ls
 from annotate.labelstudio.duplicates import remove_own_duplicates
 from annotate.labelstudio.sync import review_title
 from annotate.labelstudio.tasks import KEY_FIELD, task_data
 from annotate.layers import get_layer, in_layer_order
-from annotate.model import Annotation, Document, GoldChoice, GoldSet, Segment, Span
+from annotate.model import Annotation, Document, GoldChoice, GoldSet, Segment
 from annotate.names import check_prefix, pseudonym
-from annotate.provenance import raters_of, span_key
+from annotate.provenance import raters_of
 
 __all__ = [
     "DISAGREEMENTS_FIELD",
@@ -50,7 +51,8 @@ Progress = Callable[[str], None]
 @dataclass(slots=True)
 class Dispute:
     """One task to adjudicate: its raters' versions and what they disagree on (one line
-    per group of overlapping spans, the judgement, the relations), each rater by pseudonym."""
+    per disputed region, :func:`annotate.agreement.task_disagreements`), raters by
+    pseudonym."""
 
     choice: GoldChoice
     raters: list[Annotation]
@@ -89,61 +91,26 @@ class Dispute:
         }
 
 
-def _show(span: Span | None, text: str) -> str:
-    if span is None:
+def _line(d: Disagreement, text: str) -> str:
+    """One disagreement as the adjudicator reads it, raters by pseudonym."""
+    what = d.kind + (f" ({', '.join(d.attributes)})" if d.attributes else "")
+    if d.kind == "judgement":
+        said = [f"{pseudonym(a)}: {v.judgement or '—'}" for a, v in d.versions.items()]
+    else:
+        said = [f"{pseudonym(a)}: {_version(v)}" for a, v in d.versions.items()]
+    return f"{what} «{text[d.start : d.end]}» [{d.start},{d.end}): " + " | ".join(said)
+
+
+def _version(v: RaterVersion) -> str:
+    if v.relations:
+        return ", ".join(r.label for r in v.relations)
+    if not v.spans:
         return "—"
-    attrs = ", ".join(f"{k}={v}" for k, v in sorted(span.attrs.items()) if v not in ("", None))
-    shown = text[span.start : span.end]
-    return f"«{shown}» [{span.start},{span.end}) {span.label}" + (f" ({attrs})" if attrs else "")
-
-
-def _groups(disputed: list[Span]) -> list[list[Span]]:
-    """Disputed spans in groups of overlapping ones (same side), in text order."""
-    groups: list[list[Span]] = []
-    for s in sorted(disputed, key=lambda s: (s.start, s.end)):
-        side = s.attrs.get("side", "target")
-        for g in groups:
-            if any(
-                t.attrs.get("side", "target") == side and t.start < s.end and s.start < t.end
-                for t in g
-            ):
-                g.append(s)
-                break
-        else:
-            groups.append([s])
-    return groups
-
-
-def _relations(rec: Annotation) -> set[tuple[str, str, str]]:
-    by_id = {s.id: span_key(s) for s in rec.spans}
-    return {(by_id.get(r.from_id, ""), by_id.get(r.to_id, ""), r.label) for r in rec.relations}
-
-
-def _dispute_lines(raters: list[Annotation], doc: Document) -> list[str]:
-    names = [pseudonym(r.annotator) for r in raters]
-    keys = [{span_key(s): s for s in r.spans} for r in raters]
-    shared = set.intersection(*(set(k) for k in keys)) if keys else set()
-    disputed = {k: s for ks in keys for k, s in ks.items() if k not in shared}
-    lines = []
-    for group in _groups(list(disputed.values())):
-        in_group = {span_key(s) for s in group}
-        versions = []
-        for name, ks in zip(names, keys, strict=True):
-            mine = [s for k, s in ks.items() if k in in_group]
-            shown = "; ".join(_show(s, doc.text) for s in mine) if mine else "—"
-            versions.append(f"{name}: {shown}")
-        lines.append("spans: " + " | ".join(versions))
-    if len({r.judgement for r in raters}) > 1:
-        lines.append(
-            "judgement: "
-            + " | ".join(f"{n}: {r.judgement or '—'}" for n, r in zip(names, raters, strict=True))
-        )
-    if len({frozenset(_relations(r)) for r in raters}) > 1:
-        lines.append(
-            "relations: "
-            + " | ".join(f"{n}: {len(r.relations)}" for n, r in zip(names, raters, strict=True))
-        )
-    return lines
+    shown = []
+    for s in v.spans:
+        attrs = ", ".join(f"{k}={x}" for k, x in sorted(s.attrs.items()) if x not in ("", None))
+        shown.append(f"{s.label} [{s.start},{s.end})" + (f" {attrs}" if attrs else ""))
+    return "; ".join(shown)
 
 
 def disagreements(
@@ -162,7 +129,7 @@ def disagreements(
         if len(raters) < 2:
             continue
         doc = gold.documents[ann.doc_id]
-        lines = _dispute_lines(raters, doc)
+        lines = [_line(d, doc.text) for d in task_disagreements(raters)]
         if lines or all_tasks:
             out.append(Dispute(choice, raters, _segment(doc, ann), lines))
     order = {name: i for i, name in enumerate(in_layer_order({d.layer for d in out}))}

@@ -50,6 +50,7 @@ from annotate.validation.engine import (
     record_validator,
     validate_items,
 )
+from annotate.validation.issues import EXAMPLES, IssueLog, IssueSink
 from annotate.validation.report import (
     Quarantined,
     RecordWriter,
@@ -90,12 +91,13 @@ def _validate(
     writer: RecordWriter | None,
     progress: Progress | None,
     foreign: ForeignOptions | None,
+    log: IssueLog | None = None,
 ) -> Report:
     if layer is not None and layer not in LAYERS:
         raise ConfigError(f"unknown layer {layer!r}; {did_you_mean(layer, LAYERS)}")
     if whitespace not in ("flag", "fix"):
         raise ConfigError(f"whitespace must be 'flag' or 'fix', not {whitespace!r}")
-    run = ValidationRun(documents, whitespace=whitespace, keep=keep, writer=writer)
+    run = ValidationRun(documents, whitespace=whitespace, keep=keep, writer=writer, log=log)
     report = run.report
     for path in exports:
         report.inputs.append(str(path))
@@ -114,8 +116,7 @@ def _validate(
                 progress(f"{path}: {n} records")
         report.received += stats.received
         report.skipped.update(stats.skipped)
-        report.input_errors += stats.errors
-        report.warnings += stats.warnings
+        report.add_input_issues(stats.errors, stats.warnings)
         report.labels.update(stats.labels)
     if foreign is not None and foreign.label_map is not None:
         report.label_map = {"file": foreign.label_map.file, "sha256": foreign.label_map.sha256}
@@ -164,10 +165,17 @@ def run_validation(
     report: Path | None = None,
     progress: Progress | None = None,
     foreign: ForeignOptions | None = None,
+    on_issue: IssueSink | None = None,
+    examples: int = EXAMPLES,
 ) -> Report:
     """Validate exports as a stream: valid records to ``output`` (JSONL), rejected ones
     to ``quarantine`` (JSONL, each whole with its reasons), the JSON report to ``report``.
-    Records are not kept in memory; an input that cannot be read is reported, not raised."""
+    Records are not kept in memory; an input that cannot be read is reported, not raised.
+
+    Nor are the issues: each is handed to ``on_issue`` as it is found, and the report
+    keeps their counts (per code, per file) and the first ``examples`` errors and warnings
+    (:attr:`Report.log`); :meth:`Report.write_json` and ``report`` list them all."""
+    log = IssueLog(examples=examples, sink=on_issue)
     with RecordWriter(valid_path=output, quarantine_path=quarantine) as writer:
         result = _validate(
             exports,
@@ -180,6 +188,7 @@ def run_validation(
             writer=writer,
             progress=progress,
             foreign=foreign,
+            log=log,
         )
     if report is not None:
         write_report(result, report)

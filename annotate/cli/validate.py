@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,12 +15,12 @@ from annotate.cli._output import (
     FormatOpt,
     issue_line,
     output_format,
-    print_json,
     print_table,
 )
 from annotate.errors import ConfigError
 
 if TYPE_CHECKING:
+    from annotate.model import Issue
     from annotate.validate import Report
 
 _DEFAULT_ARTICLES = Path("data/articles")
@@ -121,6 +122,10 @@ def validate(
         corpus = [_DEFAULT_ARTICLES] if _DEFAULT_ARTICLES.exists() else []
     docs = {d.id: d for d in read_articles(corpus, lang=project.language)} if corpus else {}
     foreign = foreign_options(text_field=text_field, config=config, label_map=label_map)
+
+    def print_issue(issue: Issue) -> None:  # text: each problem as it is found
+        out.print(issue_line(issue), markup=False, highlight=False)
+
     with _progress("validating") as say:
         report = run_validation(
             exports,
@@ -133,9 +138,12 @@ def validate(
             report=report_file,
             progress=say,
             foreign=foreign,
+            on_issue=print_issue if shown == "text" else None,
+            examples=_SHOWN,
         )
     if shown == "json":
-        print_json(report.to_dict())
+        out.file.flush()
+        report.write_json(sys.stdout)
     else:
         _print_report(report, quarantine, shown)
     counts = report.counts()
@@ -147,20 +155,18 @@ def validate(
 
 
 def _print_problems(report: Report, fmt: Format) -> None:
-    problems = report.errors + report.warnings
-    if not problems:
+    """The problems' table (text: they were printed as they were found), then by code."""
+    total = report.issues_total
+    if not total:
         return
-    if fmt == "text":  # every problem, whole, one per line
-        for issue in problems:
-            out.print(issue_line(issue), markup=False, highlight=False)
-    else:
+    if fmt != "text":
         rows = []
-        for i in problems[:_SHOWN]:
+        for i in (report.errors + report.warnings)[:_SHOWN]:
             code = i.code if i.severity == "error" else f"{i.code} (warning)"
             rows.append([i.location, code, i.message + (f" — {i.hint}" if i.hint else "")])
         print_table(["where", "code", "problem"], rows, fmt=fmt, title="Problems")
-        if len(problems) > _SHOWN:
-            out.print(f"… and {len(problems) - _SHOWN} more (use --format text or json for all)")
+        if total > _SHOWN:
+            out.print(f"… and {total - _SHOWN} more (use --format text or json for all)")
     counts = [[code, n] for code, n in report.issue_counts().items()]
     print_table(["code", "count"], counts, fmt=fmt, title="By code")
 

@@ -19,6 +19,7 @@ from annotate.layers import LAYERS
 from annotate.model import Annotation, Document, Issue
 from annotate.schemas import SchemaSet, active_schemas
 from annotate.text import did_you_mean
+from annotate.validation.issues import IssueLog
 from annotate.validation.report import Quarantined, RecordWriter, Report
 from annotate.validation.semantic import SemanticChecker, Whitespace
 from annotate.validation.structural import StructuralValidator
@@ -106,7 +107,8 @@ def check_record(
 
 class ValidationRun:
     """One validation run: routes each read item to valid or quarantine, into
-    :attr:`report` (and ``writer``'s files); ``keep`` keeps the records in the report."""
+    :attr:`report` (and ``writer``'s files); ``keep`` keeps the records in the report,
+    ``log`` says what becomes of its issues (default: all kept in the report)."""
 
     def __init__(
         self,
@@ -115,12 +117,13 @@ class ValidationRun:
         whitespace: Whitespace,
         keep: bool,
         writer: RecordWriter | None,
+        log: IssueLog | None = None,
     ) -> None:
         self.documents = documents
         self.whitespace = whitespace
         self.keep = keep
         self.writer = writer
-        self.report = Report()
+        self.report = Report() if log is None else Report(log=log)
         self.seen: set[str] = set()
         self.schemas = active_schemas()  # the set this run validates against
         self._validators: dict[str, RecordValidator] = {}

@@ -1,10 +1,17 @@
 """What a validation run gives back: the :class:`Report` (counts that balance, every issue),
-the quarantined records with their reasons, and the files they are written to."""
+the quarantined records with their reasons, and the files they are written to.
+
+A run that keeps its records (:func:`annotate.validate.validate_exports`) keeps every issue
+in the report's lists; a streamed run (:func:`annotate.validate.run_validation`) keeps the
+counts and the first examples only (:class:`~annotate.validation.issues.IssueLog`) and
+writes its JSON report from the log's spool, so that memory does not grow with the number
+of issues."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -12,6 +19,7 @@ from typing import IO, Any
 
 from annotate.model import Annotation, Document, Issue
 from annotate.sources.label_map import MapCounts
+from annotate.validation.issues import IssueLog, dump_json_stream
 
 __all__ = ["Quarantined", "RecordWriter", "Report", "write_outputs", "write_report"]
 
@@ -45,7 +53,11 @@ class Report:
     annotation, an unreadable entry) is counted in ``received`` and ends in exactly one of
     ``valid``, ``quarantined`` or ``skipped`` (with its reason): ``counts()["balanced"]``
     checks it. Records are kept in ``valid``/``quarantined`` unless they were streamed to
-    files (:func:`annotate.validation.run_validation`); the counts are kept either way."""
+    files (:func:`annotate.validation.run_validation`); the counts are kept either way.
+
+    ``warnings`` and ``record_errors`` hold every issue, or, when the run streamed them
+    (``log.examples`` set), the first ones: :meth:`iter_issues` reads them all back and
+    ``log`` counts them per code and per file."""
 
     valid: list[Annotation] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
@@ -60,6 +72,7 @@ class Report:
     labels: MapCounts = field(default_factory=MapCounts)  # what a label map did, and missed
     label_map: dict[str, str | None] | None = None  # the map used: file and sha256
     documents: dict[str, Document] = field(default_factory=dict)  # foreign tasks' own texts
+    log: IssueLog = field(default_factory=lambda: IssueLog(examples=None, spool=False))
 
     @property
     def errors(self) -> list[Issue]:
@@ -85,25 +98,58 @@ class Report:
             "quarantined": self.quarantined_count,
             "skipped": dict(sorted(self.skipped.items())),
             "skipped_total": skipped_total,
-            "warnings": len(self.warnings),
+            "warnings": self.log.counts["warning"],
             "unreadable_inputs": len({i.file for i in self.input_errors}),
             "balanced": self.received == accounted,
         }
 
     def issue_counts(self) -> dict[str, int]:
         """How many issues of each code (errors and warnings)."""
-        c = Counter(i.code for i in self.errors) + Counter(i.code for i in self.warnings)
-        return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+        return dict(sorted(self.log.by_code.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def to_dict(self) -> dict[str, Any]:
+    def issue_counts_by_file(self) -> dict[str, int]:
+        """How many issues (errors and warnings) each input has."""
+        return dict(self.log.by_file)
+
+    @property
+    def issues_total(self) -> int:
+        """How many issues the run found (errors and warnings), kept or not."""
+        return sum(self.log.counts.values())
+
+    def iter_issues(self, severity: str) -> Iterator[dict[str, Any]]:
+        """Every error (inputs first, then records) or warning, in ``to_dict`` form; read
+        back from the log's spool when the run did not keep them all."""
+        kept = self.record_errors if severity == "error" else self.warnings
+        total = len(kept)
+        if severity == "error":
+            yield from (i.to_dict() for i in self.input_errors)
+            total += len(self.input_errors)
+        if self.log.complete(severity, total):
+            yield from (i.to_dict() for i in kept)
+        else:
+            yield from self.log.spooled(severity)
+
+    def summary_dict(self) -> dict[str, Any]:
+        """The report without its lists of issues."""
         return {
             "inputs": self.inputs,
             "counts": self.counts(),
             "issue_counts": self.issue_counts(),
+            "issue_counts_by_file": self.issue_counts_by_file(),
             "labels": self.labels_summary(),
-            "errors": [i.to_dict() for i in self.errors],
-            "warnings": [i.to_dict() for i in self.warnings],
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.summary_dict(),
+            "errors": list(self.iter_issues("error")),
+            "warnings": list(self.iter_issues("warning")),
+        }
+
+    def write_json(self, out: IO[str]) -> None:
+        """The JSON report (:meth:`to_dict`, indented), written as a stream."""
+        issues = {"errors": self.iter_issues("error"), "warnings": self.iter_issues("warning")}
+        dump_json_stream(self.summary_dict(), issues, out)
 
     def labels_summary(self) -> dict[str, Any]:
         """The label map used, what it renamed and dropped, and every foreign name it did
@@ -115,16 +161,26 @@ class Report:
     # ------------------------------------------------------------------ filled by the engine
     def add_valid(self, annotation: Annotation | None, warnings: list[Issue]) -> None:
         self.valid_count += 1
-        self.warnings += warnings
+        for w in warnings:
+            self.log.add(w, self.warnings)
         if annotation is not None:
             self.valid.append(annotation)
 
     def add_quarantined(self, item: Quarantined, *, keep: bool) -> None:
         self.quarantined_count += 1
-        self.record_errors += item.errors
-        self.warnings += item.warnings
+        for e in item.errors:
+            self.log.add(e, self.record_errors)
+        for w in item.warnings:
+            self.log.add(w, self.warnings)
         if keep:
             self.quarantined.append(item)
+
+    def add_input_issues(self, errors: list[Issue], warnings: list[Issue]) -> None:
+        """What an input's reader found about the file itself (all kept: a few per file)."""
+        for e in errors:
+            self.log.add(e, self.input_errors, bounded=False)
+        for w in warnings:
+            self.log.add(w, self.warnings)
 
 
 def _dump(obj: Any) -> str:
@@ -174,12 +230,13 @@ class RecordWriter:
 
 
 def write_report(report: Report, path: Path) -> None:
-    """The JSON report: counts, issue counts, every error and warning with its place."""
+    """The JSON report: counts, issue counts, every error and warning with its place
+    (written as a stream, next to its name and moved into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n",
-        encoding="utf-8",
-    )
+    part = path.with_name(path.name + ".part")
+    with part.open("w", encoding="utf-8") as fh:
+        report.write_json(fh)
+    part.replace(path)
 
 
 def write_outputs(

@@ -4,7 +4,7 @@
 Gold rules, per task: an annotation marked ``ground_truth`` in Label Studio (or of origin
 ``adjudication``) wins; else a single annotation is gold; else the consensus of the
 annotators: the spans (with their attributes) that a strict majority of them made. A
-consensus of raters who disagree (:func:`annotate.agreement.task_disagreements`) is no
+consensus of raters who disagree (:func:`annotate.disputes.task_disagreements`) is no
 gold yet: the choice counts its disputes and "needs review" (``build`` refuses it unless
 ``--gold majority`` publishes the majority on purpose).
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from annotate.agreement import pairwise_agreement, raters_by_task, task_disagreements
-from annotate.agreement import span_key as _span_key
+from annotate.disputes import raters_by_task, task_disagreements
+from annotate.disputes import span_key as _span_key
 from annotate.model import Annotation, GoldChoice, Relation, Span
 
-__all__ = ["pairwise_agreement", "select_gold"]
+__all__ = ["select_gold"]
 
 
 def _consensus(anns: list[Annotation]) -> Annotation:

@@ -10,8 +10,8 @@ from pathlib import Path
 import datasets
 import pytest
 
+from annotate.agreement import pairwise_agreement
 from annotate.corpus import read_articles
-from annotate.gold import pairwise_agreement
 from annotate.layers.translation_errors import TranslationErrorsLayer
 from annotate.names import pseudonym
 from annotate.pins import file_sha256, read_annotators

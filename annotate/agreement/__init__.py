@@ -8,7 +8,15 @@
   and judgements, label confusion (``annotate agreement``, and the release card's tables).
 """
 
-from annotate.agreement.disputes import (
+from annotate.agreement.heatmap import write_heatmap
+from annotate.agreement.report import (
+    AgreementReport,
+    ChoiceAgreement,
+    PairAgreement,
+    agreement_report,
+    pairwise_agreement,
+)
+from annotate.disputes import (
     Disagreement,
     DisagreementKind,
     RaterVersion,
@@ -17,13 +25,6 @@ from annotate.agreement.disputes import (
     raters_by_task,
     span_key,
     task_disagreements,
-)
-from annotate.agreement.report import (
-    AgreementReport,
-    ChoiceAgreement,
-    PairAgreement,
-    agreement_report,
-    pairwise_agreement,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "raters_by_task",
     "span_key",
     "task_disagreements",
+    "write_heatmap",
 ]

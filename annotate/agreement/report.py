@@ -24,11 +24,11 @@ report, formatted as release 1.0.0's were.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotate.agreement.disputes import Disagreement, disagreements, is_rater, raters_by_task
+from annotate.disputes import Disagreement, disagreements, is_rater, raters_by_task
 from annotate.evaluate import EvalResult, evaluate
 from annotate.layers import in_layer_order
 from annotate.metrics import (
@@ -194,10 +194,13 @@ def pairwise_agreement(records: Iterable[Annotation]) -> dict[str, list[dict[str
     return agreement_report(records).card_tables()
 
 
-def agreement_report(records: Iterable[Annotation]) -> AgreementReport:
+def agreement_report(
+    records: Iterable[Annotation], *, layers: Sequence[str] | None = None
+) -> AgreementReport:
     """The agreement of the raters (human, not ground-truth annotations) of ``records``
-    (a gold set's ``records``), per layer and pair, and the list of disagreements."""
-    recs = [r for r in records if is_rater(r)]
+    (a gold set's ``records``), per layer (of ``layers``, default all) and pair, and the
+    list of disagreements."""
+    recs = [r for r in records if is_rater(r) and (layers is None or r.layer in layers)]
     raters: dict[str, list[str]] = {}
     pairs: list[PairAgreement] = []
     overall: list[ChoiceAgreement] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -47,6 +48,23 @@ AllowMissingDocumentsOpt = Annotated[
 AllowQuarantinedOpt = Annotated[
     bool,
     typer.Option("--allow-quarantined", help="Publish leaving out records that failed validation."),
+]
+
+
+class GoldPolicy(StrEnum):
+    """What build does with a task whose raters disagree and that nobody adjudicated."""
+
+    adjudicated = "adjudicated"
+    majority = "majority"
+
+
+GoldOpt = Annotated[
+    GoldPolicy,
+    typer.Option(
+        "--gold",
+        help="adjudicated: refuse tasks whose raters disagree and nobody adjudicated (see "
+        "`annotate review`); majority: publish what a majority of their raters made.",
+    ),
 ]
 PinsOpt = Annotated[
     Path | None,
@@ -117,13 +135,16 @@ def _notes(notes: Path | None) -> Path | None:
     return notes or current_project().notes
 
 
-def _accept(*, no_annotations: bool, missing_documents: bool, quarantined: bool) -> Acceptance:
+def _accept(
+    *, no_annotations: bool, missing_documents: bool, quarantined: bool, gold: GoldPolicy
+) -> Acceptance:
     from annotate.release.guard import Acceptance
 
     return Acceptance(
         no_annotations=no_annotations,
         missing_documents=missing_documents,
         quarantined=quarantined,
+        majority=gold is GoldPolicy.majority,
     )
 
 
@@ -158,7 +179,17 @@ def _formats(value: str) -> list[str]:
     return check_formats([n for n in names if n])
 
 
-__all__ = ["build", "diff", "mqm_import", "release", "reproduce", "verify", "view"]
+__all__ = [
+    "GoldOpt",
+    "GoldPolicy",
+    "build",
+    "diff",
+    "mqm_import",
+    "release",
+    "reproduce",
+    "verify",
+    "view",
+]
 
 
 @app.command()
@@ -195,6 +226,7 @@ def build(
     allow_quarantined: AllowQuarantinedOpt = False,
     max_shard_rows: MaxShardRowsOpt = None,
     max_shard_size: MaxShardSizeOpt = None,
+    gold: GoldOpt = GoldPolicy.adjudicated,
 ) -> None:
     """Build a release with a version you give: parquet per config, README.md card, manifest.json.
 
@@ -231,6 +263,7 @@ def build(
                 no_annotations=allow_no_annotations,
                 missing_documents=allow_missing_documents,
                 quarantined=allow_quarantined,
+                gold=gold,
             ),
             progress=say,
         )
@@ -282,6 +315,7 @@ def release(
     allow_quarantined: AllowQuarantinedOpt = False,
     max_shard_rows: MaxShardRowsOpt = None,
     max_shard_size: MaxShardSizeOpt = None,
+    gold: GoldOpt = GoldPolicy.adjudicated,
 ) -> None:
     """Release the next version: the version is proposed from what changed, a changelog entry is written.
 
@@ -313,6 +347,7 @@ def release(
                 no_annotations=allow_no_annotations,
                 missing_documents=allow_missing_documents,
                 quarantined=allow_quarantined,
+                gold=gold,
             ),
             push_to_hub=push_to_hub,
             private=private,

@@ -346,7 +346,7 @@ def build_release(
     data.layout = layout
     data.fingerprints = fingerprints
     data.shards = shards
-    data.accepted = check_publishable(data.report, accept)
+    data.accepted = check_publishable(data.report, accept, needs_review=gold.needs_review())
     with staging(out, dataset, version) as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)
         manifest = write_metadata(

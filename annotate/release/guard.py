@@ -2,17 +2,21 @@
 
 A release is immutable, so ``build`` and ``release`` stop before writing anything when the
 release would hold no annotation at all, when records refer to documents that are not in
-the corpus (the wrong ``--articles``), or when validation held records back. Each refusal
+the corpus (the wrong ``--articles``), when validation held records back, or when raters
+disagree on a task nobody adjudicated ("needs review": the consensus would silently drop
+what they did not share; ``--gold majority`` publishes it on purpose). Each refusal
 names the flag that accepts it on purpose; what was accepted is recorded in the manifest
 (``accepted``) and in the card, so that a reader sees it too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from annotate.errors import ReleaseError
+from annotate.model import GoldChoice
 from annotate.validate import Report
 
 __all__ = ["Acceptance", "accepted_section", "check_publishable"]
@@ -27,6 +31,7 @@ class Acceptance:
     no_annotations: bool = False  # --allow-no-annotations
     missing_documents: bool = False  # --allow-missing-documents
     quarantined: bool = False  # --allow-quarantined
+    majority: bool = False  # --gold majority: tasks that need review get the raters' majority
 
     @classmethod
     def from_manifest(cls, manifest: dict[str, Any]) -> Acceptance:
@@ -36,6 +41,7 @@ class Acceptance:
             no_annotations="no_annotations" in accepted,
             missing_documents="missing_documents" in accepted,
             quarantined="quarantined" in accepted,
+            majority="majority" in accepted,
         )
 
 
@@ -50,11 +56,21 @@ def _missing_documents(report: Report) -> tuple[int, list[str]]:
     return count, sorted(ids)
 
 
-def check_publishable(report: Report, accept: Acceptance = Acceptance()) -> dict[str, int]:
+def check_publishable(
+    report: Report,
+    accept: Acceptance = Acceptance(),
+    *,
+    needs_review: Sequence[GoldChoice] = (),
+) -> dict[str, int]:
     """Raise :class:`ReleaseError` when the validated inputs are not fit to publish and the
-    user did not accept it; returns what was accepted (name → number of records), which
-    the manifest and the card record."""
+    user did not accept it; returns what was accepted (name → number of records, or of
+    tasks for ``majority``), which the manifest and the card record. ``needs_review``: the
+    gold set's tasks whose raters disagree with no adjudication (``GoldSet.needs_review``)."""
     accepted: dict[str, int] = {}
+    if needs_review:
+        if not accept.majority:
+            raise _needs_review_error(needs_review)
+        accepted["majority"] = len(needs_review)
     missing, ids = _missing_documents(report)
     if missing:
         if not accept.missing_documents:
@@ -86,12 +102,34 @@ def check_publishable(report: Report, accept: Acceptance = Acceptance()) -> dict
     return accepted
 
 
+SHOWN_TASKS = 10  # tasks named in the refusal; the rest are counted
+
+
+def _needs_review_error(choices: Sequence[GoldChoice]) -> ReleaseError:
+    named = [
+        f"{c.annotation.task_key} (task {c.annotation.task_id}, {c.disputes} disputed "
+        f"region(s) between {', '.join(sorted({v.annotator for v in c.versions}))})"
+        for c in choices[:SHOWN_TASKS]
+    ]
+    more = f"; and {len(choices) - SHOWN_TASKS} more" if len(choices) > SHOWN_TASKS else ""
+    layers = sorted({c.annotation.layer for c in choices})
+    return ReleaseError(
+        f"{len(choices)} task(s) need review: their raters disagree and nobody adjudicated "
+        f"them: {'; '.join(named)}{more}",
+        hint=f"see them with `annotate agreement`, adjudicate them with `annotate review` "
+        f"(layers: {', '.join(layers)}) and `annotate pull`, or pass --gold majority to "
+        "publish what a majority of the raters made (the rest of their work is left out)",
+    )
+
+
 _WHAT = {
     "no_annotations": "it holds no annotation (`--allow-no-annotations`)",
     "missing_documents": "{n} annotation record(s) whose documents are not in the corpus were "
     "left out (`--allow-missing-documents`)",
     "quarantined": "{n} record(s) or input(s) that failed validation were left out "
     "(`--allow-quarantined`)",
+    "majority": "the raters of {n} task(s) disagree and nobody adjudicated them: their gold is "
+    "what a strict majority of the raters made, the rest is left out (`--gold majority`)",
 }
 
 

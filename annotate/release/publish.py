@@ -128,7 +128,7 @@ def release(
     data.viewer = viewer  # the release ships its HTML viewer (viewer/index.html)
     data.diff_pages = diff_pages  # and the visual diff with the previous version
     data.shards = shards  # when a config is cut into shards (recorded in the manifest)
-    data.accepted = check_publishable(data.report, accept)
+    data.accepted = check_publishable(data.report, accept, needs_review=gold.needs_review())
     with staging(out, dataset, "next") as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)
         if previous is not None:

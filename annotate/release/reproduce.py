@@ -153,7 +153,9 @@ def reproduce_release(
         data.fingerprints = bool(manifest.get("config_fingerprints"))
         data.diff_pages = bool(manifest.get("diff"))
         data.shards = ShardLimits.from_manifest(manifest)  # None: made before sharding
-        data.accepted = check_publishable(data.report, Acceptance.from_manifest(manifest))
+        data.accepted = check_publishable(
+            data.report, Acceptance.from_manifest(manifest), needs_review=gold.needs_review()
+        )
         options: dict[str, Any] = {
             "dataset": dataset,
             "version": version,

@@ -141,6 +141,8 @@ def test_an_mqm_import_release_verifies_and_every_config_loads(tmp_path, paths):
         paths.card,
         "--formats",
         "mqm",
+        "--gold",
+        "majority",  # WMT's raters were not adjudicated: publish their majority on purpose
     )
     assert built.exit_code == 0, built.output
     release = tmp_path / "rel/wmt-zhen/1.0.0"

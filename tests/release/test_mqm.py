@@ -175,10 +175,11 @@ def test_our_export_reimports_to_the_same_records(build, exports, document, tmp_
 
 def test_imported_mqm_data_can_be_packaged(tmp_path, paths):
     """import → documents.jsonl + a Label Studio export → build: a release of WMT data.
-    Raters who judged the same target text are one task, so the release holds their gold
-    (consensus), as for our own annotations."""
+    Raters who judged the same target text are one task; nobody adjudicated WMT's raters,
+    so the release holds their majority, accepted on purpose (``--gold majority``)."""
     from annotate.gold import select_gold
     from annotate.release.build import build_release
+    from annotate.release.guard import Acceptance
 
     imported = import_mqm(ENDE, out=tmp_path / "ende", target_lang="de", source_lang="en")
     release = build_release(
@@ -191,6 +192,7 @@ def test_imported_mqm_data_can_be_packaged(tmp_path, paths):
         card_template=paths.card,
         project_root=tmp_path,
         formats=("mqm",),
+        accept=Acceptance(majority=True),
     )
     assert release.report.counts()["quarantined"] == 0
     assert release.report.counts()["valid"] == len(imported.records)
@@ -206,6 +208,7 @@ def test_imported_mqm_data_can_be_packaged(tmp_path, paths):
 
 def _wmt_release(tsv: Path, out: Path, paths, name: str):
     from annotate.release.build import build_release
+    from annotate.release.guard import Acceptance
 
     import_mqm(tsv, out=out / "import", target_lang="en")
     return build_release(
@@ -216,6 +219,7 @@ def _wmt_release(tsv: Path, out: Path, paths, name: str):
         card_template=paths.card,
         project_root=out,
         formats=("mqm",),
+        accept=Acceptance(majority=True),  # WMT's raters were not adjudicated
     )
 
 

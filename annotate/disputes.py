@@ -1,5 +1,6 @@
-"""Where the raters of a task disagree: :func:`disagreements` lists, per task, every region
-of the text where their versions differ, with each rater's version of it.
+"""Where the raters of a task disagree (re-exported by :mod:`annotate.agreement`):
+:func:`disagreements` lists, per task, every region of the text where their versions
+differ, with each rater's version of it.
 
 Two versions agree on a span when both made it with the same offsets, label and per-span
 fields (the consensus keeps exactly those); on a relation when both drew it between agreed

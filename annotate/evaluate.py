@@ -270,7 +270,8 @@ def evaluate_against_gold(
 ) -> dict[str, dict[str, EvalResult]]:
     """Score each predictor, the annotations of other exports, or one annotator of the gold
     set's raters against its gold (:func:`annotate.pipeline.gold_set`, which chooses the
-    gold of each task as a release does): ``{what: {layer: result}}``."""
+    gold of each task as a release does; for an annotator, the gold chosen without their
+    own work): ``{what: {layer: result}}``."""
     from annotate.preannotate import as_annotation, run_predictors
     from annotate.validate import validate_exports
 
@@ -283,18 +284,40 @@ def evaluate_against_gold(
     if predicted_exports:
         scored["exports"] = validate_exports(list(predicted_exports), documents).valid
     if annotator is not None:
-        mine = [r for r in gold.records if r.annotator == annotator and not r.ground_truth]
-        if not mine:
-            known = sorted({r.annotator for r in gold.records})
-            raise ConfigError(f"no annotation by {annotator!r}; annotators: {', '.join(known)}")
-        scored[annotator] = mine
+        scored[annotator] = _annotations_of(gold, annotator)
     if not scored:
         raise ConfigError("nothing to evaluate: pass --predictors, --predicted or --annotator")
-    gold_annotations = gold.gold()
     out: dict[str, dict[str, EvalResult]] = {}
     for what, predicted in scored.items():
         wanted = set(layers) if layers else {a.layer for a in predicted}
         have = {a.layer for a in predicted} & wanted
-        results = evaluate_layers(gold_annotations, predicted)
+        # an annotator is scored against a gold made without their work
+        reference = _gold_without(gold, annotator) if what == annotator else gold.gold()
+        results = evaluate_layers(reference, predicted)
         out[what] = {k: v for k, v in results.items() if k in have}
     return out
+
+
+def _annotations_of(gold: GoldSet, annotator: str) -> list[Annotation]:
+    mine = [r for r in gold.records if r.annotator == annotator and not r.ground_truth]
+    if not mine:
+        known = sorted({r.annotator for r in gold.records})
+        raise ConfigError(f"no annotation by {annotator!r}; annotators: {', '.join(known)}")
+    return mine
+
+
+def _gold_without(gold: GoldSet, annotator: str) -> list[Annotation]:
+    """The gold of the tasks ``annotator`` did, chosen as a release does from everybody's
+    work but theirs (their tasks nobody else annotated have no gold, and are not scored)."""
+    from annotate.gold import select_gold
+
+    others = [r for r in gold.records if r.annotator != annotator]
+    choices = select_gold(others)
+    mine = {r.task_key for r in gold.records if r.annotator == annotator}
+    if not mine & set(choices):
+        raise ConfigError(
+            f"no gold without {annotator!r}: nobody else annotated the tasks they did",
+            hint="an annotator is scored only where another annotator or an adjudicator "
+            "worked; have a second annotator (push --annotators-per-task 2) or adjudicate",
+        )
+    return [c.annotation for key, c in choices.items() if key in mine]

@@ -6,6 +6,7 @@ server error); 2 bad usage (unknown option, layer or predictor).
 """
 
 from annotate.cli import (  # noqa: F401  (importing registers the commands)
+    agreement,
     corpus,
     evaluate,
     labelstudio,

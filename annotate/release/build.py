@@ -197,7 +197,13 @@ def write_metadata(
     (root / "README.md").write_text(card, encoding="utf-8")
     if data.viewer:
         say("writing the viewer")
-        write_viewer(root, dataset=dataset, version=version, configs=data.configs)
+        write_viewer(
+            root,
+            dataset=dataset,
+            version=version,
+            configs=data.configs,
+            viewer_format=data.viewer_format,
+        )
     if changelog is not None:
         (root / CHANGELOG).write_text(changelog, encoding="utf-8")
     manifest = {
@@ -227,6 +233,8 @@ def write_metadata(
         **({"config_fingerprints": True} if data.fingerprints else {}),
         **({"provenance": True} if data.provenance else {}),
         **({"viewer": f"{VIEWER_DIR}/index.html"} if data.viewer else {}),
+        # absent: format 1, which releases before 3.0.0 were drawn in (they keep their bytes)
+        **({"viewer_format": data.viewer_format} if data.viewer and data.viewer_format > 1 else {}),
         **({"diff": diff_pages_path(previous)} if data.diff_pages and previous else {}),
         "license": license,
         "repo_id": repo_id,

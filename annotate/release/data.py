@@ -48,6 +48,7 @@ from annotate.release.tables import (
     segment_row,
     to_table,
 )
+from annotate.release.viewer import VIEWER_FORMAT
 from annotate.schemas import SchemaSet, active_schemas, using_schemas
 from annotate.sources.foreign import foreign_inputs, foreign_settings
 from annotate.validation.report import Report
@@ -97,6 +98,7 @@ class ReleaseData:
     # per config, as every release before sharding was written
     shards: ShardLimits | None = None
     viewer: bool = False  # write the HTML viewer into viewer/ (annotate release does)
+    viewer_format: int = VIEWER_FORMAT  # how it is drawn (releases that record none: 1)
     # write the visual diff with the previous version into diff/<previous>/ and link it from
     # the changelog entry (annotate release does; releases before 3.0.0 have none)
     diff_pages: bool = False

@@ -151,6 +151,7 @@ def reproduce_release(
             )
         data.layout, data.viewer = layout, bool(manifest.get("viewer"))
         data.fingerprints = bool(manifest.get("config_fingerprints"))
+        data.viewer_format = int(manifest.get("viewer_format", 1))
         data.diff_pages = bool(manifest.get("diff"))
         data.shards = ShardLimits.from_manifest(manifest)  # None: made before sharding
         data.accepted = check_publishable(

@@ -32,9 +32,11 @@ from typing import Any
 
 from annotate.errors import ReleaseError
 
-__all__ = ["VIEWER_DIR", "ViewerResult", "write_viewer"]
+__all__ = ["VIEWER_DIR", "VIEWER_FORMAT", "VIEWER_FORMATS", "ViewerResult", "write_viewer"]
 
 VIEWER_DIR = "viewer"
+VIEWER_FORMATS = (1, 2)  # 1: drawn by displaCy (2.0.0); 2: drawn in the browser from its rows
+VIEWER_FORMAT = 2  # what a new viewer is written in
 _NOT_LAYERS = ("documents", "segments", "annotations")
 _PALETTE = ["#a6cee3", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#ffff99", "#8dd3c7"]
 Progress = Callable[[str], None]
@@ -66,24 +68,44 @@ def write_viewer(
     dataset: str | None = None,
     version: str | None = None,
     configs: list[str] | None = None,
+    viewer_format: int = VIEWER_FORMAT,
     progress: Progress | None = None,
 ) -> ViewerResult:
     """Write the viewer of ``release`` into ``out`` (default ``<release>/viewer``).
     ``dataset``, ``version`` and ``configs`` default to the release's manifest (a release
-    being written has none yet)."""
-    from annotate.release.viewer_templates import environment
-
+    being written has none yet). ``viewer_format`` is one of :data:`VIEWER_FORMATS`: 2
+    (:mod:`annotate.release.viewer_data`: pages drawn in the browser from their rows), or
+    1 (drawn here with displaCy), which releases that record no format were made with."""
     say = progress or (lambda _msg: None)
     out = out or release / VIEWER_DIR
+    if viewer_format not in VIEWER_FORMATS:
+        raise ReleaseError(
+            f"unknown viewer format {viewer_format!r}; known: "
+            + ", ".join(map(str, VIEWER_FORMATS)),
+            file=release / "manifest.json",
+        )
     if dataset is None or version is None or configs is None:
         manifest = _manifest(release)
     else:
         manifest = {"dataset": dataset, "version": version, "configs": configs}
+    out.mkdir(parents=True, exist_ok=True)
+    if viewer_format == 2:
+        from annotate.release.viewer_data import write_pages
+
+        return write_pages(release, out, manifest, progress=say)
+    return _write_displacy(release, out, manifest, say)
+
+
+def _write_displacy(
+    release: Path, out: Path, manifest: dict[str, Any], say: Progress
+) -> ViewerResult:
+    """Viewer format 1: every span drawn here by displaCy."""
+    from annotate.release.viewer_templates import environment
+
     docs = _read(release, "documents")
     layers = [_layer(release, c) for c in manifest["configs"] if c not in _NOT_LAYERS]
     raw = _raw(release) if "annotations" in manifest["configs"] else {}
     env = environment()
-    out.mkdir(parents=True, exist_ok=True)
     result = ViewerResult(out)
     index_rows = []
     page = env.get_template("document.html")

@@ -8,7 +8,7 @@ from functools import cache
 
 import jinja2
 
-__all__ = ["DIFF_STYLE", "environment"]
+__all__ = ["DIFF_STYLE", "STYLE", "TOGGLES", "environment"]
 
 _STYLE = """
 body { font: 16px/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #222; background: #fafafa; }
@@ -246,6 +246,66 @@ _DIFF_DOCUMENT = """{% extends "base.html" %}
 """
 
 
+STYLE = _STYLE  # the viewer's stylesheet and toggles, which format 2 extends
+TOGGLES = _SCRIPT
+
+# Viewer format 2 (annotate.release.viewer_data): the page holds the paragraphs' text and
+# the rows as JSON; the script (annotate.release.viewer_script) draws the blocks.
+_INDEX2 = """{% extends "base.html" %}
+{% block title %}{{ dataset }} {{ version }}: documents{% if pages|length > 1 %} ({{ number }}/{{ pages|length }}){% endif %}{% endblock %}
+{% block header %}<strong>{{ dataset }}</strong> {{ version }} · {{ total }} documents{% endblock %}
+{% block main %}
+<h1>Documents</h1>
+<p>Every document of the release with the number of rows it has in each layer. Open one to
+see its paragraphs with the layers highlighted.</p>
+{% macro nav() %}{% if pages|length > 1 %}<p class="pages">Pages: {% for p in pages %}{% if loop.index == number %}<strong>{{ loop.index }}</strong>{% else %}<a href="{{ p }}">{{ loop.index }}</a>{% endif %} {% endfor %}</p>{% endif %}{% endmacro %}
+{{ nav() }}
+<table id="documents">
+<thead><tr><th>document</th><th>lang</th>
+{% for layer in layers %}<th class="num">{{ layer.name }}</th>{% if layer.score %}<th class="num">{{ layer.name }} score</th>{% endif %}{% endfor %}
+<th class="num">raters</th></tr></thead>
+<tbody>
+{% for d in documents %}
+<tr><td><a href="{{ d.page }}">{{ d.title }}</a><br><code>{{ d.doc_id[:12] }}</code></td><td>{{ d.lang }}</td>
+{% for layer in layers %}<td class="num">{{ d.counts[layer.name] }}</td>{% if layer.score %}<td class="num">{{ d.scores[layer.name] }}</td>{% endif %}{% endfor %}
+<td class="num">{{ d.annotators }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{{ nav() }}
+<p>A score is the sum of the rows' <code>weight</code> (the MQM penalty: 0 is a perfect translation).</p>
+{% endblock %}
+"""
+
+_DOCUMENT2 = """{% extends "base.html" %}
+{% block title %}{{ doc.title or doc.doc_id[:12] }} · {{ dataset }} {{ version }}{% endblock %}
+{% block header %}<a href="index.html">{{ dataset }} {{ version }}</a> › {{ doc.title or doc.doc_id[:12] }}{% endblock %}
+{% block main %}
+<h1>{{ doc.title or "(untitled)" }}</h1>
+<p><code>{{ doc.doc_id }}</code> · {{ doc.lang }}{% if doc.machine_translated %} · machine-translated{% if doc.source_lang %} from {{ doc.source_lang }}{% endif %}{% endif %}
+{% if annotators %} · {{ annotators|length }} raters, <span id="vw-disputed">?</span> disputed spans{% endif %}</p>
+<noscript><p>The spans are drawn by the page's script: allow it to see them. The text is below.</p></noscript>
+<div class="controls">
+<strong>Layers</strong>
+{% for layer in layers %}<label><input type="checkbox" data-toggle="layer" value="{{ layer }}" checked> {{ layer }}</label>{% endfor %}
+{% if annotators %}<br><strong>Raters</strong> (each rater's own version of the paragraphs where raters disagree; <span class="vw-disputed">dashed</span> and ≠: not every rater of the segment made it)
+{% for a in annotators %}<label><input type="checkbox" data-toggle="annotator" value="{{ a }}"> {{ a }}</label>{% endfor %}
+<label><input type="checkbox" data-toggle="annotator" value="gold" checked> gold</label>{% endif %}
+</div>
+{% if doc.source_text %}<details id="source"><summary>Source text</summary>
+<div class="source">{{ doc.source_text }}</div>
+</details>{% endif %}
+{% for p in paragraphs %}
+<section class="para" id="p{{ loop.index0 }}">
+<h2>¶ {{ loop.index0 }}{% if p.boilerplate %}<span class="badge">boilerplate</span>{% endif %}</h2>
+<div class="text">{{ p.text }}</div>
+</section>
+{% endfor %}
+<script type="application/json" id="vw-data">{{ data|safe }}</script>
+{% endblock %}
+"""
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -257,6 +317,8 @@ def environment() -> jinja2.Environment:
                 "diff_macros.html": _DIFF_MACROS,
                 "diff_index.html": _DIFF_INDEX,
                 "diff_document.html": _DIFF_DOCUMENT,
+                "index2.html": _INDEX2,
+                "document2.html": _DOCUMENT2,
             }
         ),
         autoescape=True,

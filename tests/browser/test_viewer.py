@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from annotate.release.viewer import write_viewer
+from annotate.release.viewer import VIEWER_FORMATS, write_viewer
 from tests.browser.conftest import ACTION_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, _skip_reason
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,20 +39,23 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             browser.close()
 
 
-def _shot(page: Any, tmp_path: Path, name: str) -> None:
+def _shot(page: Any, tmp_path: Path, name: str) -> None:  # name: viewer-<format>-<page>
     path = tmp_path / f"viewer-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     shutil.copyfile(path, SHOTS / path.name)
 
 
-def test_every_row_of_a_document_is_highlighted_and_layers_toggle(page, tmp_path):
-    viewer = write_viewer(RELEASE, out=tmp_path / "viewer").out
+@pytest.mark.parametrize("viewer_format", VIEWER_FORMATS)
+def test_every_row_of_a_document_is_highlighted_and_layers_toggle(page, tmp_path, viewer_format):
+    viewer = write_viewer(RELEASE, out=tmp_path / "viewer", viewer_format=viewer_format).out
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto((viewer / "index.html").as_uri())
     assert (
         page.locator("#documents tbody tr").count()
         == pq.read_table(RELEASE / "documents" / "train.parquet").num_rows
     )
-    _shot(page, tmp_path, "index")
+    _shot(page, tmp_path, f"{viewer_format}-index")
     page.locator("#documents tbody a").first.click()
     page.wait_for_load_state("domcontentloaded")
     doc_id = page.locator("main code").first.inner_text()
@@ -68,7 +71,7 @@ def test_every_row_of_a_document_is_highlighted_and_layers_toggle(page, tmp_path
         marked = page.locator(f"{gold} .vw-mark, {gold} .vw-start")
         assert marked.count() == n, layer
         assert marked.first.is_visible()
-    _shot(page, tmp_path, "document")
+    _shot(page, tmp_path, f"{viewer_format}-document")
 
     page.locator('input[data-toggle="layer"][value="claims"]').uncheck()
     assert not page.locator('.block[data-layer="claims"]').first.is_visible()
@@ -81,4 +84,5 @@ def test_every_row_of_a_document_is_highlighted_and_layers_toggle(page, tmp_path
         f'.block[data-annotator="{name}"]:not([data-layer="claims"])'
     ).first.is_visible()
     assert page.locator(".vw-disputed").count() > 0  # the raters of 1.0.0 disagree somewhere
-    _shot(page, tmp_path, "document-toggled")
+    _shot(page, tmp_path, f"{viewer_format}-document-toggled")
+    assert errors == []  # format 2 draws with its script: it ran without an error

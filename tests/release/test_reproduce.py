@@ -350,6 +350,7 @@ def test_a_release_ships_its_viewer_and_reproduces_it(project):
     )
     manifest = read_manifest(made.path)
     assert manifest["viewer"] == "viewer/index.html"
+    assert manifest["viewer_format"] == 2  # drawn in the browser; 2.0.0 records none: 1
     listed = {e["path"] for e in manifest["files"]}
     assert "viewer/index.html" in listed
     assert any(p.startswith("viewer/doc-") for p in listed)

@@ -31,21 +31,18 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import ReleaseError
+from annotate.release.viewer_io import NOT_LAYERS as _NOT_LAYERS
+from annotate.release.viewer_io import ViewerResult
+from annotate.release.viewer_io import colors as _colors
+from annotate.release.viewer_io import files as _files
+from annotate.release.viewer_io import read as _read
 
 __all__ = ["VIEWER_DIR", "VIEWER_FORMAT", "VIEWER_FORMATS", "ViewerResult", "write_viewer"]
 
 VIEWER_DIR = "viewer"
 VIEWER_FORMATS = (1, 2)  # 1: drawn by displaCy (2.0.0); 2: drawn in the browser from its rows
 VIEWER_FORMAT = 2  # what a new viewer is written in
-_NOT_LAYERS = ("documents", "segments", "annotations")
-_PALETTE = ["#a6cee3", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#ffff99", "#8dd3c7"]
 Progress = Callable[[str], None]
-
-
-@dataclass(slots=True)
-class ViewerResult:
-    out: Path
-    pages: list[Path] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -143,22 +140,6 @@ def _manifest(release: Path) -> dict[str, Any]:
     return manifest
 
 
-def _files(release: Path, config: str) -> list[Path]:
-    files = sorted((release / config).glob("*.parquet"))
-    if not files:
-        raise ReleaseError(
-            f"the release lists config {config!r} but has no parquet file for it",
-            file=release / config,
-        )
-    return files
-
-
-def _read(release: Path, config: str) -> list[dict[str, Any]]:
-    from annotate.release.tables import read_rows
-
-    return [row for path in _files(release, config) for row in read_rows(path)]
-
-
 def _layer(release: Path, config: str) -> _Layer:
     from annotate.release.tables import features_of, label_column, row_id_column
 
@@ -178,20 +159,6 @@ def _layer(release: Path, config: str) -> _Layer:
         overlapping=any(_overlaps(r) for r in rows.values()),
         score="weight" in features,
     )
-
-
-def _colors(release: Path, config: str, names: list[str]) -> dict[str, str]:
-    """Label → colour: the taxonomy's ``background`` where it gives one (the release's
-    own schema copy), else a fixed palette in label order."""
-    backgrounds: dict[str, str] = {}
-    try:
-        from annotate.schemas import SchemaSet
-
-        tax = SchemaSet.from_directory(release / "schema").taxonomy(config)
-        backgrounds = {k: v["background"] for k, v in tax.labels.items() if v.get("background")}
-    except Exception:
-        backgrounds = {}
-    return {n: backgrounds.get(n, _PALETTE[i % len(_PALETTE)]) for i, n in enumerate(names)}
 
 
 def _overlaps(rows: list[dict[str, Any]]) -> bool:

@@ -102,7 +102,8 @@ def document_payload(doc: dict[str, Any], layers: list[dict[str, Any]], raw: Col
 
 def _layer(release: Path, config: str) -> dict[str, Any]:
     from annotate.release.tables import features_of, label_column, row_id_column
-    from annotate.release.viewer import _colors, _files
+    from annotate.release.viewer_io import colors as _colors
+    from annotate.release.viewer_io import files as _files
 
     files = _files(release, config)
     features = features_of(files[0])
@@ -140,13 +141,15 @@ def _summary(
 def write_pages(release: Path, out: Path, manifest: dict[str, Any], *, progress: Any) -> Any:
     """Write the format-2 viewer of ``release`` into ``out``: one page per document and
     the index, split into pages of :data:`INDEX_PAGE_SIZE` documents."""
-    from annotate.release.viewer import _NOT_LAYERS, ViewerResult, _files, _read
+    from annotate.release.viewer_io import NOT_LAYERS, ViewerResult
+    from annotate.release.viewer_io import files as _files
+    from annotate.release.viewer_io import read as _read
     from annotate.release.viewer_script import SCRIPT, STYLE
     from annotate.release.viewer_templates import environment
 
     configs = manifest["configs"]
     docs = sorted(_read(release, "documents"), key=lambda d: (d["title"] or "", d["doc_id"]))
-    layers = [_layer(release, c) for c in configs if c not in _NOT_LAYERS]
+    layers = [_layer(release, c) for c in configs if c not in NOT_LAYERS]
     raw = None
     if "annotations" in configs:  # the script reads neither who made the gold nor how
         raw = read_columns(_files(release, "annotations"), drop=_RAW_UNUSED)

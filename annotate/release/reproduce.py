@@ -151,8 +151,7 @@ def reproduce_release(
             )
         data.layout, data.viewer = layout, bool(manifest.get("viewer"))
         data.fingerprints = bool(manifest.get("config_fingerprints"))
-        data.viewer_format = int(manifest.get("viewer_format", 1))
-        data.diff_pages = bool(manifest.get("diff"))
+        data.viewer_format, data.diff_pages = manifest.get("viewer_format", 1), "diff" in manifest
         data.shards = ShardLimits.from_manifest(manifest)  # None: made before sharding
         data.accepted = check_publishable(
             data.report, Acceptance.from_manifest(manifest), needs_review=gold.needs_review()
@@ -226,9 +225,7 @@ def _rebuild(
                 overridden=history.overridden,
                 changelog=history.changelog,
                 repo_id=manifest.get("repo_id"),
-                previous_dir=None
-                if history.previous is None
-                else release.parent / history.previous,
+                previous_dir=release.parent / history.previous if history.previous else None,
                 **options,
             )
         place(stage, target)

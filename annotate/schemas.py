@@ -54,6 +54,14 @@ class Choice:
     description: str
     values: dict[str, str]
     applies_to: str = "*"
+    title: str = ""  # the question's title in the labeling UI (default: from the name)
+    required: bool = False  # Label Studio refuses to submit without it
+    hotkeys: dict[str, str] = field(default_factory=dict)  # value → key
+    colours: dict[str, str] = field(default_factory=dict)  # value → CSS colour
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.name.replace("_", " ").capitalize()
 
     @property
     def per_segment(self) -> bool:
@@ -199,6 +207,10 @@ class SchemaSet:
                 description=c.get("description", ""),
                 values=dict(c["values"]),
                 applies_to=c.get("applies_to", "*"),
+                title=c.get("title", ""),
+                required=bool(c.get("required", False)),
+                hotkeys=dict(c.get("hotkeys", {})),
+                colours=dict(c.get("colours", {})),
             )
             for name, c in meta.get("choices", {}).items()
         }

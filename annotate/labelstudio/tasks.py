@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from annotate.layers import get_layer
+from annotate.layers.labeling import NOTICE_FIELD
 from annotate.model import Document, Segment, Unit, task_key
 from annotate.preannotate import Prediction
 
@@ -15,8 +16,10 @@ KEY_FIELD = "task_key"
 
 
 def task_data(doc: Document, layer: str, seg: Segment) -> dict[str, Any]:
-    """The ``data`` of the task that covers ``seg``: its text and where it comes from (and
-    the document's source text, for a layer that marks errors in it)."""
+    """The ``data`` of the task that covers ``seg``: its text and where it comes from, the
+    line shown above it (a boilerplate paragraph's notice, else empty), and the document's
+    source text, for a layer that marks errors in it."""
+    lay = get_layer(layer)
     data: dict[str, Any] = {
         "text": seg.slice(doc.text),
         KEY_FIELD: task_key(doc.id, layer, seg.start, seg.end),
@@ -27,10 +30,11 @@ def task_data(doc: Document, layer: str, seg: Segment) -> dict[str, Any]:
         "segment_start": seg.start,
         "segment_end": seg.end,
         "boilerplate": seg.boilerplate,
+        NOTICE_FIELD: lay.boilerplate_notice if seg.boilerplate else "",
         "lang": doc.lang,
         "title": doc.title or "",
     }
-    if doc.source_text and get_layer(layer).shows_source:
+    if doc.source_text and lay.shows_source:
         data["source_text"] = doc.source_text
     return data
 

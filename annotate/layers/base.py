@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import re
 import secrets
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from annotate.layers.labeling import (
+    FROM_NAME,
+    SOURCE_NAME,
+    SOURCE_PREFIX,
+    TO_NAME,
+    implied_relation,
+    label_config,
+)
 from annotate.layers.presentation import LayerRelease
 from annotate.model import Annotation, Document, Issue, Relation, Span
 from annotate.schemas import SchemaSet, Taxonomy, active_schemas
@@ -31,16 +38,6 @@ __all__ = [
     "region_id",
     "source_control",
 ]
-
-# The names of the <Labels> and <Text> tags in every generated config; a region on the
-# ``source`` object is marked in the document's source text (an omission, a source error).
-FROM_NAME = "label"
-TO_NAME = "text"
-SOURCE_NAME = "source"
-SOURCE_PREFIX = "source_"  # of the controls of regions on the source
-# The headers above per-region controls are hints, not titles: Label Studio's default
-# Header is as large as the layer's title.
-_HINT = {"size": "5", "style": "font-size:13px;font-weight:normal;color:#555;margin:8px 0 2px"}
 
 
 def region_id(span_id: str) -> str:
@@ -84,6 +81,11 @@ class Layer(LayerRelease):
     name: ClassVar[str]
     # whether regions may also be marked in a document's source text (tasks carry it)
     shows_source: ClassVar[bool] = False
+    # the line above a boilerplate paragraph's text (the guidelines' "Boilerplate")
+    boilerplate_notice: ClassVar[str] = (
+        "Boilerplate: this paragraph is not article content (a notice, a credit line); "
+        "nothing is expected here: submit it without spans."
+    )
 
     def __init__(self, schemas: SchemaSet | None = None) -> None:
         self.schemas = schemas or active_schemas()
@@ -118,92 +120,11 @@ class Layer(LayerRelease):
 
     # ---------------------------------------------------------------- Label Studio config
     def label_config(self, *, title: str | None = None, source: bool = False) -> str:
-        """The Label Studio labeling config (XML) of this layer, from its taxonomy. With
-        ``source`` (tasks whose documents have a source text, for a layer that
-        :attr:`shows_source`), the source is shown under the target with its own labels
-        and per-region controls (named ``source_…``), so that annotators can mark
-        omissions and source errors where they are."""
-        tax = self.taxonomy
-        view = ET.Element("View")
-        ET.SubElement(view, "Header", value=title or tax.title)
-        if tax.relations:
-            rels = ET.SubElement(view, "Relations")
-            for name, rel in tax.relations.items():
-                ET.SubElement(rels, "Relation", value=name, hint=rel.get("description", ""))
-        self._labels(view, tax, FROM_NAME, TO_NAME)
-        ET.SubElement(view, "Text", name=TO_NAME, value="$text")
-        if source:
-            hint = "Source text: mark omissions (and errors of the source itself) here."
-            ET.SubElement(view, "Header", {"value": hint, **_HINT})
-            self._labels(view, tax, SOURCE_PREFIX + FROM_NAME, SOURCE_NAME)
-            ET.SubElement(view, "Text", name=SOURCE_NAME, value="$source_text")
-        self._region_controls(view, tax)
-        if source:
-            self._region_controls(view, tax, prefix=SOURCE_PREFIX, to_name=SOURCE_NAME)
-        for choice in tax.segment_choices():
-            box = ET.SubElement(view, "View")
-            ET.SubElement(box, "Header", {"value": choice.description or choice.name, **_HINT})
-            ctl = ET.SubElement(
-                box, "Choices", name=choice.name, toName=TO_NAME, choice="single", showInline="true"
-            )
-            for value, hint in choice.values.items():
-                ET.SubElement(ctl, "Choice", value=value, hint=hint)
-        ET.indent(view)
-        return ET.tostring(view, encoding="unicode")
-
-    @staticmethod
-    def _labels(view: ET.Element, tax: Taxonomy, name: str, to_name: str) -> None:
-        labels = ET.SubElement(view, "Labels", name=name, toName=to_name, showInline="true")
-        for value, info in tax.labels.items():
-            attrs = {"value": value, "hint": info.get("description", "")}
-            if info.get("background"):
-                attrs["background"] = info["background"]
-            if info.get("hotkey") and not name.startswith(SOURCE_PREFIX):  # a key, one label
-                attrs["hotkey"] = info["hotkey"]
-            ET.SubElement(labels, "Label", attrs)
-
-    def _region_controls(
-        self, view: ET.Element, tax: Taxonomy, *, prefix: str = "", to_name: str = TO_NAME
-    ) -> None:
-        # Group the per-region controls by the label they apply to, so that Label Studio
-        # shows only the relevant ones when a region is selected.
-        groups: dict[str, list[tuple[str, Any]]] = {}
-        for choice in tax.region_choices():
-            groups.setdefault(choice.applies_to, []).append(("choice", choice))
-        for name, spec in tax.text_fields.items():
-            groups.setdefault(spec.get("applies_to", "*"), []).append(("text", (name, spec)))
-        for applies_to, controls in groups.items():
-            attrs = {"visibleWhen": "region-selected"}
-            if applies_to != "*":
-                attrs.update(whenTagName=prefix + FROM_NAME, whenLabelValue=applies_to)
-            box = ET.SubElement(view, "View", attrs)
-            for kind, item in controls:
-                if kind == "choice":
-                    ET.SubElement(box, "Header", {"value": item.description or item.name, **_HINT})
-                    ctl = ET.SubElement(
-                        box,
-                        "Choices",
-                        name=prefix + item.name,
-                        toName=to_name,
-                        perRegion="true",
-                        choice="single",
-                        showInline="true",
-                    )
-                    for value, hint in item.values.items():
-                        ET.SubElement(ctl, "Choice", value=value, hint=hint)
-                else:
-                    name, spec = item
-                    ET.SubElement(box, "Header", {"value": spec.get("description", name), **_HINT})
-                    ET.SubElement(
-                        box,
-                        "TextArea",
-                        name=prefix + name,
-                        toName=to_name,
-                        perRegion="true",
-                        editable="true",
-                        maxSubmissions="1",
-                        rows="1",
-                    )
+        """The Label Studio labeling config (XML) of this layer, from its taxonomy (see
+        :func:`annotate.layers.labeling.label_config`). With ``source`` (tasks whose
+        documents have a source text, for a layer that :attr:`shows_source`), the source is
+        shown beside the target with its own labels and per-region controls."""
+        return label_config(self.taxonomy, title=title, source=source)
 
     # ---------------------------------------------------------------- spans ⇄ results
     def to_ls_result(
@@ -262,6 +183,7 @@ class Layer(LayerRelease):
                             "value": {**base, "text": [value]},
                         }
                     )
+        implied = implied_relation(tax)  # drawn without a label (see labeling.py)
         for rel in relations:
             out.append(
                 {
@@ -269,7 +191,7 @@ class Layer(LayerRelease):
                     "to_id": region_id(rel.to_id),
                     "type": "relation",
                     "direction": "right",
-                    "labels": [rel.label],
+                    "labels": [] if rel.label == implied else [rel.label],
                 }
             )
         if judgement is not None:

@@ -47,6 +47,10 @@ punctuation 0.1, non-translation 25); lower is better; also per 100 words.
 class TranslationErrorsLayer(Layer):
     name = "translation_errors"
     shows_source = True
+    boilerplate_notice = (
+        "Boilerplate: this paragraph is not article content (a notice, a credit line), "
+        "but it is translated: judge it like any other paragraph."
+    )
     formats = ("mqm",)
     task_categories = ("translation",)
     tags = ("mqm", "machine-translation")

@@ -1,9 +1,9 @@
 """The labeling UI as the generated configs define it (issue 14, "The labeling UI, as
 annotators use it"): hotkeys on every label and choice that Label Studio does not use
 itself, the MQM judgement and severity required, distinct colours within an MQM category,
-the source beside the target, titled per-region questions, relation arrows without a label
-over the text, and boilerplate paragraphs flagged in their tasks. The real browser checks
-the same in tests/browser/test_labeling_screens.py."""
+the source beside the target, titled per-region questions, relation labels kept off the
+text, and boilerplate paragraphs flagged in their tasks. The real browser checks the same
+in tests/browser/test_labeling_screens.py."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from annotate.corpus import read_articles
 from annotate.labelstudio.tasks import make_tasks
 from annotate.layers import get_layer, layer_names
 from annotate.layers.labeling import LS_KEYS, NOTICE_FIELD, hotkey_problems, layer_hotkeys
-from annotate.model import Relation, Span
 from tests.conftest import ARTICLE
 
 
@@ -113,21 +112,6 @@ def test_claims_questions_are_titled() -> None:
         assert headers[i + 1] == choice.description
 
 
-def test_the_one_default_relation_is_an_arrow_without_a_label() -> None:
-    lay = get_layer("claims")
-    text = "Selon Microsoft, le centre coûterait 100 milliards."
-    spans = [
-        Span("s1", 6, 15, "Microsoft", "SOURCE"),
-        Span("c1", 17, 50, text[17:50], "CLAIM", attrs={"claim_type": "quantity"}),
-    ]
-    result = lay.to_ls_result(spans, [Relation("c1", "s1", "attributed_to")], segment_text=text)
-    (arrow,) = [r for r in result if r["type"] == "relation"]
-    assert arrow["labels"] == []  # Label Studio draws no label box over the text
-    back = lay.from_ls_result(result, segment_start=0, segment_text=text)
-    assert back.relations == [Relation("c1", "s1", "attributed_to")]
-    assert back.issues == []
-
-
 def test_boilerplate_paragraphs_say_so_in_their_task() -> None:
     doc = next(iter(read_articles(ARTICLE)))
     assert doc.boilerplate == [7]  # the machine-translation notice
@@ -140,3 +124,13 @@ def test_boilerplate_paragraphs_say_so_in_their_task() -> None:
     assert (
         get_layer("claims").boilerplate_notice != get_layer("translation_errors").boilerplate_notice
     )  # MQM judges the notice's translation too
+
+
+def test_relation_labels_are_kept_off_the_text() -> None:
+    root = _config("claims")
+    (style,) = root.iter("Style")
+    assert "line-height" in (style.text or "")
+    # one relation: its label boxes are hidden (the arrows stay; exports keep the label)
+    assert 'g[text-anchor="middle"] { display: none; }' in (style.text or "")
+    assert [r.get("value") for r in root.iter("Relation")] == ["attributed_to"]
+    assert not list(_config("entities").iter("Style"))  # no relations, no style

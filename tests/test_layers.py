@@ -30,9 +30,7 @@ def test_label_config_is_parsed_by_the_sdk_and_has_the_whole_taxonomy(layer: str
 
 def test_claims_config_has_relations_and_region_choices() -> None:
     config = get_layer("claims").label_config()
-    # attributed_to is the one (default) relation: arrows carry no label, the config says so
-    assert "<Relations" not in config
-    assert "the arrow is attributed_to" in config
+    assert '<Relation value="attributed_to"' in config
     assert 'whenLabelValue="CLAIM"' in config
     assert 'perRegion="true"' in config
 

@@ -17,7 +17,6 @@ from annotate.layers.labeling import (
     SOURCE_NAME,
     SOURCE_PREFIX,
     TO_NAME,
-    implied_relation,
     label_config,
 )
 from annotate.layers.presentation import LayerRelease
@@ -183,7 +182,6 @@ class Layer(LayerRelease):
                             "value": {**base, "text": [value]},
                         }
                     )
-        implied = implied_relation(tax)  # drawn without a label (see labeling.py)
         for rel in relations:
             out.append(
                 {
@@ -191,7 +189,7 @@ class Layer(LayerRelease):
                     "to_id": region_id(rel.to_id),
                     "type": "relation",
                     "direction": "right",
-                    "labels": [] if rel.label == implied else [rel.label],
+                    "labels": [rel.label],
                 }
             )
         if judgement is not None:

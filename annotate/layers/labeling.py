@@ -37,7 +37,6 @@ __all__ = [
     "SOURCE_PREFIX",
     "TO_NAME",
     "hotkey_problems",
-    "implied_relation",
     "label_config",
     "layer_hotkeys",
 ]
@@ -69,6 +68,7 @@ LS_KEYS = frozenset(
 _HINT = {"size": "5", "style": "font-size:13px;font-weight:normal;color:#555;margin:2px 0 4px"}
 _TITLE = {"size": "5", "style": "font-size:14px;font-weight:600;color:#222;margin:10px 0 0"}
 _NOTICE = {"size": "5", "style": "font-size:14px;font-weight:600;color:#8a4b00;margin:4px 0"}
+_RELATION_LINE_HEIGHT = "2.2"
 _COLUMNS = "display:flex;gap:24px;align-items:flex-start"
 _COLUMN = "flex:1 1 0;min-width:0"
 _SOURCE_COLUMN = _COLUMN + ";max-height:70vh;overflow-y:auto"
@@ -158,31 +158,20 @@ def label_config(tax: Taxonomy, *, title: str | None = None, source: bool = Fals
     return ET.tostring(view, encoding="unicode")
 
 
-def implied_relation(tax: Taxonomy) -> str | None:
-    """The relation every arrow of the layer stands for, when it has one only and the
-    schema marks it ``default``: such arrows carry no label, so that none is drawn over
-    the text (Label Studio draws a relation's label in a box on its arrow, over the line
-    of text the arrow crosses, and has no setting to move it)."""
-    if len(tax.relations) != 1:
-        return None
-    ((name, rel),) = tax.relations.items()
-    return name if rel.get("default") is True else None
-
-
 def _relations(view: ET.Element, tax: Taxonomy) -> None:
-    implied = implied_relation(tax)
-    if implied is not None:
-        rel = tax.relations[implied]
-        hint = (
-            f"Link each {rel['from']} to its {rel['to']}: select the {rel['from']}, press "
-            f"alt+r, click the {rel['to']} (the arrow is {implied}; it needs no label)."
-        )
-        ET.SubElement(view, "Header", {"value": hint, **_HINT})
+    if not tax.relations:
         return
-    if tax.relations:
-        rels = ET.SubElement(view, "Relations")
-        for name, rel in tax.relations.items():
-            ET.SubElement(rels, "Relation", value=name, hint=rel.get("description", ""))
+    rels = ET.SubElement(view, "Relations")
+    for name, rel in tax.relations.items():
+        ET.SubElement(rels, "Relation", value=name, hint=rel.get("description", ""))
+    # Label Studio draws a relation's label in a box at the top of its arrow, over the
+    # line of text above the regions it links, and has no setting to move it. Lines
+    # further apart leave the arrows room; a layer with one relation hides the boxes
+    # (they would all say the same; the Relations panel still names each).
+    css = [f".lsf-richtext__container {{ line-height: {_RELATION_LINE_HEIGHT}; }}"]
+    if len(tax.relations) == 1:
+        css.append('.relations-overlay g[text-anchor="middle"] { display: none; }')
+    ET.SubElement(view, "Style").text = " ".join(css)
 
 
 def _labels(view: ET.Element, tax: Taxonomy, name: str, to_name: str) -> None:

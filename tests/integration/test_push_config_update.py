@@ -1,5 +1,5 @@
 """A push after the labeling config changed (hotkeys, required judgement, the notice line,
-arrows without labels) brings an existing project's config up to date without adding a
+room for relation labels) brings an existing project's config up to date without adding a
 task — also when the project's tasks were imported before their data had a ``notice`` —
 and a second push changes nothing. Against a real Label Studio."""
 
@@ -26,13 +26,11 @@ LAYER = "claims"
 
 def _old_config() -> str:
     """The config as pushes before this change made it: no hotkeys, no required choice,
-    no notice line, a labelled relation."""
+    no notice line, no style."""
     config = get_layer(LAYER).label_config()
     config = re.sub(r' (hotkey|required|requiredMessage)="[^"]*"', "", config)
     config = re.sub(r'\s*<Header value="\$notice"[^>]*/>', "", config)
-    return config.replace(
-        "<Labels ", '<Relations><Relation value="attributed_to" /></Relations><Labels ', 1
-    )
+    return re.sub(r"\s*<Style>.*?</Style>", "", config, flags=re.S)
 
 
 def _project(client: Any, project_id: int) -> Any:
@@ -48,7 +46,7 @@ def test_push_updates_an_old_projects_config_and_adds_no_task(
     old_tasks = make_tasks([doc], LAYER)
     for t in old_tasks:
         del t["data"][NOTICE_FIELD]  # imported before tasks had one
-    # a labelled arrow, as annotators drew them with the old config
+    # an arrow, as annotators drew them with the old config
     text = doc.paragraphs[1].slice(doc.text)
     spans = [Span("s1", 0, 13, text[0:13], "SOURCE"), Span("c1", 40, 60, text[40:60], "CLAIM")]
     result = get_layer(LAYER).to_ls_result(spans, [], segment_text=text)

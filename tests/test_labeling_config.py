@@ -56,12 +56,17 @@ def test_hotkey_problems_names_the_missing_the_clashing_and_label_studios_own() 
     ]
 
 
+def _required(root: ET.Element) -> set[str | None]:
+    return {el.get("name") for el in root.iter("Choices") if el.get("required") == "true"}
+
+
 def test_the_segment_judgement_and_the_severity_are_required() -> None:
-    root = _config("translation_errors", source=True)
-    required = {el.get("name") for el in root.iter("Choices") if el.get("required") == "true"}
-    assert required == {"judgement", "severity", "source_severity"}
+    root = _config("translation_errors")
+    assert _required(root) == {"judgement", "severity"}
     judgement = next(el for el in root.iter("Choices") if el.get("name") == "judgement")
     assert judgement.get("requiredMessage")
+    # Label Studio would require the target's severity of the source's regions too
+    assert _required(_config("translation_errors", source=True)) == {"judgement"}
 
 
 def test_mqm_labels_of_one_category_have_distinct_colours() -> None:

@@ -11,7 +11,8 @@ What annotators meet, and why it is built so:
   side, a label's or per-region choice's key is ``shift+`` the target's.
   :func:`hotkey_problems` checks a taxonomy.
 - **Required.** A choice the schema marks ``required`` (the segment judgement, an
-  error's severity) is required by Label Studio: it refuses to submit without it.
+  error's severity) is required by Label Studio: it refuses to submit without it (a
+  per-region one only in a config with one text: see :func:`label_config`).
 - **Colours.** Labels have their schema ``background``; choices may colour their values
   (``colours``: the severities), which shows a region's severity on its choice buttons.
 - **Source beside the target.** With ``source``, the source text and its labels are a
@@ -148,9 +149,12 @@ def label_config(tax: Taxonomy, *, title: str | None = None, source: bool = Fals
         )
     _labels(texts, tax, FROM_NAME, TO_NAME)
     ET.SubElement(texts, "Text", name=TO_NAME, value="$text")
-    _region_controls(view, tax)
+    # Label Studio checks a required per-region choice on every region of the task, of
+    # either text: with two texts, the target's severity would be required of the
+    # source's regions. There, validation asks for it instead.
+    _region_controls(view, tax, required=not source)
     if source:
-        _region_controls(view, tax, prefix=SOURCE_PREFIX, to_name=SOURCE_NAME)
+        _region_controls(view, tax, prefix=SOURCE_PREFIX, to_name=SOURCE_NAME, required=False)
     for choice in tax.segment_choices():
         box = ET.SubElement(view, "View")
         _choices(box, choice, name=choice.name, to_name=TO_NAME)
@@ -194,6 +198,7 @@ def _choices(
     to_name: str,
     per_region: bool = False,
     on_source: bool = False,
+    required: bool = True,
 ) -> None:
     ET.SubElement(box, "Header", {"value": choice.heading, **_TITLE})
     if choice.description:
@@ -201,7 +206,7 @@ def _choices(
     attrs = {"name": name, "toName": to_name, "choice": "single", "showInline": "true"}
     if per_region:
         attrs["perRegion"] = "true"
-    if choice.required:
+    if choice.required and required:
         attrs |= {"required": "true", "requiredMessage": f"{choice.heading}: {choice.description}"}
     ctl = ET.SubElement(box, "Choices", attrs)
     for value, hint in choice.values.items():
@@ -216,7 +221,12 @@ def _choices(
 
 
 def _region_controls(
-    view: ET.Element, tax: Taxonomy, *, prefix: str = "", to_name: str = TO_NAME
+    view: ET.Element,
+    tax: Taxonomy,
+    *,
+    prefix: str = "",
+    to_name: str = TO_NAME,
+    required: bool = True,
 ) -> None:
     # Group the per-region controls by the label they apply to, so that Label Studio
     # shows only the relevant ones when a region is selected.
@@ -226,9 +236,10 @@ def _region_controls(
     for name, spec in tax.text_fields.items():
         groups.setdefault(spec.get("applies_to", "*"), []).append(("text", (name, spec)))
     for applies_to, controls in groups.items():
-        attrs = {"visibleWhen": "region-selected"}
+        # shown for the regions of this side's labels only (and of the label it is for)
+        attrs = {"visibleWhen": "region-selected", "whenTagName": prefix + FROM_NAME}
         if applies_to != "*":
-            attrs.update(whenTagName=prefix + FROM_NAME, whenLabelValue=applies_to)
+            attrs["whenLabelValue"] = applies_to
         box = ET.SubElement(view, "View", attrs)
         if prefix:
             ET.SubElement(box, "Header", {"value": "The selected source-side error", **_TITLE})
@@ -241,6 +252,7 @@ def _region_controls(
                     to_name=to_name,
                     per_region=True,
                     on_source=bool(prefix),
+                    required=required,
                 )
                 continue
             name, spec = item

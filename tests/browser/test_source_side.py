@@ -1,5 +1,5 @@
 """In a real browser: a translation_errors project whose documents have a source shows the
-source under the target with its own labels; an omission marked there with the mouse comes
+source beside the target (left) with its own labels; an omission marked there with the mouse comes
 back through ``pull`` and ``validate`` as a source-side span (issue 12, "MQM: both sides")."""
 
 from __future__ import annotations
@@ -70,12 +70,12 @@ def test_an_omission_marked_in_the_source_comes_back_on_the_source_side(
         from playwright.sync_api import expect
 
         expect(texts).to_have_count(2, timeout=30_000)
-        assert " ".join(texts.nth(1).inner_text().split()) == SOURCE
-        # the source's own label group (the second), then the word with the mouse
-        source_labels = page.locator(".lsf-labels").nth(1)
+        assert " ".join(texts.nth(0).inner_text().split()) == SOURCE  # the left column
+        # the source's own label group (the first), then the word with the mouse
+        source_labels = page.locator(".lsf-labels").nth(0)
         name = page.locator(".lsf-label__text", has_text="accuracy/omission")
         source_labels.locator(".lsf-label", has=name).click()
-        box = _box_in(page, 1, OMITTED)
+        box = _box_in(page, 0, OMITTED)
         y = box["y"] + box["height"] / 2
         page.mouse.move(box["x"] + 1, y)
         page.mouse.down()

@@ -48,7 +48,7 @@ from annotate.release.card_templates import recorded_card
 from annotate.release.data import ReleaseData, release_data
 from annotate.release.diff_view import DIFF_DIR
 from annotate.release.formats import check_formats
-from annotate.release.guard import Acceptance, check_publishable
+from annotate.release.guard import check_as_recorded
 from annotate.release.manifest import read_manifest
 from annotate.release.publish import compare_with, write_version_metadata
 from annotate.release.shards import ShardLimits
@@ -153,9 +153,7 @@ def reproduce_release(
         data.fingerprints = bool(manifest.get("config_fingerprints"))
         data.viewer_format, data.diff_pages = manifest.get("viewer_format", 1), "diff" in manifest
         data.shards = ShardLimits.from_manifest(manifest)  # None: made before sharding
-        data.accepted = check_publishable(
-            data.report, Acceptance.from_manifest(manifest), needs_review=gold.needs_review()
-        )
+        data.accepted = check_as_recorded(gold, manifest)
         options: dict[str, Any] = {
             "dataset": dataset,
             "version": version,

@@ -36,17 +36,24 @@ def submit_records(
     segment_texts: dict[str, str],
     ground_truth: bool = False,
     prefix: str = "annotate",
+    project: str | None = None,
+    only_present: bool = False,
     url: str | None = None,
     api_key: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SubmitResult:
     """Submit each record (one per task) as ``annotator_email``'s annotation of its task.
 
-    ``segment_texts`` maps task keys to the task text (the segment the offsets are in)."""
+    ``segment_texts`` maps task keys to the task text (the segment the offsets are in).
+    ``project`` is the title of the project to submit to (default: the layer's project of
+    ``prefix``); ``only_present`` skips records whose task is not in it (a review project
+    holds the disputed tasks only) instead of failing."""
     say = progress or (lambda _m: None)
     client = ls.connect(url=url, api_key=api_key)
-    title = project_title(prefix, layer)
+    title = project or project_title(prefix, layer)
     project_id = ls.find_project(client, title=title)
+    if project_id is None and only_present:  # no such review project: nothing disputed
+        return SubmitResult(layer, annotator_email, 0, 0, 0)
     if project_id is None:
         raise LabelStudioError(f"no project titled {title!r}", hint="run `annotate push` first")
     user_id = ls.ensure_user(client, email=annotator_email)
@@ -61,6 +68,8 @@ def submit_records(
     submitted = skipped = 0
     for rec in records:
         task_id = task_ids.get(rec.task_key)
+        if task_id is None and only_present:
+            continue
         if task_id is None:
             raise LabelStudioError(
                 f"task {rec.task_key!r} is not in project {title!r}",

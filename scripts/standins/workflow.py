@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotate.labelstudio.sync import review_title
 from annotate.layers import get_layer, layer_names
 from annotate.model import Annotation, Document, task_key
 from annotate.preannotate import Prediction
@@ -66,11 +67,13 @@ def submit_passes(
     passes: Sequence[AnnotatorPass],
     *,
     prefix: str,
+    review: bool = False,
     url: str | None = None,
     api_key: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[SubmitResult]:
-    """Submit every worksheet's records, as its annotator, to the projects of ``prefix``."""
+    """Submit every worksheet's records, as its annotator, to the projects of ``prefix``
+    (``review``: to its review projects, the tasks they hold only: an adjudication)."""
     (doc,) = documents  # worksheets annotate one document
     texts = _segment_texts(documents)
     results = []
@@ -91,6 +94,8 @@ def submit_passes(
                     segment_texts=texts,
                     ground_truth=p.ground_truth,
                     prefix=prefix,
+                    project=review_title(prefix, layer) if review else None,
+                    only_present=review,
                     url=url,
                     api_key=api_key,
                     progress=progress,

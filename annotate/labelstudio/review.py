@@ -117,7 +117,7 @@ def disagreements(
     gold: GoldSet, *, layers: Iterable[str] | None = None, all_tasks: bool = False
 ) -> list[Dispute]:
     """The tasks whose raters disagree (with ``all_tasks``: every task two or more raters
-    annotated), in layer then task-key order. A task annotated by one rater only has no
+    annotated), in layer, document and text order. A task annotated by one rater only has no
     one to disagree with and is left out."""
     wanted = set(layers) if layers is not None else None
     out: list[Dispute] = []
@@ -133,7 +133,7 @@ def disagreements(
         if lines or all_tasks:
             out.append(Dispute(choice, raters, _segment(doc, ann), lines))
     order = {name: i for i, name in enumerate(in_layer_order({d.layer for d in out}))}
-    return sorted(out, key=lambda d: (order[d.layer], d.task_key))
+    return sorted(out, key=lambda d: (order[d.layer], d.choice.annotation.doc_id, d.segment.start))
 
 
 def _segment(doc: Document, ann: Annotation) -> Segment:

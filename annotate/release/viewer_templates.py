@@ -253,7 +253,7 @@ TOGGLES = _SCRIPT
 # the rows as JSON; the script (annotate.release.viewer_script) draws the blocks.
 _INDEX2 = """{% extends "base.html" %}
 {% block title %}{{ dataset }} {{ version }}: documents{% if pages|length > 1 %} ({{ number }}/{{ pages|length }}){% endif %}{% endblock %}
-{% block header %}<strong>{{ dataset }}</strong> {{ version }} · {{ total }} documents{% endblock %}
+{% block header %}<strong>{{ dataset }}</strong> {{ version }} · {{ total }} document{{ "" if total == 1 else "s" }}{% endblock %}
 {% block main %}
 <h1>Documents</h1>
 <p>Every document of the release with the number of rows it has in each layer. Open one to

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-__all__ = ["INDEX_PAGE_SIZE", "Columns", "document_payload", "read_columns"]
+__all__ = ["INDEX_PAGE_SIZE", "Columns", "document_payload", "read_columns", "write_pages"]
 
 INDEX_PAGE_SIZE = 1000  # documents listed per index page (a page stays well under 2 MB)
 # never sent: the document (the page is about one) and the span's text (the offsets say it)

@@ -6,8 +6,8 @@ to the file. :func:`init_project` scaffolds a new project (``annotate init DIR``
 
     [project]
     dataset = "my-fr-news"          # the release name (a slug)
-    license = "cc-by-4.0"
-    citation = ""
+    license = "cc-by-4.0"           # a Hub license id; "other" wants license_name and license_link
+    citation = ""                   # a BibTeX entry for the card (empty: a @misc one is made)
     language = "fr"                 # of articles without their own metadata
     layers = ["entities", "claims", "translation_errors"]
     predictors = ["entities.rules", "claims.cues"]
@@ -22,6 +22,12 @@ to the file. :func:`init_project` scaffolds a new project (``annotate init DIR``
     releases = "releases"
     notes = "NOTES.md"              # provenance, rendered into the dataset card
     # card = "card.md"              # a dataset card template of your own (optional)
+
+    [card]                          # the card's Hub metadata (optional; these are the defaults)
+    # pretty_name = "my-fr-news"
+    # annotations_creators = ["expert-generated"]
+    # language_creators = ["found"]  # default: found, + machine-generated for translations
+    # source_datasets = ["original"]
 """
 
 from __future__ import annotations
@@ -54,7 +60,17 @@ DEFAULT_LAYERS = ("entities", "claims", "translation_errors")
 DEFAULT_PREDICTORS = ("entities.rules", "claims.cues", "translation_errors.checks")
 
 _KNOWN = {
-    "project": {"dataset", "license", "citation", "language", "layers", "predictors"},
+    "project": {
+        "dataset",
+        "license",
+        "license_name",
+        "license_link",
+        "citation",
+        "language",
+        "layers",
+        "predictors",
+    },
+    "card": {"pretty_name", "annotations_creators", "language_creators", "source_datasets"},
     "label_studio": {"prefix"},
     "paths": {"corpus", "guidelines", "labels", "releases", "notes", "card"},
 }
@@ -67,6 +83,8 @@ class Project:
     root: Path
     dataset: str
     license: str = "other"
+    license_name: str | None = None  # with license "other": its name and a link to it
+    license_link: str | None = None
     citation: str = ""
     language: str | None = None
     layers: tuple[str, ...] = DEFAULT_LAYERS
@@ -78,6 +96,8 @@ class Project:
     releases: Path | None = None
     notes: Path | None = None
     card: Path | None = None
+    # [card]: the dataset card's Hub metadata (annotate.release.card_settings)
+    card_metadata: dict[str, Any] = field(default_factory=dict, compare=False)
     file: Path | None = field(default=None, compare=False)
 
     @property
@@ -144,7 +164,9 @@ def load_project(file: Path) -> Project:
             file=file,
             hint=f"known tables: {', '.join(sorted(_KNOWN))}",
         )
-    proj, ls, paths = (_table(raw, n, file) for n in ("project", "label_studio", "paths"))
+    proj, ls, paths, card = (
+        _table(raw, n, file) for n in ("project", "label_studio", "paths", "card")
+    )
     root = file.parent
     dataset = _str(proj, "dataset", None, file, "project")
     if not dataset:
@@ -158,6 +180,8 @@ def load_project(file: Path) -> Project:
         root=root,
         dataset=dataset,
         license=_str(proj, "license", "other", file, "project"),
+        license_name=_str(proj, "license_name", None, file, "project"),
+        license_link=_str(proj, "license_link", None, file, "project"),
         citation=_str(proj, "citation", "", file, "project"),
         language=_str(proj, "language", None, file, "project"),
         layers=_strs(proj, "layers", DEFAULT_LAYERS, file, "project"),
@@ -171,8 +195,19 @@ def load_project(file: Path) -> Project:
         releases=path("releases", "releases"),
         notes=path("notes", "NOTES.md"),
         card=path("card", None),
+        card_metadata=_card_metadata(card, file),
         file=file,
     )
+
+
+def _card_metadata(table: dict[str, Any], file: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "pretty_name" in table:
+        out["pretty_name"] = _str(table, "pretty_name", None, file, "card")
+    for key in ("annotations_creators", "language_creators", "source_datasets"):
+        if key in table:
+            out[key] = _strs(table, key, (), file, "card")
+    return out
 
 
 def find_project(start: Path | None = None) -> Project | None:
@@ -198,12 +233,21 @@ _TEMPLATE = """\
 [project]
 dataset = "{dataset}"
 license = "{license}"
-citation = ""
+# with license "other", the Hub asks for its name and a link to its terms:
+# license_name = "my-license"
+# license_link = "LICENSE.md"
+citation = ""                   # a BibTeX entry for the dataset card (empty: a @misc one)
 language = "{language}"
 # translation_errors (MQM) is offered only for documents whose metadata says they are
 # machine-translated ("machine_translated": true, or a "source_lang").
 layers = ["entities", "claims", "translation_errors"]
 predictors = ["entities.rules", "claims.cues", "translation_errors.checks"]
+
+[card]
+# the dataset card's Hub metadata; these are the defaults:
+# annotations_creators = ["expert-generated"]   # or crowdsourced, machine-generated, …
+# language_creators = ["found"]                 # + machine-generated for translations
+# source_datasets = ["original"]
 
 [label_studio]
 prefix = "{prefix}"

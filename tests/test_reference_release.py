@@ -17,6 +17,7 @@ from annotate.names import pseudonym
 from annotate.pins import file_sha256, read_annotators
 from annotate.pipeline import gold_set
 from annotate.release.build import build_release
+from annotate.release.card_settings import CardSettings
 from annotate.schemas import SchemaSet
 from tests.conftest import ROOT
 
@@ -52,6 +53,7 @@ def rebuilt(tmp_path_factory) -> list[Path]:
             layout=manifest.get("parquet_layout", 1),
             fingerprints=bool(manifest.get("config_fingerprints")),
             provenance=bool(manifest.get("provenance")),
+            card_settings=CardSettings.from_manifest(manifest),  # None: 1.0.0's card
         )
         out.append(result.path)
     return out

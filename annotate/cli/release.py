@@ -118,9 +118,11 @@ def _settings(
 ) -> dict[str, Any]:
     """The release options not given on the command line, from annotate.toml."""
     from annotate.project import current_project, dataset_of
+    from annotate.release.card_settings import CardSettings
 
     project = current_project()
     return {
+        "card_settings": CardSettings.from_project(project),  # [card], license_name, …
         "out": out_dir or project.releases or Path("releases"),
         "dataset": dataset_of(project, dataset),
         "card_template": card or project.card,  # None: the toolkit's

@@ -9,7 +9,8 @@ and kept only the last relation, and are rebuilt that way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from annotate.layers.base import Layer
 from annotate.layers.presentation import ReleaseView, sorted_counts
@@ -28,6 +29,15 @@ class ClaimsLayer(Layer):
     tags = ("claims",)
     count_column = "claim_type"
     plot_title = "Claims per type"
+    column_descriptions: ClassVar[Mapping[str, str]] = {
+        "claim_id": "The CLAIM span's id, unique within its annotation.",
+        "sources": "Every SOURCE span the claim is attributed to (attributed_to), with its"
+        " id, offsets and text; empty when the text names none.",
+        "source_id": "The id of the SOURCE span the claim is attributed to (schema 1.x: one).",
+        "source_start": "Offset of the source's first character.",
+        "source_end": "Offset just past the source's last character.",
+        "source_text": "The text of the source span.",
+    }
     card_template = """### Claims per type and modality
 
 | claim type | count |

@@ -21,6 +21,7 @@ class EntitiesLayer(Layer):
     task_ids = ("named-entity-recognition",)
     tags = ("named-entities",)
     plot_title = "Entities per label"
+    person_labels = ("PER",)
     card_template = """### Entities per label
 
 | label | count |

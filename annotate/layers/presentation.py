@@ -98,6 +98,11 @@ class LayerRelease:
     plot_title: ClassVar[str | None] = None
     #: a Jinja2 snippet of the layer's card section, rendered with :meth:`card_context`
     card_template: ClassVar[str] = _GENERIC_SECTION
+    #: what the release columns the layer derives (not in its schema) mean: the card's
+    #: Data Fields table reads the schema's descriptions first, then these
+    column_descriptions: ClassVar[Mapping[str, str]] = {}
+    #: labels whose spans name people (the card's "personal information" counts them)
+    person_labels: ClassVar[tuple[str, ...]] = ()
 
     def panel_title(self) -> str:
         return self.plot_title or f"{self.taxonomy.title} per {self.count_column.replace('_', ' ')}"

@@ -4,7 +4,8 @@ comment; an explicit ``no-error`` judgement per segment; weights and segment sco
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from annotate.layers.base import Layer
 from annotate.layers.presentation import ReleaseView, bar_panel, sorted_counts
@@ -55,6 +56,12 @@ class TranslationErrorsLayer(Layer):
     task_categories = ("translation",)
     tags = ("mqm", "machine-translation")
     plot_title = "Translation errors per category and severity"
+    column_descriptions: ClassVar[Mapping[str, str]] = {
+        "error_id": "The error span's id, unique within its annotation.",
+        "category": "The MQM top-level category: the part of the label before '/'.",
+        "weight": "The error's MQM penalty: its severity's weight, or the scheme's override"
+        " for its label and severity.",
+    }
     card_template = _CARD
 
     def applies_to(self, document: Document) -> bool:

@@ -37,13 +37,14 @@ from annotate.layers import LAYERS
 from annotate.model import GoldSet
 from annotate.names import check_dataset_name, check_version, path_under
 from annotate.pins import file_sha256
-from annotate.release.card import render_card
+from annotate.release.card import release_card
+from annotate.release.card_settings import CardSettings
 from annotate.release.data import ReleaseData, release_data
 from annotate.release.diff_view import diff_pages_path
 from annotate.release.formats import FORMATS, check_formats, write_formats
 from annotate.release.guard import Acceptance, accepted_section, check_publishable
 from annotate.release.manifest import file_entries, write_manifest
-from annotate.release.plot import PLOT, write_plot
+from annotate.release.plot import AGREEMENT_PLOT, PLOT, write_agreement_plot, write_plot
 from annotate.release.shards import ShardLimits, write_config
 from annotate.release.tables import PARQUET_LAYOUT, write_table
 from annotate.release.viewer import VIEWER_DIR, write_viewer
@@ -106,6 +107,8 @@ def _write_data(
         }
         say("drawing the plot")
         write_plot(data.layers(), data, path=root / PLOT)
+        if data.card is not None:
+            write_agreement_plot(data.agreement, path=root / AGREEMENT_PLOT)
         data.card_numbers()
         file_rows = {  # in config order
             path: rows for config in data.configs for path, rows in started[config].result().items()
@@ -165,33 +168,29 @@ def write_metadata(
     say = progress or (lambda _msg: None)
     counts = {c: data.table(c).num_rows for c in data.configs}
     say("rendering the card")
-    context = data.card_numbers()
-    context.update(
-        formats=[
+    extra = {
+        "formats": [
             {"name": n, "path": FORMATS[n].path, "description": FORMATS[n].description}
             for n in formats
         ],
-        plot=PLOT,
-        changes=changes,
-        previous=previous,
-        repo_id=repo_id,
-    )
-    card = render_card(
-        card_template or data.card_template,
+        "plot": PLOT,
+        "changes": changes,
+        "previous": previous,
+        "repo_id": repo_id,
+    }
+    card = release_card(
+        data,
+        root,
         dataset=dataset,
         version=version,
-        configs=data.configs,
-        layers=data.layers(),
-        languages=sorted({d.lang for d in data.documents.values()}),
+        card_template=card_template,
         license=license,
-        total_rows=sum(
-            v for k, v in counts.items() if k not in ("documents", "segments", "annotations")
-        ),
-        context=context,
+        counts=counts,
+        extra=extra,
         fingerprints=config_fingerprints(root, data.configs, dataset=dataset, version=version)
         if data.fingerprints
         else None,
-        data_files=data_files(data.configs, file_rows) if data.shards is not None else None,
+        shard_files=data_files(data.configs, file_rows) if data.shards is not None else None,
     )
     card += accepted_section(data.accepted)
     (root / "README.md").write_text(card, encoding="utf-8")
@@ -236,6 +235,7 @@ def write_metadata(
         # absent: format 1, which releases before 3.0.0 were drawn in (they keep their bytes)
         **({"viewer_format": data.viewer_format} if data.viewer and data.viewer_format > 1 else {}),
         **({"diff": diff_pages_path(previous)} if data.diff_pages and previous else {}),
+        **({"card": data.card.to_manifest()} if data.card is not None else {}),
         "license": license,
         "repo_id": repo_id,
         "formats": {n: FORMATS[n].path for n in formats},
@@ -331,12 +331,14 @@ def build_release(
     provenance: bool = True,
     accept: Acceptance = Acceptance(),
     notes: Path | None = None,
+    card_settings: CardSettings | None = CardSettings(),
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``out/<dataset>/<version>/`` from a gold set (:func:`annotate.pipeline.gold_set`,
     which validated it against its schema set: the release is built with the same set),
     with the card template given (default: the package's, which loops over the layers);
-    ``layout``, ``fingerprints`` and ``provenance`` (the gold's provenance columns) are for
+    ``layout``, ``fingerprints``, ``provenance`` (the gold's provenance columns) and
+    ``card_settings`` (None: no Hub metadata, as before the manifest recorded them) are for
     rebuilding a release made with an older parquet layout, card or tables; ``shards``
     says when a config is cut into shards (``None``: never, as releases were built
     before). Refuses an empty release, records of documents not in the corpus and
@@ -354,6 +356,7 @@ def build_release(
     data.layout = layout
     data.fingerprints = fingerprints
     data.shards = shards
+    data.card = card_settings
     data.accepted = check_publishable(data.report, accept, needs_review=gold.needs_review())
     with staging(out, dataset, version) as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)

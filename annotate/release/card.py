@@ -14,11 +14,13 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from annotate.layers import Layer
 from annotate.layers.presentation import card_metadata
+from annotate.release.card_hub import hub_context, hub_metadata
+from annotate.release.plot import AGREEMENT_PLOT
 
 if TYPE_CHECKING:
     from annotate.release.data import ReleaseData
 
-__all__ = ["card_context", "render_card", "size_category"]
+__all__ = ["card_context", "release_card", "render_card", "size_category"]
 
 
 def size_category(n: int) -> str:
@@ -46,15 +48,19 @@ def render_card(
     context: dict[str, Any],
     fingerprints: dict[str, str] | None = None,
     data_files: dict[str, list[str]] | None = None,
+    hub: dict[str, Any] | None = None,
 ) -> str:
     """The card; ``fingerprints`` (config → text) go into each config's ``description``,
     which `datasets` keys its cache on (:func:`annotate.release.build.config_fingerprints`);
     ``data_files`` (config → its files) lists the shards of a sharded config (a config of
-    one file names ``<config>/train.parquet``, as before)."""
+    one file names ``<config>/train.parquet``, as before); ``hub`` is the Hub card's further
+    metadata (:func:`annotate.release.card_hub.hub_metadata`), none for the cards of
+    releases made before it."""
     meta = card_metadata(layers)
+    hub = dict(hub or {})
     data = DatasetCardData(
-        pretty_name=dataset,
-        language=languages,
+        pretty_name=context.get("pretty_name", dataset),
+        language=hub.pop("language", languages),
         license=license,
         task_categories=meta["task_categories"],
         task_ids=meta["task_ids"],
@@ -69,6 +75,7 @@ def render_card(
             }
             for name in configs
         ],
+        **hub,
     )
     card = DatasetCard.from_template(
         data,
@@ -127,3 +134,52 @@ def card_context(data: ReleaseData) -> dict[str, Any]:
         }
     )
     return context
+
+
+def release_card(
+    data: ReleaseData,
+    root: Path,
+    *,
+    dataset: str,
+    version: str,
+    card_template: Path | None,
+    license: str,
+    counts: dict[str, int],
+    extra: dict[str, Any],
+    fingerprints: dict[str, str] | None,
+    shard_files: dict[str, list[str]] | None,
+) -> str:
+    """The card's text (README.md) of the release being written in ``root``: the
+    release's numbers and ``extra``, and for a release with card
+    settings the Hub card's metadata and sections (:mod:`annotate.release.card_hub`)."""
+    context = {**data.card_numbers(), **extra}
+    hub = None
+    if data.card is not None:
+        drawn = (root / AGREEMENT_PLOT).is_file()
+        context.update(
+            hub_context(
+                data,
+                data.card,
+                dataset=dataset,
+                version=version,
+                license=license,
+                agreement_plot=AGREEMENT_PLOT if drawn else None,
+            )
+        )
+        hub = hub_metadata(data, data.card, root=root)
+    return render_card(
+        card_template or data.card_template,
+        dataset=dataset,
+        version=version,
+        configs=data.configs,
+        layers=data.layers(),
+        languages=sorted({d.lang for d in data.documents.values()}),
+        license=license,
+        total_rows=sum(
+            v for k, v in counts.items() if k not in ("documents", "segments", "annotations")
+        ),
+        context=context,
+        fingerprints=fingerprints,
+        data_files=shard_files,
+        hub=hub,
+    )

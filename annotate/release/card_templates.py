@@ -5,6 +5,9 @@ new file and a new entry here, and :data:`DEFAULT_CARD` names the one new releas
 
 - ``annotate:release/dataset_card.md`` (``cards/v1.md``): the card of 2.0.0 of the bundled
   article, which loops over the layers (the file was ``annotate/release/dataset_card.md``).
+- ``annotate:release/cards/v2.md``: the card that follows the Hub's conventions (metadata
+  of who made what, ``dataset_info``, Data Fields tables, example rows, annotators,
+  agreement plot, considerations, citation, license; one load snippet).
 
 (1.0.0 was built with a template of the project, the root ``dataset_card.md``.)
 """
@@ -54,9 +57,14 @@ PACKAGE_CARDS: dict[str, PackageCard] = {
             "v1.md",
             "a0fa6ceda47d39df5c9521ad51b67125962c639237a97e7c02203d53273925f0",
         ),
+        PackageCard(
+            "annotate:release/cards/v2.md",
+            "v2.md",
+            "c64efb433a9c963a7cafe57c268260100039583cd7d1ac6fce53ac31f54f1163",
+        ),
     )
 }
-DEFAULT_CARD = "annotate:release/dataset_card.md"
+DEFAULT_CARD = "annotate:release/cards/v2.md"
 
 
 def package_card(name: str) -> PackageCard:

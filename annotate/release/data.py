@@ -28,6 +28,7 @@ from annotate.model import Annotation, Document, GoldSet
 from annotate.names import pseudonym
 from annotate.pins import file_sha256
 from annotate.release.card import card_context
+from annotate.release.card_settings import CardSettings
 from annotate.release.card_templates import DEFAULT_CARD, package_card, package_card_name
 from annotate.release.decisions import (
     ANNOTATION_PROVENANCE_FEATURES,
@@ -105,6 +106,9 @@ class ReleaseData:
     # the segments/annotations configs carry the gold's provenance (release.decisions):
     # the manifest's `provenance` flag; releases made before have none
     provenance: bool = True
+    # the Hub card's settings, recorded in the manifest (``card``); None: a release made
+    # before them (1.0.0, 2.0.0), whose card keeps the metadata and files it had
+    card: CardSettings | None = field(default_factory=CardSettings)
     schemas: SchemaSet = field(default_factory=active_schemas)  # validated and built with
     accepted: dict[str, int] = field(default_factory=dict)  # guard.check_publishable
     _tables: dict[str, pa.Table] = field(default_factory=dict, repr=False)
@@ -122,6 +126,10 @@ class ReleaseData:
         the card and the manifest), as ``datasets`` cannot load an empty split."""
         return ["documents", *(name for name, rows in self.rows.items() if rows)]
 
+    def features(self, config: str) -> datasets.Features:
+        """The Hugging Face features of one config (those its parquet file carries)."""
+        return config_features(config, self.schemas, provenance=self.provenance)
+
     def table(self, config: str) -> pa.Table:
         """The Arrow table of one config, converted from its rows on first use."""
         if config not in self._tables:
@@ -129,8 +137,7 @@ class ReleaseData:
                 rows = document_rows(self.documents.values())
             else:
                 rows = self.rows[config]
-            features = config_features(config, self.schemas, provenance=self.provenance)
-            self._tables[config] = to_table(rows, features)
+            self._tables[config] = to_table(rows, self.features(config))
         return self._tables[config]
 
     def assemble(self) -> ReleaseData:

@@ -1,4 +1,5 @@
-"""The card's figure: one panel per layer of a release (its label distribution), as a PNG.
+"""The card's figures, as PNGs: one panel per layer of a release (its label distribution),
+and the agreement between raters.
 
 Each layer draws its own panel (:meth:`annotate.layers.Layer.plot_panel`); this module
 lays them out. Drawn with the Agg canvas directly (no pyplot state, no backend switch),
@@ -10,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from annotate.layers import Layer
-from annotate.layers.presentation import ReleaseView
+from annotate.layers.presentation import BAR_COLOUR, ReleaseView
 
-__all__ = ["PLOT", "write_plot"]
+__all__ = ["AGREEMENT_PLOT", "PLOT", "write_agreement_plot", "write_plot"]
 
 PLOT = "label_distribution.png"
+AGREEMENT_PLOT = "agreement.png"  # Hub cards only (releases with card settings)
 _PANEL_WIDTH = 13 / 3  # inches: three panels made the 13-inch figure of 1.0.0
 
 
@@ -38,3 +41,54 @@ def write_plot(layers: Sequence[Layer], data: ReleaseView, *, path: Path) -> lis
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, format="png", dpi=100, metadata={"Software": None})
     return titles
+
+
+def write_agreement_plot(agreement: dict[str, list[dict[str, Any]]], *, path: Path) -> bool:
+    """Draw the agreement between raters into ``path``: span F1 per layer, matching rule
+    and pair of raters; the agreement on the per-region choices; Krippendorff's alpha of
+    the segment judgements (a panel for each that has rows). Returns whether there was
+    anything to draw (a release annotated once per task has no agreement: no file)."""
+    import matplotlib.style
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    panels = [
+        (title, [(" · ".join(str(r[k]) for k in keys), float(r[value])) for r in rows])
+        for title, rows, keys, value in (
+            ("Spans: F1", agreement.get("spans", []), ("layer", "matching", "annotators"), "f1"),
+            (
+                "Per-region choices: agreement",
+                agreement.get("attributes", []),
+                ("layer", "attribute", "annotators"),
+                "agreement",
+            ),
+            (
+                "Segment judgements: alpha",
+                agreement.get("judgements", []),
+                ("layer", "annotators"),
+                "alpha",
+            ),
+        )
+        if rows
+    ]
+    if not panels:
+        return False
+    # one panel under the other, each as tall as its bars, the bars' names at the left
+    heights = [0.8 + 0.3 * len(values) for _, values in panels]
+    with matplotlib.style.context("default"):
+        fig = Figure(figsize=(9, sum(heights)), dpi=100)
+        FigureCanvasAgg(fig)
+        total = sum(heights)
+        fig.subplots_adjust(left=0.42, right=0.95, bottom=0.5 / total, top=1 - 0.3 / total)
+        grid = fig.add_gridspec(len(panels), 1, height_ratios=heights, hspace=0.8)
+        for row, (title, values) in enumerate(panels):
+            ax = fig.add_subplot(grid[row, 0])
+            ax.set_title(title, fontsize=10)
+            bars = ax.barh(range(len(values)), [v for _, v in values], height=0.7, color=BAR_COLOUR)
+            ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
+            ax.set_yticks(range(len(values)), [n for n, _ in values], fontsize=8)
+            ax.set_xlim(min(0.0, *(v for _, v in values)), 1.1)
+            ax.set_ylim(len(values) - 0.5, -0.5)  # the first at the top, bars of one height
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, format="png", dpi=100, metadata={"Software": None})
+    return True

@@ -29,6 +29,7 @@ from annotate.release.build import (
     write_data,
     write_metadata,
 )
+from annotate.release.card_settings import CardSettings
 from annotate.release.changelog import CHANGELOG, add_entry, changelog_entry
 from annotate.release.changes import ReleaseDiff
 from annotate.release.data import ReleaseData, release_data
@@ -110,6 +111,7 @@ def release(
     viewer: bool = True,
     diff_pages: bool = True,
     shards: ShardLimits | None = ShardLimits(),
+    card_settings: CardSettings = CardSettings(),
     progress: Progress | None = None,
 ) -> ReleaseResult:
     """Build the next release of ``dataset`` under ``out`` from a gold set
@@ -128,6 +130,7 @@ def release(
     data.viewer = viewer  # the release ships its HTML viewer (viewer/index.html)
     data.diff_pages = diff_pages  # and the visual diff with the previous version
     data.shards = shards  # when a config is cut into shards (recorded in the manifest)
+    data.card = card_settings  # the Hub card's settings (annotate.toml), in the manifest
     data.accepted = check_publishable(data.report, accept, needs_review=gold.needs_review())
     with staging(out, dataset, "next") as tmp:
         file_rows = write_data(data, tmp, formats=formats, progress=progress)

@@ -44,6 +44,7 @@ from annotate.release.build import (
     write_data,
     write_metadata,
 )
+from annotate.release.card_settings import CardSettings
 from annotate.release.card_templates import recorded_card
 from annotate.release.data import ReleaseData, release_data
 from annotate.release.diff_view import DIFF_DIR
@@ -153,6 +154,7 @@ def reproduce_release(
         data.fingerprints = bool(manifest.get("config_fingerprints"))
         data.viewer_format, data.diff_pages = manifest.get("viewer_format", 1), "diff" in manifest
         data.shards = ShardLimits.from_manifest(manifest)  # None: made before sharding
+        data.card = CardSettings.from_manifest(manifest)  # None: a card made before them
         data.accepted = check_as_recorded(gold, manifest)
         options: dict[str, Any] = {
             "dataset": dataset,

@@ -160,8 +160,16 @@ def test_another_process_builds_the_same_bytes(build, exports, tmp_path, paths):
 
     # the CLI runs in the repository's project, whose annotate.toml names its NOTES.md
     notes = paths.root / "data" / "labels" / "NOTES.md"
+    from annotate.project import load_project
+    from annotate.release.card_settings import CardSettings
+
     here = build(
-        exports, out="here", formats=("conll", "spacy", "mqm"), card_template=None, notes=notes
+        exports,
+        out="here",
+        formats=("conll", "spacy", "mqm"),
+        card_template=None,
+        notes=notes,
+        card_settings=CardSettings.from_project(load_project(paths.root / "annotate.toml")),
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     env.pop("SOURCE_DATE_EPOCH", None)

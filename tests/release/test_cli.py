@@ -182,5 +182,7 @@ def test_build_without_card_works_outside_the_repository(tmp_path, paths, export
     card = (release / "README.md").read_text(encoding="utf-8")
     assert "### Entities per label" in card
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["card_template"] == "annotate:release/dataset_card.md"
-    assert "annotate:release/dataset_card.md" in {e["path"] for e in manifest["inputs"]}
+    from annotate.release.card_templates import DEFAULT_CARD
+
+    assert manifest["card_template"] == DEFAULT_CARD  # the toolkit's newest template
+    assert DEFAULT_CARD in {e["path"] for e in manifest["inputs"]}

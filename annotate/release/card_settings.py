@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotate.errors import ConfigError
@@ -29,6 +30,7 @@ __all__ = [
     "SOURCE_DATASETS",
     "CardSettings",
     "bibtex",
+    "recorded_license",
 ]
 
 ANNOTATIONS_CREATORS = (
@@ -147,3 +149,14 @@ def bibtex(settings: CardSettings, *, dataset: str, version: str, year: str | No
         "}",
     ]
     return "\n".join(lines)
+
+
+def recorded_license(release: Path) -> str:
+    """The license in a release card's YAML metadata (releases whose manifest does not
+    record it); ``other`` when there is none."""
+    from huggingface_hub import metadata_load
+
+    card = release / "README.md"
+    meta = metadata_load(card) if card.is_file() else None
+    value = (meta or {}).get("license")
+    return value if isinstance(value, str) else "other"

@@ -60,7 +60,7 @@ PACKAGE_CARDS: dict[str, PackageCard] = {
         PackageCard(
             "annotate:release/cards/v2.md",
             "v2.md",
-            "c64efb433a9c963a7cafe57c268260100039583cd7d1ac6fce53ac31f54f1163",
+            "4f4894fae32d500a1c0474c2bfe9507473bad5647b0863127be65abed63c840e",
         ),
     )
 }

@@ -44,7 +44,7 @@ from annotate.release.build import (
     write_data,
     write_metadata,
 )
-from annotate.release.card_settings import CardSettings
+from annotate.release.card_settings import CardSettings, recorded_license
 from annotate.release.card_templates import recorded_card
 from annotate.release.data import ReleaseData, release_data
 from annotate.release.diff_view import DIFF_DIR
@@ -160,7 +160,7 @@ def reproduce_release(
             "dataset": dataset,
             "version": version,
             "card_template": card_template,
-            "license": manifest.get("license") or _card_license(release),
+            "license": manifest.get("license") or recorded_license(release),
             "formats": check_formats(list(manifest.get("formats") or {})),
         }
         _rebuild(data, target, release, manifest, history, options, progress=progress)
@@ -386,14 +386,3 @@ def _build_time(manifest: dict[str, Any]) -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
         if before is not None:
             os.environ["SOURCE_DATE_EPOCH"] = before
-
-
-def _card_license(release: Path) -> str:
-    """The license in the card's YAML metadata (releases whose manifest does not record
-    it); ``other`` when there is none."""
-    from huggingface_hub import metadata_load
-
-    card = release / "README.md"
-    meta = metadata_load(card) if card.is_file() else None
-    value = (meta or {}).get("license")
-    return value if isinstance(value, str) else "other"

@@ -18,6 +18,7 @@ __all__ = [
     "SyntheticExport",
     "edited_release",
     "synthetic_documents",
+    "synthetic_entity_release",
     "synthetic_records",
     "write_synthetic_export",
 ]
@@ -201,6 +202,52 @@ def write_synthetic_export(
         fh.write("]")
     out.bytes = path.stat().st_size
     return out
+
+
+def synthetic_entity_release(
+    spans: int, *, per_doc: int = 1000
+) -> tuple[list[Document], Iterator[dict[str, Any]]]:
+    """The documents and the gold entity rows of a release of ``spans`` spans, without
+    Label Studio: documents of ``per_doc`` one-word mentions (``Nom<d>x<i> dit``), in doc
+    id order, and a generator of their rows in release order (doc id, start), made one
+    document at a time so that the rows are never all in memory."""
+    labels = ["PER", "ORG", "LOC", "FAC", "PRODUCT", "EVENT", "DATE", "MONEY", "QUANTITY", "MISC"]
+
+    def words(d: int) -> list[str]:
+        return [f"Nom{d}x{i} dit" for i in range(min(per_doc, spans - d * per_doc))]
+
+    documents = []
+    for d in range((spans + per_doc - 1) // per_doc):
+        text = " ".join(words(d)) + "."
+        doc = Document(_sha(text), text, "fr", [Segment(0, len(text), 0)], title=f"doc {d}")
+        documents.append((doc, d))
+    documents.sort(key=lambda pair: pair[0].id)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for doc, d in documents:
+            pos = 0
+            for i, w in enumerate(words(d)):
+                end = pos + w.index(" ")
+                yield {
+                    "doc_id": doc.id,
+                    "segment_start": 0,
+                    "segment_end": len(doc.text),
+                    "span_id": f"s{d}-{i}",
+                    "start": pos,
+                    "end": end,
+                    "span_text": doc.text[pos:end],
+                    "label": labels[i % len(labels)],
+                    "kb_id": f"Q{i}" if i % 3 == 0 else None,
+                }
+                pos += len(w) + 1
+
+    return [doc for doc, _ in documents], rows()
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def edited_release(source: Path, out: Path, *, version: str = "2.1.0") -> Path:

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from annotate.errors import ConfigError
-from annotate.release.tables import PARQUET_LAYOUT, parquet_options
+from annotate.release.tables import PARQUET_LAYOUT, parquet_options, to_table
 
 __all__ = [
     "CHUNK_ROWS",
@@ -37,6 +37,7 @@ __all__ = [
     "ShardLimits",
     "config_files",
     "parse_size",
+    "record_batches",
     "shard_limits",
     "shard_name",
     "write_config",
@@ -123,6 +124,22 @@ def config_files(root: Path, config: str, manifest: dict[str, Any] | None = None
         return [str(p) for p in listed]
     found = sorted((root / config).glob("train*.parquet"))
     return [p.relative_to(root).as_posix() for p in found] or [f"{config}/{TRAIN}"]
+
+
+def record_batches(
+    rows: Iterable[dict[str, Any]], features: Any, *, rows_per_batch: int = CHUNK_ROWS
+) -> Iterator[pa.RecordBatch]:
+    """A stream of rows (as :func:`~annotate.release.tables.to_table` takes them) as Arrow
+    record batches with ``features``, converted ``rows_per_batch`` at a time: what
+    :func:`write_config` writes without the config's rows ever being all in memory."""
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == rows_per_batch:
+            yield from to_table(chunk, features).to_batches()
+            chunk = []
+    if chunk:
+        yield from to_table(chunk, features).to_batches()
 
 
 class _Stream:

@@ -211,3 +211,23 @@ def test_build_and_verify_on_the_command_line(tmp_path, paths, exports):
     bad = CliRunner().invoke(app, [str(a) for a in [*args, "--max-shard-size", "lots"]])
     assert bad.exit_code == 2, bad.output
     assert "not a size" in bad.output
+
+
+def test_rows_streamed_as_batches_give_the_shards_of_the_whole_table(tmp_path):
+    """A release's rows converted a batch at a time (never all in memory as Python rows)
+    are written as the table made of all of them at once is."""
+    from annotate.layers import get_layer
+    from annotate.release.shards import record_batches
+    from annotate.release.tables import to_table
+    from tests.synthetic import synthetic_entity_release
+
+    features = get_layer("entities").features()
+    _, rows = synthetic_entity_release(23_456, per_doc=500)
+    whole = to_table(list(rows), features)
+    limits = ShardLimits(max_bytes=whole.nbytes // 4)
+    a = write_config(whole, tmp_path / "a", limits=limits)
+    _, rows = synthetic_entity_release(23_456, per_doc=500)
+    batches = record_batches(rows, features, rows_per_batch=4_321)
+    b = write_config(batches, tmp_path / "b", limits=limits, schema=features.arrow_schema)
+    assert a == b and len(a) == 3  # cut at 10,000-row chunks (CHUNK_ROWS)
+    assert [_sha(tmp_path / "a" / n) for n in a] == [_sha(tmp_path / "b" / n) for n in b]

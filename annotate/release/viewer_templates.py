@@ -148,7 +148,8 @@ DIFF_STYLE = (
     _STYLE
     + """
 .legend { font-size: 14px; margin: 8px 0; }
-.legend .swatch { display: inline-block; padding: 0 8px; border-radius: 4px; margin-right: 10px; }
+.legend .item { display: inline-block; margin: 0 22px 4px 0; }
+.legend .swatch { display: inline-block; padding: 0 8px; border-radius: 4px; margin-right: 4px; }
 .block.kind-added { border-left: 4px solid #2da44e; padding-left: 10px; }
 .block.kind-removed { border-left: 4px solid #cf222e; padding-left: 10px; }
 .block.kind-changed { border-left: 4px solid #bf8700; padding-left: 10px; }
@@ -159,9 +160,9 @@ td.changed, span.changed { color: #9a6700; } td.zero { color: #afb8c1; }
 )
 
 _DIFF_MACROS = """{% macro legend(kinds) %}<p class="legend">
-<span class="swatch" style="background:{{ kinds.added }}">added</span> in the newer release only
-<span class="swatch" style="background:{{ kinds.removed }}"><s>removed</s></span> in the older release only
-<span class="swatch" style="background:{{ kinds.changed }}">changed</span> the same span with other fields (the newer version; the table says what was before)
+<span class="item"><span class="swatch" style="background:{{ kinds.added }}">added</span> in the newer release only</span>
+<span class="item"><span class="swatch" style="background:{{ kinds.removed }}"><s>removed</s></span> in the older release only</span>
+<span class="item"><span class="swatch" style="background:{{ kinds.changed }}">changed</span> the same span with other fields (the newer version; the table says what was before)</span>
 </p>{% endmacro %}
 {% macro counts(c) %}{% for k in ("added", "removed", "changed") %}<td class="num {{ k if c[k] else 'zero' }}">{{ c[k] }}</td>{% endfor %}{% endmacro %}
 """

@@ -1,4 +1,4 @@
-"""annotate push / pull."""
+"""annotate push / status / pull."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from annotate.cli._app import (
     app,
     err,
 )
-from annotate.cli._output import output_format, print_table
+from annotate.cli._output import FormatOpt, output_format, print_json, print_table
 
-__all__ = ["pull", "push"]
+__all__ = ["pull", "push", "status"]
 
 
 @app.command()
@@ -65,6 +65,25 @@ def push(
             "(they are listed, and the exit code is 1)."
         ),
     ] = False,
+    annotators_per_task: Annotated[
+        int | None,
+        typer.Option(help="How many different annotators get each task (maximum_annotations)."),
+    ] = None,
+    overlap: Annotated[
+        int | None,
+        typer.Option(help="Percent of the tasks that get --annotators-per-task (default 100)."),
+    ] = None,
+    show_predictions: Annotated[
+        bool | None,
+        typer.Option(
+            "--show-predictions/--hide-predictions",
+            help="Whether annotators start from the pre-annotations (default: unchanged).",
+        ),
+    ] = None,
+    sampling: Annotated[
+        str | None,
+        typer.Option(help="Task order in the labeling stream: sequential or uniform (random)."),
+    ] = None,
 ) -> None:
     """Create/update one Label Studio project per layer and import the tasks (idempotent).
 
@@ -72,12 +91,19 @@ def push(
     for machine-translated documents unless --all-documents. Uses LABEL_STUDIO_URL and
     LABEL_STUDIO_API_KEY (environment or .env).
 
-    Example: annotate push articles --layers entities,claims --predictors entities.rules
+    Example: annotate push articles --layers entities,claims --annotators-per-task 2
     """
     from annotate.labelstudio.sync import push as push_
     from annotate.labelstudio.sync import read_push_input
+    from annotate.labelstudio.team import TeamSettings
     from annotate.project import corpus_of, current_project
 
+    team = TeamSettings(
+        annotators_per_task=annotators_per_task,
+        overlap=overlap,
+        show_predictions=show_predictions,
+        sampling=sampling,  # type: ignore[arg-type]  # TeamSettings checks it
+    )
     project = current_project()
     names = _layers(layers or ",".join(project.layers))
     given = read_push_input(
@@ -101,6 +127,7 @@ def push(
             prefix=prefix or project.prefix,
             guidelines=guidelines or project.guidelines,
             all_documents=all_documents,
+            team=team,
             progress=say,
         )
     rows = [
@@ -110,10 +137,11 @@ def push(
             r.project_id,
             r.tasks_created,
             r.tasks_skipped,
+            ", ".join(r.settings_changed) or "-",
         ]
         for r in results
     ]
-    columns = ["layer", "project", "id", "tasks created", "tasks already there"]
+    columns = ["layer", "project", "id", "tasks created", "tasks already there", "settings set"]
     print_table(columns, rows, fmt=output_format(None))
     if given.problems:  # --skip-invalid: the good ones were pushed, the bad ones are listed
         for problem in given.problems:
@@ -184,3 +212,64 @@ def pull(
     for r in results:
         if r.note:
             err.print(f"{r.layer}: {r.note}", highlight=False, markup=False)
+
+
+@app.command()
+def status(
+    layers: Annotated[
+        str | None,
+        typer.Option("--layers", help="Comma-separated layers, or 'all' (default: the project's)."),
+    ] = None,
+    prefix: Annotated[
+        str | None, typer.Option(help="Project title prefix used by push (default: the project's).")
+    ] = None,
+    fmt: FormatOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+) -> None:
+    """How far the annotators are, per layer, from the live server.
+
+    Tasks in all, with 0, 1, 2... submitted annotations, skipped, done (as many annotations as
+    the project asks for) and remaining; per annotator their submitted and skipped
+    annotations and last activity.
+
+    Example: annotate status --layers entities --json
+    """
+    from annotate.labelstudio.sync import status as status_
+    from annotate.project import current_project
+
+    shown = output_format(fmt, as_json=as_json)
+    project = current_project()
+    with _progress("status") as say:
+        found = status_(
+            layers=_layers(layers or ",".join(project.layers)),
+            prefix=prefix or project.prefix,
+            progress=say,
+        )
+    if shown == "json":
+        print_json([s.to_dict() for s in found])
+        return
+    most = max((max(s.by_annotations, default=0) for s in found), default=0)
+    most = max([most, *(s.annotators_per_task for s in found)])
+    counts = [f"with {n}" for n in range(most + 1)]
+    rows = [
+        [
+            s.layer,
+            s.project_id,
+            s.annotators_per_task,
+            s.tasks,
+            *(s.by_annotations.get(n, 0) for n in range(most + 1)),
+            s.skipped,
+            s.done,
+            s.remaining,
+        ]
+        for s in found
+    ]
+    columns = ["layer", "project", "per task", "tasks", *counts, "skipped", "done", "remaining"]
+    print_table(columns, rows, fmt=shown, title="tasks")
+    people = [
+        [s.layer, a.name, a.submitted, a.skipped, a.last_activity or "-"]
+        for s in found
+        for a in s.annotators
+    ]
+    columns = ["layer", "annotator", "submitted", "skipped", "last activity"]
+    print_table(columns, people, fmt=shown, title="annotators")

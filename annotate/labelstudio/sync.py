@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotate.corpus import read_articles
@@ -24,6 +24,7 @@ from annotate.labelstudio import client as ls
 from annotate.labelstudio.duplicates import remove_own_duplicates
 from annotate.labelstudio.raw_exports import store_export
 from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
+from annotate.labelstudio.team import LayerStatus, TeamSettings, apply_team_settings, project_status
 from annotate.layers import get_layer
 from annotate.model import Document, Unit
 from annotate.names import check_prefix, path_under
@@ -42,6 +43,7 @@ __all__ = [
     "push",
     "read_push_input",
     "review_title",
+    "status",
 ]
 
 Progress = Callable[[str], None]
@@ -131,6 +133,7 @@ class PushResult:
     tasks_skipped: int
     duplicates_removed: int = 0  # this push's copies of tasks a concurrent push made first
     documents: int = 0  # the documents the layer applies to (MQM: machine-translated)
+    settings_changed: list[str] = field(default_factory=list)  # project fields team set
 
 
 def push(
@@ -142,12 +145,15 @@ def push(
     prefix: str = "annotate",
     guidelines: Path | None = None,
     all_documents: bool = False,
+    team: TeamSettings | None = None,
     url: str | None = None,
     api_key: str | None = None,
     progress: Progress | None = None,
 ) -> list[PushResult]:
     """Create/update one project per layer and import its tasks; safe to rerun.
 
+    ``team`` sets how many annotators get each task and whether they see the predictions
+    (:class:`~annotate.labelstudio.team.TeamSettings`; unset fields are left as they are).
     ``guidelines`` (default: the toolkit's) become the projects' instructions. A layer gets
     the documents it applies to (:meth:`Layer.applies_to`), or every one with
     ``all_documents``; a layer that applies to none is left out (no project made)."""
@@ -173,6 +179,7 @@ def push(
             description=f"annotate layer {layer} ({unit} tasks)",
             instructions=guidelines_html(guidelines, layer),
         )
+        changed = apply_team_settings(client, project_id, team) if team else []
         tasks = make_tasks(docs, layer, unit=unit, predictions=predictions or [])
         say(f"{layer}: importing {len(tasks)} tasks")
         res = ls.import_tasks(client, project_id, tasks, key_field=KEY_FIELD)
@@ -188,9 +195,35 @@ def push(
                 res.skipped + dedup.removed,
                 duplicates_removed=dedup.removed,
                 documents=len(docs),
+                settings_changed=changed,
             )
         )
     return results
+
+
+def status(
+    *,
+    layers: Iterable[str],
+    prefix: str = "annotate",
+    url: str | None = None,
+    api_key: str | None = None,
+    progress: Progress | None = None,
+) -> list[LayerStatus]:
+    """How far each layer's project (made by ``push`` with ``prefix``) is, from the live
+    server; a layer without a project is left out."""
+    say = progress or (lambda _m: None)
+    check_prefix(prefix)
+    client = ls.connect(url=url, api_key=api_key)
+    out = []
+    for layer in layers:
+        title = project_title(prefix, layer)
+        project_id = ls.find_project(client, title=title)
+        if project_id is None:
+            say(f"{layer}: no project {title!r}; left out")
+            continue
+        say(f"{layer}: counting project {project_id}")
+        out.append(project_status(client, layer=layer, project_id=project_id, title=title))
+    return out
 
 
 @dataclass(slots=True)

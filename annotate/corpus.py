@@ -1,4 +1,4 @@
-"""Ingest articles (.txt, .md, .jsonl, or a directory of them) into :class:`Document`s.
+"""Ingest articles (.txt, .md, .jsonl, .jsonl.gz, or a directory of them) into :class:`Document`s.
 
 Normalisation is recorded in ``Document.normalisation``: a UTF-8 BOM is dropped, ``\\r\\n``
 and lone ``\\r`` become ``\\n``, and the text is put in Unicode NFC. The document id is the
@@ -16,7 +16,8 @@ A ``.txt`` or ``.md`` article may have a metadata file beside it, ``<name>.meta.
 instead (or as well) start with YAML front matter holding the same keys, between two
 ``---`` lines; a first ``# Heading`` becomes the title (unless the metadata gives one) and
 the text starts at the body after it. A ``.jsonl`` file holds one article per line: an object
-with ``text`` and the same keys.
+with ``text`` and the same keys; a ``.jsonl.gz`` file is one gzip-compressed (a corpus may
+be many such shards). They are read line by line, so a shard of any size streams.
 
 The language is, in order: the article's own ``lang``, the default the caller passes (the
 ``--lang`` flag or the project's ``annotate.toml``), else detected from the text
@@ -25,12 +26,14 @@ The language is, in order: the article's own ``lang``, the default the caller pa
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -42,7 +45,7 @@ Problems = list[CorpusError] | None  # where bad files and lines go instead of b
 
 __all__ = ["SUFFIXES", "make_document", "normalise", "read_articles", "split_sentences"]
 
-SUFFIXES = (".txt", ".md", ".jsonl")
+SUFFIXES = (".txt", ".md", ".jsonl", ".jsonl.gz")
 
 _META_KEYS = {
     "lang",
@@ -89,54 +92,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 # Abbreviations after which a full stop does not end a sentence (lower-cased, without the dot).
-_ABBREVIATIONS = frozenset(
-    [
-        "m",
-        "mm",
-        "mme",
-        "mmes",
-        "mlle",
-        "mlles",
-        "dr",
-        "pr",
-        "me",
-        "mgr",
-        "st",
-        "ste",
-        "av",
-        "apr",
-        "env",
-        "etc",
-        "cf",
-        "ex",
-        "p",
-        "pp",
-        "vol",
-        "no",
-        "nº",
-        "art",
-        "al",
-        "ch",
-        "éd",
-        "ed",
-        "fig",
-        "janv",
-        "févr",
-        "avr",
-        "juil",
-        "sept",
-        "oct",
-        "nov",
-        "déc",
-        "inc",
-        "ltd",
-        "corp",
-        "co",
-        "jr",
-        "sr",
-        "vs",
-    ]
+_ABBREVIATION_WORDS = (
+    "m mm mme mmes mlle mlles dr pr me mgr st ste av apr env etc cf ex p pp vol no nº art al ch"
+    " éd ed fig janv févr avr juil sept oct nov déc inc ltd corp co jr sr vs"
 )
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _CLOSERS = "\"'’”»)]"
 _OPENERS = "«“\"'(["
 # A candidate boundary: terminal punctuation, optional closing quotes, white space.
@@ -317,7 +277,7 @@ def _language(meta: dict[str, Any], text: str, where: str | Path) -> dict[str, A
 def _read_file(
     path: Path, defaults: dict[str, Any], problems: Problems = None
 ) -> Iterator[Document]:
-    if path.suffix == ".jsonl":
+    if _suffix(path) in (".jsonl", ".jsonl.gz"):
         yield from _read_jsonl(path, defaults, problems)
         return
     raw = _read_text(path)
@@ -337,15 +297,34 @@ def _read_file(
 def _read_jsonl(
     path: Path, defaults: dict[str, Any], problems: Problems = None
 ) -> Iterator[Document]:
-    """The documents of a JSON Lines file; a bad line goes to ``problems`` (see below)."""
-    text = _read_text(path)
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield _jsonl_document(path, lineno, line, defaults)
-        except CorpusError as exc:
-            _keep(problems, exc)
+    """The documents of a JSON Lines file (gzip-compressed for ``.jsonl.gz``), read line by
+    line, never whole; a bad line goes to ``problems`` (see below)."""
+    lineno = 0
+    try:
+        with _open_lines(path) as lines:
+            for lineno, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield _jsonl_document(path, lineno, line, defaults)
+                except CorpusError as exc:
+                    _keep(problems, exc)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"line {lineno + 1}: not UTF-8 ({exc.reason})",
+            file=path,
+            hint="re-encode the file as UTF-8",
+        ) from exc
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        what = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise CorpusError(f"cannot read after line {lineno}: {what}", file=path) from exc
+
+
+def _open_lines(path: Path) -> IO[str]:
+    """``path`` as text lines (``\n``, ``\r\n`` or ``\r`` ends), gunzipped for ``.gz``."""
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
 
 
 def _jsonl_document(path: Path, lineno: int, line: str, defaults: dict[str, Any]) -> Document:
@@ -385,13 +364,13 @@ def read_articles(
     root = Path(path)
     defaults: dict[str, Any] = {"lang": lang} if lang else {}
     if root.is_dir():
-        files = sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        files = sorted(p for p in root.rglob("*") if _suffix(p) in SUFFIXES and p.is_file())
         if not files:
             raise CorpusError(f"no {', '.join(SUFFIXES)} files", file=root)
     elif root.is_file():
-        if root.suffix not in SUFFIXES:
+        if _suffix(root) not in SUFFIXES:
             raise CorpusError(
-                f"unsupported file type {root.suffix!r}; expected one of {', '.join(SUFFIXES)}",
+                f"unsupported file type {_suffix(root)!r}; expected one of {', '.join(SUFFIXES)}",
                 file=root,
             )
         files = [root]
@@ -402,6 +381,12 @@ def read_articles(
             yield from _read_file(f, defaults, problems)
         except CorpusError as exc:
             _keep(problems, exc)
+
+
+def _suffix(path: Path) -> str:
+    """The article kind of a file name: ``.jsonl.gz`` for a gzipped JSON Lines shard, else
+    its last suffix."""
+    return ".jsonl.gz" if path.name.endswith(".jsonl.gz") else path.suffix
 
 
 def _keep(problems: list[CorpusError] | None, exc: CorpusError) -> None:

@@ -11,6 +11,7 @@ context it is about, so that a message can name the place to look::
      ├── ValidationFailed         validation found problems and the run was --strict
      ├── LabelStudioError         the server is missing, unreachable or refused a call
      ├── FileWriteError           a file that cannot be written (disk full, permissions)
+     ├── EngineError              a distributed engine that cannot be reached or failed
      └── ReleaseError             a release that cannot be built, overwritten or verified
 
 Messages and hints pass through :func:`annotate.redact.redact`: no error carries a token.
@@ -27,6 +28,7 @@ __all__ = [
     "AnnotateError",
     "ConfigError",
     "CorpusError",
+    "EngineError",
     "ExportError",
     "FileWriteError",
     "LabelStudioError",
@@ -112,3 +114,8 @@ class ReleaseError(AnnotateError):
 class FileWriteError(AnnotateError):
     """A file that cannot be written (disk full, no permission, a file where a folder
     should be); nothing half-written is left behind."""
+
+
+class EngineError(AnnotateError):
+    """A distributed engine that cannot be reached (a scheduler address that does not
+    answer) or that lost its workers."""

@@ -31,10 +31,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "ALL",
+    "AddressOpt",
     "App",
     "ArticlesArg",
     "CacheDirOpt",
     "CorpusArg",
+    "EngineOpt",
     "JobsOpt",
     "LangOpt",
     "LayersOpt",
@@ -133,6 +135,20 @@ CacheDirOpt = Annotated[
         "else ~/.cache/annotate/predictions)."
     ),
 ]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        help="Where the predictors run: local (processes on this machine) or dask "
+        "(a Dask cluster: --address, else one started for the run)."
+    ),
+]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="A Dask scheduler to join, e.g. tcp://10.0.0.5:8786 "
+        "(default: $DASK_SCHEDULER_ADDRESS; with neither, --engine dask starts a local cluster)."
+    ),
+]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Recompute every prediction; store none.")
 ]
@@ -145,16 +161,22 @@ def _predictions(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     no_cache: bool = False,
+    engine: str = "local",
+    address: str | None = None,
 ) -> list[Prediction]:
     if not names:
         return []
+    from annotate.preannotate.batches import predict_on_engine
     from annotate.preannotate.cache import PredictionCache
     from annotate.preannotate.run import run_predictors
 
     cache = None if no_cache else PredictionCache(cache_dir)
+    chosen = [n.strip() for n in names.split(",") if n.strip()]
     try:
-        return run_predictors(
-            [n.strip() for n in names.split(",") if n.strip()], documents, jobs=jobs, cache=cache
+        if engine == "local" and not address:  # a small corpus runs without a pool
+            return run_predictors(chosen, documents, jobs=jobs, cache=cache)
+        return predict_on_engine(
+            chosen, documents, engine=engine, workers=jobs, address=address, cache=cache
         )
     finally:
         if cache is not None:

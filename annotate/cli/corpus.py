@@ -10,18 +10,21 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import (
+    AddressOpt,
     CacheDirOpt,
     CorpusArg,
+    EngineOpt,
     JobsOpt,
     LangOpt,
     NoCacheOpt,
     _layers,
-    _predictions,
+    _progress,
     _unit,
     app,
     err,
 )
 from annotate.cli._output import FormatOpt, output_format, print_json, print_table
+from annotate.labelstudio.task_files import TASK_SHARD_SIZE
 
 __all__ = ["ingest", "tasks"]
 
@@ -88,8 +91,20 @@ def tasks(
         str | None, typer.Option(help="Comma-separated predictors, e.g. entities.rules.")
     ] = None,
     out_file: Annotated[
-        Path, typer.Option("--out", help="Where to write the Label Studio tasks JSON.")
+        Path,
+        typer.Option(
+            "--out", help="Where to write the tasks: a .json array (default: stdout) or .jsonl."
+        ),
     ] = Path("-"),
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(help="Write shards tasks-00000.json, … (JSON arrays) into this folder."),
+    ] = None,
+    shard_size: Annotated[
+        int, typer.Option(help="Tasks per shard with --out-dir.", min=1)
+    ] = TASK_SHARD_SIZE,
+    engine: EngineOpt = "local",
+    address: AddressOpt = None,
     jobs: JobsOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
@@ -97,21 +112,38 @@ def tasks(
 ) -> None:
     """Make Label Studio tasks (with predictions) for one layer, as importable JSON.
 
+    The corpus streams through: a folder of .jsonl or .jsonl.gz shards of any size is read
+    line by line and the tasks are written as they are made. --engine dask runs the
+    predictors on a Dask cluster (--address or $DASK_SCHEDULER_ADDRESS, else one started
+    on this machine with --jobs workers); the output is the same bytes on every engine.
+
     Example: annotate tasks data/articles --layer entities --predictors entities.rules --out tasks.json
     """
-    from annotate.corpus import read_articles
-    from annotate.labelstudio.tasks import make_tasks
+    from annotate.labelstudio.task_files import write_tasks
     from annotate.project import corpus_of, current_project
 
     _layers(layer)
     unit_ = _unit(unit)
     project = current_project()
-    docs = list(read_articles(corpus_of(project, path), lang=lang or project.language))
-    preds = _predictions(predictors, docs, jobs=jobs, cache_dir=cache_dir, no_cache=no_cache)
-    made = make_tasks(docs, layer, unit=unit_, predictions=preds)
-    text = json.dumps(made, ensure_ascii=False, indent=2) + "\n"
-    if str(out_file) == "-":
-        sys.stdout.write(text)
-    else:
-        out_file.write_text(text, encoding="utf-8")
-        err.print(f"wrote {len(made)} tasks to {out_file}")
+    to_stdout = str(out_file) == "-"
+    with _progress("tasks") as say:
+        written = write_tasks(
+            corpus_of(project, path),
+            layer=layer,
+            out=sys.stdout if to_stdout else out_file,
+            out_dir=out_dir,
+            unit=unit_,
+            predictors=[n.strip() for n in (predictors or "").split(",") if n.strip()],
+            lang=lang or project.language,
+            engine=engine,
+            workers=jobs,
+            address=address,
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            shard_size=shard_size,
+            progress=lambda w: say(f"{w.documents} documents, {w.tasks} tasks"),
+        )
+    if written.files:
+        where = out_dir if out_dir is not None else written.files[0]
+        shards = f" in {len(written.files)} shards" if out_dir is not None else ""
+        err.print(f"wrote {written.tasks} tasks{shards} to {where}", markup=False, highlight=False)

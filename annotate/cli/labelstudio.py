@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import (
+    AddressOpt,
     CacheDirOpt,
     CorpusArg,
+    EngineOpt,
     JobsOpt,
     LangOpt,
     NoCacheOpt,
@@ -55,6 +57,8 @@ def push(
             help="Offer every layer for every document (MQM too for original texts).",
         ),
     ] = False,
+    engine: EngineOpt = "local",
+    address: AddressOpt = None,
     jobs: JobsOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
@@ -117,6 +121,8 @@ def push(
         jobs=jobs,
         cache_dir=cache_dir,
         no_cache=no_cache,
+        engine=engine,
+        address=address,
     )
     with _progress("push") as say:
         results = push_(

@@ -6,7 +6,8 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from types import TracebackType
+from typing import Self, TypeVar
 
 from annotate.errors import ConfigError
 
@@ -30,12 +31,34 @@ class LocalExecutor:
     is not read ahead into memory.
 
     On Linux the workers are forked, so they inherit what the parent has already loaded
-    (a spaCy pipeline loaded before the pool starts is shared, not loaded again)."""
+    (a spaCy pipeline loaded before the pool starts, e.g. by :meth:`preload`, is shared,
+    not loaded again). A pool lives for one :meth:`map`."""
+
+    name = "local"
 
     def __init__(self, jobs: int | None = None) -> None:
         if jobs is not None and jobs < 1:
             raise ConfigError(f"--jobs must be at least 1, got {jobs}")
         self.jobs = jobs or default_jobs()
+
+    @property
+    def workers(self) -> int:
+        return self.jobs
+
+    def preload(self, fn: Callable[[], object]) -> None:
+        """Run ``fn`` here, before any pool forks: the workers inherit what it loaded."""
+        fn()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         if self.jobs == 1:

@@ -98,7 +98,9 @@ def tasks(
     ] = Path("-"),
     out_dir: Annotated[
         Path | None,
-        typer.Option(help="Write shards tasks-00000.json, … (JSON arrays) into this folder."),
+        typer.Option(
+            help="Write shards (JSON arrays tasks-00000.json, tasks-00001.json and on) here."
+        ),
     ] = None,
     shard_size: Annotated[
         int, typer.Option(help="Tasks per shard with --out-dir.", min=1)

@@ -163,9 +163,27 @@ class DaskExecutor:
             for item in items:
                 pending.append(client.submit(fn, item, pure=False))
                 if len(pending) >= limit:
-                    yield pending.popleft().result()
+                    yield _result(pending.popleft())
             while pending:
-                yield pending.popleft().result()
+                yield _result(pending.popleft())
         finally:
             for future in pending:  # an error or an early stop: drop what was not read
                 future.cancel()
+
+
+def _result(future: Any) -> Any:
+    """The future's result; the cluster losing the work is an EngineError (an error raised
+    by the step itself, on a worker, comes through as it was raised)."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+    from distributed.comm import CommClosedError
+
+    try:
+        return future.result()
+    except (KilledWorker, CancelledError, CommClosedError) as exc:
+        raise EngineError(
+            f"the Dask cluster lost a batch of work ({type(exc).__name__}: {exc})",
+            hint="check the workers' logs (memory, crashes) and rerun: finished predictions "
+            "are in the prediction cache",
+        ) from None

@@ -503,7 +503,7 @@ def reproduce(
     Example: annotate reproduce releases/stargate-fr-annotations/1.0.0
     """
     from annotate.project import current_project
-    from annotate.release.reproduce import pinned_by, recorded_inputs, reproduce_release
+    from annotate.release.reproduce import pinned_by, reproduce_release
 
     project = current_project()
     with _progress("reproduce") as say:
@@ -513,8 +513,7 @@ def reproduce(
             pins=pins or (None if export else pinned_by(path, project.root) or project.pins),
             exports=export,
             card_template=card or project.card,  # None: the one the release records
-            # the project's notes, if the release was built with them
-            notes=project.notes if project.notes in recorded_inputs(path, project.root) else None,
+            notes=None,  # the notes the release records (reproduce_release finds them)
             project_root=project.root,
             keep=keep,
             progress=say,

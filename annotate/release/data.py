@@ -60,6 +60,7 @@ __all__ = [
     "PACKAGE_CARD_INPUT",
     "ReleaseData",
     "config_features",
+    "recorded_notes",
     "release_data",
 ]
 
@@ -322,6 +323,16 @@ def _release_data(
         foreign=foreign_settings(gold.layer, gold.foreign),
         provenance=provenance,
     )
+
+
+def recorded_notes(manifest: dict[str, Any], root: Path) -> Path | None:
+    """The provenance notes among a manifest's recorded inputs (``NOTES.md``, or another
+    ``*.NOTES.md`` given with ``--notes``), under ``root``; ``None`` if built without."""
+    for entry in manifest.get("inputs") or []:
+        path = root / str(entry.get("path", ""))
+        if path.name == NOTES or path.name.endswith(f".{NOTES}"):
+            return path
+    return None
 
 
 def _inputs(gold: GoldSet, notes: Path | None) -> tuple[list[Path], str | None]:

@@ -46,7 +46,7 @@ from annotate.release.build import (
 )
 from annotate.release.card_settings import CardSettings, recorded_license
 from annotate.release.card_templates import recorded_card
-from annotate.release.data import ReleaseData, release_data
+from annotate.release.data import ReleaseData, recorded_notes, release_data
 from annotate.release.diff_view import DIFF_DIR
 from annotate.release.formats import check_formats
 from annotate.release.guard import check_as_recorded
@@ -129,6 +129,7 @@ def reproduce_release(
     dataset, version = _names(release, manifest)
     layout = manifest.get("parquet_layout", _LEGACY_LAYOUT)
     card_template = card_template or recorded_card(manifest, project_root)
+    notes = notes or recorded_notes(manifest, project_root)
     history = _history(release, manifest, report)
     with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
         target = path_under(keep or Path(tmp), dataset, version)

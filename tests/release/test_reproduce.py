@@ -80,6 +80,18 @@ def test_a_changed_input_and_the_files_it_changes_are_named(project):
     assert not any(p.file and p.file.endswith(".parquet") for p in report.problems)
 
 
+def test_notes_given_with_notes_are_the_ones_reproduce_renders(project):
+    """A release built with ``--notes`` elsewhere than NOTES.md beside the pins (the
+    per-prefix notes of a second annotation round) reproduces with those notes: reproduce
+    used to render the project's NOTES.md instead, and the card differed."""
+    own = project / "data" / "labels" / "round-2.NOTES.md"
+    own.write_text("Annotated by a second round of raters.\n", encoding="utf-8")
+    release = _build(project, notes=own)
+    assert "a second round of raters" in (release / "README.md").read_text(encoding="utf-8")
+    report = _reproduce(release, project)
+    assert report.ok, [str(p) for p in report.problems]
+
+
 def test_the_build_time_comes_back_from_source_date_epoch(project, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     release = _build(project)

@@ -39,14 +39,19 @@ def agreement(
 
     Example: annotate agreement --heatmap build/agreement.png
     """
+    from dataclasses import replace
+
     from annotate.agreement import agreement_report, write_heatmap
+    from annotate.names import pseudonym
 
     shown = output_format(fmt, as_json=as_json)
     wanted = _layers(layers)
     with _progress("agreement") as say:
         gold = _gold(_corpus(articles), pins, export, say)
         say("computing the agreement")
-        report = agreement_report(gold.records, layers=wanted)
+        # raters by the pseudonyms the release, the review project and the viewer show
+        records = [replace(r, annotator=pseudonym(r.annotator)) for r in gold.records]
+        report = agreement_report(records, layers=wanted)
         if heatmap is not None:
             write_heatmap(report, heatmap)
     if shown == "json":

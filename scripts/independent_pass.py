@@ -94,7 +94,8 @@ def annotate_step(args: argparse.Namespace) -> int:
             print(f"span F1 {row['layer']} {row['matching']} {row['annotators']}: {f1}")
     for c in report.choices():
         print(f"{c.layer} {c.choice} {c.annotators}: n={c.items} kappa={c.kappa} alpha={c.alpha}")
-    print("(the full report: annotate agreement --pins <pins>, once it is on main)")
+    pins = args.labels / f"{slug(args.prefix)}.pins.json"
+    print(f"(the full report: annotate agreement --pins {pins})")
     for r in review(gold, prefix=args.prefix):
         print(f"{r.project_title}: {r.disputed} disputed, {r.tasks_created} tasks imported")
     return list_step(args)

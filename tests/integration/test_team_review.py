@@ -12,13 +12,17 @@ B: no-error, errors (« investissement … années »), errors (« co-fondateur 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import datasets
 import pytest
 from standins.submit import submit_records
+from typer.testing import CliRunner
 
 from annotate.agreement import agreement_report
+from annotate.cli import app
+from annotate.errors import ReleaseError
 from annotate.labelstudio.review import review
 from annotate.labelstudio.sync import pull, push, review_title
 from annotate.model import Annotation, Document, Span, task_key
@@ -26,6 +30,7 @@ from annotate.names import pseudonym
 from annotate.pins import read_annotators, read_pins
 from annotate.pipeline import gold_set
 from annotate.release.build import build_release
+from tests.conftest import ARTICLE
 
 pytestmark = pytest.mark.integration
 
@@ -136,7 +141,7 @@ def _names(pins: Path, users: dict[str, int]) -> dict[str, str]:
 
 
 def test_agreement_lists_the_disagreements_and_matches_the_hand_computed_figures(
-    team, article
+    team, article, tmp_path
 ) -> None:
     _prefix, _creds, _labels, pins, _users = team
     gold = gold_set(articles=[article], pins=pins)
@@ -161,6 +166,14 @@ def test_agreement_lists_the_disagreements_and_matches_the_hand_computed_figures
     ]
     # two tasks have disputes and no adjudication yet: no silent consensus
     assert len(gold.needs_review()) == 2
+    with pytest.raises(ReleaseError, match="annotate review"):
+        build_release(gold, out=tmp_path, dataset="team", version="1.0.0")
+    shown = CliRunner().invoke(
+        app, ["agreement", "--articles", str(ARTICLE), "--pins", str(pins), "--json"]
+    )
+    assert shown.exit_code == 0, shown.output
+    listed = json.loads(shown.stdout)["disagreements"]
+    assert sorted((d["layer"], d["kind"]) for d in listed) == kinds
 
 
 def test_review_makes_the_adjudication_tasks_with_both_versions_as_predictions(

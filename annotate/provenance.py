@@ -4,7 +4,9 @@ For a task's :class:`~annotate.model.GoldChoice` (an adjudication, a ground trut
 only annotation or the consensus), every gold span gets a decision, and so does every
 rater span the gold has not got:
 
-- ``kept``: every rater had exactly this span (offsets, label, attributes);
+- ``kept``: every rater had exactly this span (offsets, label, and every attribute but
+  the free-text ones (``free_text`` in the schema: an MQM ``comment`` written in other
+  words is the same decision; ``changes`` names such a field when the gold's differs);
 - ``chosen``: some raters had exactly this span, the others had not (the gold took it
   from them);
 - ``changed``: no rater had it exactly, but some had a span overlapping it: the gold
@@ -20,10 +22,13 @@ names are the records' (releases publish their pseudonyms).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from annotate.agreement import raters_by_task, span_key
+from annotate.agreement import raters_by_task
+from annotate.layers import get_layer
 from annotate.model import Annotation, GoldChoice, Span
 
 __all__ = [
@@ -47,7 +52,7 @@ class SpanDecision:
     decision: Decision
     span: Span
     raters: tuple[str, ...]
-    changes: tuple[str, ...] = ()  # changed: start, end, label, attribute names
+    changes: tuple[str, ...] = ()  # the fields the gold differs in (kept/chosen: free text)
 
 
 @dataclass(slots=True)
@@ -65,10 +70,11 @@ class Provenance:
         span the gold has as it is is ``kept``, one a changed gold span came from is
         ``changed``, any other ``rejected``."""
         table = self._gold if in_gold else self._rater
-        return table.get(span_key(span))
+        return table.get(self._key(span))
 
     _gold: dict[str, Decision] = field(default_factory=dict, repr=False)
     _rater: dict[str, Decision] = field(default_factory=dict, repr=False)
+    _key: Callable[[Span], str] = field(default=str, repr=False)
 
 
 def _side(span: Span) -> str:
@@ -88,6 +94,19 @@ def _changes(gold: Span, rater: Span) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _keyer(layer: str) -> Callable[[Span], str]:
+    """What makes two spans the same decision: offsets, label and the attributes that are
+    not free text (a text field the schema marks ``free_text``: the MQM comment)."""
+    fields = get_layer(layer).taxonomy.text_fields
+    free = {name for name, spec in fields.items() if spec.get("free_text")}
+
+    def key(span: Span) -> str:
+        attrs = sorted((k, v) for k, v in span.attrs.items() if k not in free)
+        return json.dumps([span.start, span.end, span.label, attrs], default=str)
+
+    return key
+
+
 def raters_of(choice: GoldChoice) -> list[Annotation]:
     """The raters' versions of a task: annotations that are neither ground truth nor an
     adjudication, the latest of each annotator (for a single annotation: itself)."""
@@ -97,16 +116,19 @@ def raters_of(choice: GoldChoice) -> list[Annotation]:
 def provenance(choice: GoldChoice) -> Provenance:
     """The decision for every span of the task's gold and every rater span left out."""
     gold = choice.annotation
+    span_key = _keyer(gold.layer)
     raters = raters_of(choice)
     names = tuple(r.annotator for r in raters)
     had: dict[str, list[str]] = {}  # span key → raters who had it
     rater_spans: dict[str, Span] = {}
+    versions: dict[str, list[Span]] = {}  # span key → every rater's span of that key
     for r in raters:
         for s in r.spans:
             key = span_key(s)
             if r.annotator not in had.setdefault(key, []):
                 had[key].append(r.annotator)
             rater_spans.setdefault(key, s)
+            versions.setdefault(key, []).append(s)
     gold_keys = {span_key(s) for s in gold.spans}
     used: set[str] = set(gold_keys & set(had))
     out = Provenance(raters=tuple(sorted(set(names))))
@@ -115,7 +137,9 @@ def provenance(choice: GoldChoice) -> Provenance:
         if key in had:
             who = tuple(sorted(had[key]))
             everyone = set(who) == set(names)
-            out.spans.append(SpanDecision("kept" if everyone else "chosen", g, who))
+            reworded = sorted({c for s in versions[key] for c in _changes(g, s)})
+            decision: Decision = "kept" if everyone else "chosen"
+            out.spans.append(SpanDecision(decision, g, who, tuple(reworded)))
             out._rater[key] = "kept"
             continue
         near = [(k, s) for k, s in rater_spans.items() if k not in gold_keys and _overlaps(g, s)]
@@ -132,6 +156,7 @@ def provenance(choice: GoldChoice) -> Provenance:
             out.spans.append(SpanDecision("rejected", s, tuple(sorted(had[key]))))
             out._rater[key] = "rejected"
     out._gold = {span_key(d.span): d.decision for d in out.spans if d.decision != "rejected"}
+    out._key = span_key
     out.judgement, out.judgement_raters = _judgement(gold, raters)
     return out
 

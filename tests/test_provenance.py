@@ -142,3 +142,23 @@ def test_the_judgement_gets_a_decision_too() -> None:
     gold = record("adj", [], ann_id=3, origin="adjudication", judgement="no-error")
     (choice,) = select_gold([a, same, gold]).values()
     assert provenance(choice).judgement == "changed"
+
+
+def test_a_span_worded_differently_in_a_free_text_field_is_the_same_decision() -> None:
+    # MQM: the same error, span, category and severity, with comments in other words: the
+    # adjudicator took A's comment; B's span is not rejected, the gold's names the comment.
+    def error(comment: str) -> Span:
+        return span(18, 24, "fluency/spelling", severity="minor", comment=comment)
+
+    def mqm(who: str, comment: str, ann_id: int, origin: str = "annotation") -> Annotation:
+        rec = record(who, [error(comment)], ann_id=ann_id, origin=origin, judgement="errors")
+        rec.layer, rec.task_key = "translation_errors", "d1:translation_errors:0-63"
+        return rec
+
+    a, b = mqm("a", "Capital letter.", 1), mqm("b", "Majuscule fautive.", 2)
+    gold = mqm("adj", "Capital letter.", 3, origin="adjudication")
+    (choice,) = select_gold([a, b, gold]).values()
+    prov = provenance(choice)
+    (only,) = prov.spans
+    assert (only.decision, only.raters, only.changes) == ("kept", ("a", "b"), ("comment",))
+    assert prov.of_span(b.spans[0], in_gold=False) == "kept"

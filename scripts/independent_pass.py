@@ -34,6 +34,7 @@ from annotate.agreement import agreement_report
 from annotate.corpus import read_articles
 from annotate.labelstudio.review import disagreements, review
 from annotate.labelstudio.sync import pull, push
+from annotate.labelstudio.team import TeamSettings
 from annotate.layers import layer_names
 from annotate.pipeline import gold_set
 from annotate.project import slug
@@ -76,6 +77,7 @@ def annotate_step(args: argparse.Namespace) -> int:
         layers=layer_names(),
         prefix=args.prefix,
         guidelines=ROOT / "docs" / "guidelines.md",
+        team=TeamSettings(annotators_per_task=ANNOTATORS_PER_TASK, show_predictions=False),
     )
     for r in pushed:
         print(f"{r.project_title}: {r.tasks_created} tasks imported, {r.tasks_skipped} there")

@@ -23,8 +23,10 @@ from typer.testing import CliRunner
 from annotate.agreement import agreement_report
 from annotate.cli import app
 from annotate.errors import ReleaseError
+from annotate.labelstudio import client as ls
 from annotate.labelstudio.review import review
-from annotate.labelstudio.sync import pull, push, review_title
+from annotate.labelstudio.sync import project_title, pull, push, review_title
+from annotate.labelstudio.team import TeamSettings, project_status
 from annotate.model import Annotation, Document, Span, task_key
 from annotate.names import pseudonym
 from annotate.pins import read_annotators, read_pins
@@ -124,7 +126,13 @@ def team(ls_server, ls_run_id, article, tmp_path_factory):
     """Pushed, annotated by two raters and pulled: (prefix, creds, labels, pins, users)."""
     prefix = f"team-{ls_run_id}"
     creds = {"url": ls_server["url"], "api_key": ls_server["api_key"]}
-    push([article], layers=LAYERS, prefix=prefix, **creds)
+    push(
+        [article],
+        layers=LAYERS,
+        prefix=prefix,
+        team=TeamSettings(annotators_per_task=2, show_predictions=False),
+        **creds,
+    )
     users = {}
     for rater in ("a", "b"):
         email = f"rater-{rater}-{ls_run_id}@annotate.local"
@@ -138,6 +146,17 @@ def team(ls_server, ls_run_id, article, tmp_path_factory):
 def _names(pins: Path, users: dict[str, int]) -> dict[str, str]:
     handles = read_annotators(pins)
     return {rater: pseudonym(handles[str(uid)]) for rater, uid in users.items()}
+
+
+def test_status_counts_the_tasks_both_raters_did(team, ls_client) -> None:
+    prefix = team[0]
+    entities = ls.find_project(ls_client, title=project_title(prefix, "entities"))
+    assert entities is not None
+    status = project_status(
+        ls_client, layer="entities", project_id=entities, title=project_title(prefix, "entities")
+    )
+    # 8 paragraph tasks, two per task asked; both raters did paragraph 1 only
+    assert (status.annotators_per_task, status.tasks, status.done) == (2, 8, 1)
 
 
 def test_agreement_lists_the_disagreements_and_matches_the_hand_computed_figures(
@@ -195,6 +214,7 @@ def test_review_makes_the_adjudication_tasks_with_both_versions_as_predictions(
         assert "$disagreements" in (project.label_config or "")
         (task,) = ls_client.tasks.list(project=r.project_id, fields="all")
         assert task.data["review"] is True and task.data["disagreements"]
+
         predictions = ls_client.predictions.list(task=task.id)
         assert sorted(p.model_version for p in predictions) == sorted(names.values())
 

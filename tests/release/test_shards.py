@@ -231,3 +231,27 @@ def test_rows_streamed_as_batches_give_the_shards_of_the_whole_table(tmp_path):
     b = write_config(batches, tmp_path / "b", limits=limits, schema=features.arrow_schema)
     assert a == b and len(a) == 3  # cut at 10,000-row chunks (CHUNK_ROWS)
     assert [_sha(tmp_path / "a" / n) for n in a] == [_sha(tmp_path / "b" / n) for n in b]
+
+
+def test_a_sharded_release_is_compared_with_the_next(
+    tmp_path, paths, exports, make_exports, layers
+):
+    """``annotate release`` cuts shards and diffs the next version against a sharded one."""
+    args = ["release", "--articles", paths.articles, "--out", tmp_path / "rel"]
+    args += ["--dataset", "demo", "--card", paths.card, "--formats", "none"]
+    args += ["--max-shard-rows", "4"]
+    first = CliRunner().invoke(app, [str(a) for a in [*args, *_exports(exports)]])
+    assert first.exit_code == 0, first.output
+    v2 = layers.copy()
+    v2.entities = [s for s in v2.entities if s.text != "britanniques"]
+    second = CliRunner().invoke(app, [str(a) for a in [*args, *_exports(make_exports("v2", v2))]])
+    assert second.exit_code == 0, second.output
+    assert "patch: 1 entities row removed" in second.output
+    release = tmp_path / "rel" / "demo" / "1.0.1"
+    assert len(read_manifest(release)["data_files"]["entities"]) >= 3
+    report = verify_release(release, load=False)
+    assert report.ok, [str(p) for p in report.problems]
+
+
+def _exports(paths: list[Path]) -> list[object]:
+    return [a for e in paths for a in ("--export", e)]

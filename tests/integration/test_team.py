@@ -45,7 +45,7 @@ def _record(doc, para: int, spans: list[Span]) -> Annotation:
 def test_overlap_status_and_agreement(
     ls_server, ls_client, ls_run_id, article, tmp_path, monkeypatch
 ):
-    prefix = f"team-{ls_run_id}"
+    prefix = f"overlap-{ls_run_id}"  # not team-…: test_team_review uses that one
     creds = {"url": ls_server["url"], "api_key": ls_server["api_key"]}
     team = TeamSettings(annotators_per_task=2, show_predictions=False)
     [first] = push([article], layers=["entities"], prefix=prefix, team=team, **creds)

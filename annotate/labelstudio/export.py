@@ -39,6 +39,7 @@ from annotate.labelstudio.export_records import (
     make_record,
     task_context,
 )
+from annotate.labelstudio.json_items import array_items
 from annotate.layers import LAYERS, get_layer
 from annotate.layers.base import FROM_NAME
 from annotate.model import Issue
@@ -142,7 +143,7 @@ def _entries(
                 count = 1
                 yield "$", obj
             return
-        for obj in ijson.items(stream, "item", use_float=True):
+        for obj in array_items(stream):
             yield f"$[{count}]", obj
             count += 1
     except (ijson.JSONError, OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:

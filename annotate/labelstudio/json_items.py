@@ -1,0 +1,202 @@
+"""The items of a top-level JSON array, streamed fast: ``orjson`` decodes each item.
+
+A Label Studio export is ``[{task}, {task}, …]``. Building Python objects event by event
+(``ijson.items``) is what most of reading costs, so the array is cut into items and each
+item is decoded by ``orjson``: the bytes between two tasks (``,{"id":`` in a compact
+export, ``,\\n  {\\n    "id":`` in an indented one) are learned from the first two tasks and
+looked for with ``bytes.find``. A cut is only a guess until ``orjson`` decodes the slice:
+an object that starts at a ``{`` ends at exactly one place, so a slice that decodes whole
+*is* the item, and a guess that falls inside a string just fails and the next one is
+tried. Memory holds one buffer of :data:`CHUNK` bytes (or the largest item).
+
+Everything else — an array of other things than objects, an item ``orjson`` refuses
+(``NaN``, integers past 64 bits, bad UTF-8) or a file that ends early — is handed, from
+the item where it happened, to ``ijson``, which reads the rest as it always has: the
+items, their numbering and the error messages are those of a plain ``ijson.items`` pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+import ijson
+import orjson
+
+__all__ = ["CHUNK", "Readable", "array_items"]
+
+CHUNK = 1 << 20
+_WS = b" \t\r\n"
+
+
+class Readable(Protocol):
+    """A binary stream: ``read(n)`` gives at most ``n`` bytes, ``b""`` at its end."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+_MAX_MISSES = 16  # guesses that failed for one item before ijson takes over
+_MAX_FIRST = 4096  # '}' tried as the end of the first item
+
+
+class _Rest:
+    """``head`` then the rest of ``stream``, as one binary stream (for ijson)."""
+
+    def __init__(self, head: bytes, stream: Readable) -> None:
+        self.head, self.stream = head, stream
+
+    def read(self, n: int = -1) -> bytes:
+        """Full reads of ``n`` (ijson's buffer), so that yajl's messages quote as much
+        text around a fault as they do when reading the file itself."""
+        if not self.head:
+            return self.stream.read(n)
+        if n < 0:
+            out, self.head = self.head + self.stream.read(), b""
+            return out
+        out = self.head[:n]
+        self.head = self.head[len(out) :]
+        return out + self.stream.read(n - len(out)) if len(out) < n else out
+
+
+def _slow(head: bytes, stream: Readable, *, skip: int = 0) -> Iterator[Any]:
+    """The items of ``head`` + ``stream`` read by ijson, the first ``skip`` left out (a
+    ``[0,`` put in front puts ijson where the fast reader stopped, between two items)."""
+    for n, item in enumerate(ijson.items(_Rest(head, stream), "item", use_float=True)):
+        if n >= skip:
+            yield item
+
+
+class _Buffer:
+    """The bytes read so far that are not yet consumed: ``data[start:]``."""
+
+    def __init__(self, head: bytes, stream: Readable) -> None:
+        self.data, self.stream, self.eof = head, stream, False
+
+    def more(self, start: int) -> int:
+        """Read more (at least a chunk, and as much as is held); drop ``data[:start]``;
+        return how many bytes were dropped."""
+        if self.eof:
+            return 0
+        kept = self.data[start:]
+        extra = self.stream.read(max(CHUNK, len(kept)))
+        self.eof = not extra
+        self.data = kept + extra
+        return start
+
+
+def _skip_ws(buf: _Buffer, at: int) -> int:
+    """The first non-white byte from ``at``, reading more as needed (nothing is dropped)."""
+    while True:
+        data = buf.data
+        while at < len(data) and data[at] in _WS:
+            at += 1
+        if at < len(data) or buf.eof:
+            return at
+        buf.more(0)
+
+
+def _first(buf: _Buffer, start: int) -> tuple[int, Any] | None:
+    """The end of the item at ``start`` and the item, found exactly: each ``}`` in turn is
+    tried as its end (only for the first item: later ones are cut by the separator)."""
+    tries, q = 0, start
+    while tries < _MAX_FIRST:
+        q = buf.data.find(b"}", q)
+        if q < 0:
+            if buf.eof:
+                return None
+            q = len(buf.data)
+            buf.more(0)  # keep everything: start stays where it is
+            continue
+        tries += 1
+        try:
+            return q + 1, orjson.loads(memoryview(buf.data)[start : q + 1])
+        except orjson.JSONDecodeError as exc:
+            if not _cut_short(exc):
+                return None
+            q += 1
+    return None
+
+
+def _cut_short(exc: orjson.JSONDecodeError) -> bool:
+    """Whether orjson stopped at the end of the slice: the cut was too early (a slice
+    that ends with ``}`` before the item does is a prefix of valid JSON). Any other fault
+    is in the item itself (``NaN``, a lone surrogate, bad UTF-8), or the item ended before
+    the cut: ijson reads on from there."""
+    return str(exc).startswith("unexpected end of data")
+
+
+def _separator(data: bytes, end: int, nxt: int) -> tuple[bytes, int]:
+    """What lies between an item ending at ``end`` and the next one starting at ``nxt``,
+    with the next item's first key when it is short (``,{"id":``), and where the ``{`` is
+    in it."""
+    colon = data.find(b":", nxt, nxt + 40)
+    key_end = colon + 1 if colon > 0 and data[nxt + 1 : nxt + 2] == b'"' else nxt + 1
+    return data[end:key_end], nxt - end
+
+
+def array_items(stream: Readable) -> Iterator[Any]:
+    """The items of the JSON array ``stream`` holds (optional white space, then ``[``);
+    raises what ``ijson.items(stream, "item", use_float=True)`` would, after the items
+    before the fault. Where ijson takes over, it is given the original bytes from the
+    item before (read again, left out), so that its messages quote the same text."""
+    buf = _Buffer(b"", stream)
+    buf.more(0)
+    at = _skip_ws(buf, 0)
+    if buf.data[at : at + 1] != b"[":  # not an array: ijson says what it is
+        yield from _slow(buf.data, stream)
+        return
+    start = _skip_ws(buf, at + 1)
+    found = _first(buf, start) if buf.data[start : start + 1] == b"{" else None
+    if found is None:  # empty, not objects, or not for orjson: ijson reads it all
+        yield from _slow(buf.data[at:], stream)
+        return
+    end, item = found
+    yield item
+    after = _skip_ws(buf, end)
+    nxt = _skip_ws(buf, after + 1) if buf.data[after : after + 1] == b"," else after
+    if buf.data[nxt : nxt + 1] != b"{" or nxt == after:
+        yield from _slow(b"[" + buf.data[start:], stream, skip=1)
+        return
+    while len(buf.data) - nxt < 64 and not buf.eof:
+        buf.more(0)
+    sep, brace = _separator(buf.data, end, nxt)
+    yield from _cut_by(buf, start, end, sep, brace)
+
+
+def _cut_by(buf: _Buffer, prev: int, end: int, sep: bytes, brace: int) -> Iterator[Any]:
+    """The items after the one at ``prev`` ending at ``end`` (followed by ``sep``), each
+    cut where ``sep`` is next found and decoded by orjson; ijson takes over where that
+    fails."""
+    start = end + brace
+    scan, misses = start, 0
+    while True:
+        data = buf.data
+        c = data.find(sep, scan)
+        if c >= 0:
+            try:
+                item = orjson.loads(memoryview(data)[start:c])
+            except orjson.JSONDecodeError as exc:
+                misses += 1
+                if misses > _MAX_MISSES or not _cut_short(exc):
+                    break
+                scan = c + 1
+                continue
+            yield item
+            prev, start, scan, misses = start, c + brace, c + brace, 0
+            continue
+        if not buf.eof:
+            searched = len(data) - len(sep) + 1  # a separator may straddle the new chunk
+            d = buf.more(prev)
+            prev, start = prev - d, start - d
+            scan = max(start, searched - d)
+            continue
+        tail = data.rstrip(_WS)
+        if tail.endswith(b"]"):  # the last item, then the end of the array
+            try:
+                item = orjson.loads(memoryview(tail)[start:-1])
+            except orjson.JSONDecodeError:
+                break
+            yield item
+            return
+        break
+    yield from _slow(b"[" + buf.data[prev:], buf.stream, skip=1)

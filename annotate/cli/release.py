@@ -498,18 +498,23 @@ def reproduce(
 ) -> None:
     """Rebuild a release from its pinned inputs with the settings its manifest records, and compare every file.
 
-    Exit code 1 when an input changed or a rebuilt file differs; each is named.
+    Exit code 1 when an input changed or a rebuilt file differs; each is named. A release
+    built from --export files (a foreign export, an mqm-import) is rebuilt from the same
+    --export (and --articles) given again; its layer, text field, labeling config and
+    label map come from the manifest.
 
     Example: annotate reproduce releases/stargate-fr-annotations/1.0.0
     """
     from annotate.project import current_project
+    from annotate.release.manifest import read_manifest
     from annotate.release.reproduce import pinned_by, reproduce_release
 
     project = current_project()
+    foreign = "foreign" in read_manifest(path)  # a foreign export is its own corpus
     with _progress("reproduce") as say:
         report = reproduce_release(
             path,
-            articles=_corpus(articles),
+            articles=None if articles is None and foreign else _corpus(articles),
             pins=pins or (None if export else pinned_by(path, project.root) or project.pins),
             exports=export,
             card_template=card or project.card,  # None: the one the release records

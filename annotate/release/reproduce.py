@@ -6,7 +6,9 @@ whoever wants to know that a release is what its inputs make:
    file per config), license (none: the card's), the build time (``SOURCE_DATE_EPOCH`` as
    it was built with), the provenance columns (only with the manifest's flag), and its
    own copy of the schemas, so that a later edit of the toolkit's schemas does not change
-   how an old release rebuilds;
+   how an old release rebuilds; an export annotate did not make is read as its ``foreign``
+   record says (layer, text field, and the labeling config and label map among its inputs,
+   the map checked by sha256);
 2. the inputs the rebuild read are compared with the release's by sha256 (a changed,
    missing or extra input is named: the files cannot match then, and their differences
    say where), and every file the manifest lists, as it is on disk, with the rebuilt one.
@@ -54,6 +56,7 @@ from annotate.release.manifest import read_manifest
 from annotate.release.publish import compare_with, write_version_metadata
 from annotate.release.shards import ShardLimits
 from annotate.schemas import SchemaSet
+from annotate.sources.foreign import recorded_foreign
 
 __all__ = ["ReproduceReport", "pinned_by", "recorded_inputs", "reproduce_release"]
 
@@ -108,7 +111,7 @@ def pinned_by(release: Path, root: Path) -> Path | None:
 def reproduce_release(
     release: Path,
     *,
-    articles: Path | Sequence[Path],
+    articles: Path | Sequence[Path] | None,
     pins: Path | None,
     exports: list[Path] | None = None,
     card_template: Path | None = None,
@@ -131,6 +134,7 @@ def reproduce_release(
     card_template = card_template or recorded_card(manifest, project_root)
     notes = notes or recorded_notes(manifest, project_root)
     history = _history(release, manifest, report)
+    layer, foreign = recorded_foreign(manifest, project_root, release=release)
     with tempfile.TemporaryDirectory(prefix="annotate-reproduce-") as tmp:
         target = path_under(keep or Path(tmp), dataset, version)
         refuse_existing(target)
@@ -140,6 +144,8 @@ def reproduce_release(
             pins=pins,
             exports=exports or [],
             schemas=SchemaSet.from_directory(release / SCHEMA_DIR),
+            layer=layer,
+            foreign=foreign,
             progress=progress,
         )
         with _build_time(manifest):

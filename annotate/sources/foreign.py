@@ -27,6 +27,7 @@ __all__ = [
     "foreign_inputs",
     "foreign_options",
     "foreign_settings",
+    "recorded_foreign",
     "refuse_unmapped",
     "resolve_text_field",
 ]
@@ -166,3 +167,50 @@ def foreign_inputs(options: ForeignOptions | None) -> list[Path]:
     files = [options.config.file if options.config else None]
     files.append(options.label_map.file if options.label_map else None)
     return [Path(f) for f in files if f]
+
+
+def recorded_foreign(
+    manifest: Mapping[str, Any], root: Path, *, release: Path | None = None
+) -> tuple[str | None, ForeignOptions | None]:
+    """The layer and options a release was read with, from its manifest's ``foreign``
+    record, for a rebuild: its text field, and its labeling config and label map found
+    among the recorded inputs (under ``root``), the map by the sha256 the record names.
+    ``(None, None)`` for a release of annotate's own exports."""
+    record = manifest.get("foreign")
+    if not isinstance(record, Mapping):
+        return None, None
+    inputs = [e for e in manifest.get("inputs") or [] if isinstance(e, Mapping)]
+    where = release / "manifest.json" if release is not None else None
+    config, label_map = None, None
+    if record.get("config"):
+        path = _recorded_input(inputs, root, name=str(record["config"]), sha256=None)
+        config = read_labeling_config(_existing(path, "labeling config", where))
+    lmap = record.get("label_map")
+    if isinstance(lmap, Mapping):
+        path = _recorded_input(
+            inputs, root, name=str(lmap.get("path") or ""), sha256=lmap.get("sha256")
+        )
+        label_map = read_label_map(_existing(path, "label map", where))
+    options = ForeignOptions(record.get("text_field") or None, config, label_map)
+    layer = record.get("layer")
+    return (layer if isinstance(layer, str) else None), options
+
+
+def _recorded_input(inputs: list[Mapping[str, Any]], root: Path, *, name: str, sha256: Any) -> Path:
+    """The recorded input that is the file the record names: the one with its sha256,
+    else the one with its name (a path relative to ``root``)."""
+    by_sha = [e for e in inputs if sha256 and e.get("sha256") == sha256]
+    by_name = [e for e in inputs if Path(str(e.get("path", ""))).name == name]
+    found = (by_sha or by_name or [{"path": name}])[0]
+    return root / str(found.get("path", name))
+
+
+def _existing(path: Path, what: str, manifest: Path | None) -> Path:
+    if path.is_file():
+        return path
+    raise ReleaseError(
+        f"the {what} the release was read with is missing: {path}",
+        file=manifest,
+        json_path="$.foreign",
+        hint="restore it (git checkout) where the manifest's inputs say, then reproduce",
+    )

@@ -451,7 +451,7 @@ def _min_row(
         ctx.annotator = annotator_of(row.get("annotator"))
         yield _broken(row, ctx, file, where, task_id)
         return
-    entries, issues = _min_entries(row, where, controls, ctx)
+    entries, issues = _min_entries(row, where, controls, ctx, options.label_map)
     entries = _mapped(entries, ctx, options.label_map, stats.labels)
     item = make_record(
         ctx,
@@ -499,17 +499,13 @@ def _min_controls(
     return out
 
 
-def _min_entries(
-    row: dict[str, Any], where: str, controls: list[str], ctx: TaskContext
-) -> tuple[list[ResultEntry], list[Issue]]:
-    """Label Studio result items rebuilt from a JSON_MIN row. Regions get ids from their
-    place (``label-0``); a per-region choice is tied to its region by offsets, or to the
-    only region; otherwise JSON_MIN has lost which region it belongs to."""
-    tax = ctx.layer.taxonomy
+def _min_regions(
+    row: dict[str, Any], where: str, controls: list[str]
+) -> tuple[list[ResultEntry], dict[tuple[Any, Any], str]]:
+    """The regions of a JSON_MIN row (lists of ``labels`` values), with ids from their
+    place, and the id of the first region at each (start, end)."""
     entries: list[ResultEntry] = []
-    issues: list[Issue] = []
     regions: dict[tuple[Any, Any], str] = {}
-    per_region = {c.name for c in tax.region_choices()} | set(tax.text_fields)
     for k in controls:
         v = row[k]
         if isinstance(v, list) and v and all(isinstance(r, dict) and "labels" in r for r in v):
@@ -518,12 +514,38 @@ def _min_entries(
                 regions.setdefault((r.get("start"), r.get("end")), region_id)
                 region = {"id": region_id, "type": "labels", "from_name": k, "value": r}
                 entries.append(ResultEntry(region, f"{where}.{k}", i))
+    return entries, regions
+
+
+def _min_entries(
+    row: dict[str, Any],
+    where: str,
+    controls: list[str],
+    ctx: TaskContext,
+    label_map: LabelMap | None = None,
+) -> tuple[list[ResultEntry], list[Issue]]:
+    """Label Studio result items rebuilt from a JSON_MIN row. Regions get ids from their
+    place (``label-0``); a per-region choice is tied to its region by offsets, or to the
+    only region; otherwise JSON_MIN has lost which region it belongs to. A control is
+    known by the name the label map gives it (their ``certainty`` is our ``modality``);
+    the item keeps their name, which the map renames and counts (:func:`_mapped`)."""
+    tax = ctx.layer.taxonomy
+    renamed = label_map.controls if label_map is not None else {}
+    entries, regions = _min_regions(row, where, controls)
+    issues: list[Issue] = []
+    per_region = {c.name for c in tax.region_choices()} | set(tax.text_fields)
     only = next(iter(regions.values())) if len(regions) == 1 else None
     for k in controls:
         v = row[k]
-        if k not in per_region and k not in {c.name for c in tax.segment_choices()}:
+        ours = renamed.get(k, k)
+        if ours is None:  # dropped on purpose: the map drops and counts each value
+            for i, _ in enumerate(v if isinstance(v, list) else [v]):
+                dropped = {"type": "choices", "from_name": k, "value": {}}
+                entries.append(ResultEntry(dropped, f"{where}.{k}", i))
             continue
-        ctype = "choices" if k in tax.choices else "textarea"
+        if ours not in per_region and ours not in {c.name for c in tax.segment_choices()}:
+            continue
+        ctype = "choices" if ours in tax.choices else "textarea"
         field_name = "choices" if ctype == "choices" else "text"
         values = v if isinstance(v, list) else [v]
         for i, one in enumerate(values):
@@ -536,7 +558,7 @@ def _min_entries(
                 rid = only
                 value = {field_name: [one]}
             item: dict[str, Any] = {"type": ctype, "from_name": k, "value": value}
-            if k in per_region:
+            if ours in per_region:
                 if rid is None:
                     issues.append(
                         Issue(

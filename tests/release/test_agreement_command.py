@@ -9,6 +9,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from annotate.cli import app
+from annotate.names import pseudonym
+
+# raters are shown by the pseudonyms a release gives them (user ids 1 and 2 here)
+ONE, TWO = pseudonym("1"), pseudonym("2")
 
 
 def _second_rater(layers, make_exports) -> Path:
@@ -39,7 +43,7 @@ def test_agreement_json_matches_hand_counts(exports, layers, make_exports, paths
     result = _run(paths, [*exports, second], "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["raters"]["entities"] == ["1", "2"]
+    assert report["raters"]["entities"] == sorted([ONE, TWO])
     # user 1 has n entities; user 2 has n - 1, one relabelled. Exact, overall: tp = n - 2
     # (all but the dropped one and the relabelled one), fp = 1 (PRODUCT), fn = 2 (the
     # dropped one, FAC) → F1 = 2tp/(2tp + fp + fn) = 2(n - 2)/(2(n - 2) + 3)
@@ -61,12 +65,14 @@ def test_agreement_json_matches_hand_counts(exports, layers, make_exports, paths
     assert (fac["tp"], fac["fp"], fac["fn"]) == (stargates - 1, 0, 1)
     assert fac["f1"] == round(2 * (stargates - 1) / (2 * stargates - 1), 4)
     confused = [r for r in report["confusion"] if r["label_a"] != r["label_b"]]
+    first, second = sorted([ONE, TWO])
+    label_a, label_b = ("FAC", "PRODUCT") if first == ONE else ("PRODUCT", "FAC")
     assert confused == [
         {
             "layer": "entities",
-            "annotators": "1 vs 2",
-            "label_a": "FAC",
-            "label_b": "PRODUCT",
+            "annotators": f"{first} vs {second}",
+            "label_a": label_a,
+            "label_b": label_b,
             "spans": 1,
         }
     ]
@@ -74,8 +80,8 @@ def test_agreement_json_matches_hand_counts(exports, layers, make_exports, paths
     assert sorted(kinds) == [("entities", "label"), ("entities", "span")]
     dropped = next(d for d in report["disagreements"] if d["kind"] == "span")
     by = {v["annotator"]: v for v in dropped["versions"]}
-    assert [s["text"] for s in by["1"]["spans"]] == [layers.entities[-1].text]
-    assert by["2"]["spans"] == []
+    assert [s["text"] for s in by[ONE]["spans"]] == [layers.entities[-1].text]
+    assert by[TWO]["spans"] == []
 
 
 def test_agreement_tables_and_heatmap(exports, layers, make_exports, paths, tmp_path):

@@ -16,14 +16,15 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from distributed import WorkerPlugin
 
 from annotate.engine.local import default_jobs
+from annotate.engine.ordered import in_order
 from annotate.errors import EngineError
 
 if TYPE_CHECKING:
@@ -157,18 +158,13 @@ class DaskExecutor:
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         client = self.client
-        limit = 2 * self.workers
-        pending: deque[Any] = deque()
-        try:
-            for item in items:
-                pending.append(client.submit(fn, item, pure=False))
-                if len(pending) >= limit:
-                    yield _result(pending.popleft())
-            while pending:
-                yield _result(pending.popleft())
-        finally:
-            for future in pending:  # an error or an early stop: drop what was not read
-                future.cancel()
+        return in_order(
+            partial(client.submit, fn, pure=False),
+            items,
+            limit=2 * self.workers,
+            result=_result,
+            cancel=lambda future: future.cancel(),
+        )
 
 
 def _result(future: Any) -> Any:

@@ -9,6 +9,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 from typing import Self, TypeVar
 
+from annotate.engine.ordered import in_order
 from annotate.errors import ConfigError
 
 __all__ = ["LocalExecutor", "default_jobs"]
@@ -67,10 +68,10 @@ class LocalExecutor:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with ProcessPoolExecutor(max_workers=self.jobs, mp_context=context) as pool:
-            pending: list[Future[R]] = []
-            for item in items:
-                pending.append(pool.submit(fn, item))
-                if len(pending) >= 2 * self.jobs:
-                    yield pending.pop(0).result()
-            for future in pending:
-                yield future.result()
+            yield from in_order(
+                lambda item: pool.submit(fn, item),
+                items,
+                limit=2 * self.jobs,
+                result=Future.result,
+                cancel=Future.cancel,
+            )

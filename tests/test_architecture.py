@@ -26,7 +26,6 @@ LONG_MODULES: dict[str, str] = {
     "annotate.cli.release": "the release commands and their options (the cli side); to be split",
     "annotate.labelstudio.client": "the SDK boundary; being split by the sync engineers",
     "annotate.labelstudio.export": "the export stream and its formats; to be split",
-    "annotate.labelstudio.export_records": "result items → records; to be split by stage",
     "annotate.preannotate.claims": "a predictor: cue lists with their rules (the layers' side)",
     "annotate.preannotate.entities": "a predictor: spaCy + rules (the layers' side)",
     "annotate.preannotate.entity_resolver": "a predictor's resolver (the layers' side)",

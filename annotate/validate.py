@@ -109,6 +109,7 @@ def _validate(
             stats=stats,
             on_error=on_error,
             foreign=foreign,
+            fast=not keep,  # a kept run builds Annotation objects: the full path does
         )
         for n, item in enumerate(items, 1):
             run.item(item)

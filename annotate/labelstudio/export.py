@@ -22,6 +22,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, cast
 
@@ -39,6 +40,7 @@ from annotate.labelstudio.export_records import (
     make_record,
     task_context,
 )
+from annotate.labelstudio.fast_records import RecordItem, fast_record
 from annotate.labelstudio.json_items import array_items
 from annotate.layers import LAYERS, get_layer
 from annotate.layers.base import FROM_NAME
@@ -54,6 +56,7 @@ __all__ = [
     "ExportStats",
     "Locator",
     "ReadItem",
+    "RecordItem",
     "iter_tasks",
     "read_export",
 ]
@@ -263,7 +266,8 @@ def read_export(
     stats: ExportStats | None = None,
     on_error: OnError = "raise",
     foreign: ForeignOptions | None = None,
-) -> Iterator[ReadItem]:
+    fast: bool = False,
+) -> Iterator[ReadItem | RecordItem]:
     """Yield a :class:`ReadItem` for each annotation (and prediction, if asked) of an
     export; cancelled annotations, drafts and tasks without annotation are counted in
     ``stats.skipped``. Tasks made by annotate carry ``layer``, ``doc_id`` and
@@ -273,7 +277,11 @@ def read_export(
     or is reported in ``stats.errors`` after the tasks read before the fault. ``foreign``
     says which field a foreign task's text is in (a labeling config found beside the
     export is used when it does not say); without it, a task with several string fields
-    raises :class:`ExportError` rather than guess."""
+    raises :class:`ExportError` rather than guess.
+
+    With ``fast``, an annotation in the common shape comes as a :class:`RecordItem` (its
+    record built straight from the result items, :mod:`annotate.labelstudio.fast_records`),
+    which reads itself again as a :class:`ReadItem` when asked."""
     stats = stats if stats is not None else ExportStats()
     file = str(source) if isinstance(source, str | Path) else getattr(source, "name", None)
     options = (foreign or ForeignOptions()).for_export(
@@ -289,7 +297,9 @@ def read_export(
             yield _broken(entry, issue, file, where, None)
         elif {"data", "annotations", "completions", "predictions", "drafts"} & set(entry):
             stats.formats["legacy" if "completions" in entry else "json"] += 1
-            yield from _full_task(entry, where, layer, include_predictions, stats, file, options)
+            yield from _full_task(
+                entry, where, layer, include_predictions, stats, file, options, fast
+            )
         else:
             stats.formats["json-min"] += 1
             yield from _min_row(entry, where, layer, stats, file, options)
@@ -311,19 +321,24 @@ def _full_task(
     stats: ExportStats,
     file: str | None,
     options: ForeignOptions,
-) -> Iterator[ReadItem]:
+    fast: bool = False,
+) -> Iterator[ReadItem | RecordItem]:
     task_id = task.get("id")
     key = "annotations" if "annotations" in task else "completions"
     annotations = task.get(key)
+    data = task.get("data")
     ctx = task_context(
-        task.get("data"),
+        data,
         task_id,
         layer,
         f"{where}.data",
         file,
         options,
-        _to_names(annotations, task.get("predictions") if include_predictions else None),
+        ()  # only a foreign task's text field is looked for by what its regions label
+        if isinstance(data, dict) and "doc_id" in data
+        else _to_names(annotations, task.get("predictions") if include_predictions else None),
     )
+    fast = fast and options.label_map is None
     drafts = task.get("drafts")
     if drafts:
         stats.skip(SKIP_DRAFT, len(drafts) if isinstance(drafts, list) else 1)
@@ -379,16 +394,34 @@ def _full_task(
             )
             yield _broken(ann, issue, file, where, task_id)
             continue
-        rpath = f"{apath}.result"
-        entries = [ResultEntry(r, rpath, i, True) for i, r in enumerate(result)]
-        entries = _mapped(entries, ctx, options.label_map, stats.labels)
         if origin == "prediction":
             who: str | None = str(ann.get("model_version") or "prediction")
         else:
             who = annotator_of(ann.get("completed_by"))
-        yield make_record(
-            ctx, ann, entries, origin, who, apath, f"{apath}.result", "completed_by", file, task
+        record = fast_record(ctx, ann, result, origin, who) if fast else None
+        full = partial(
+            _full_unit, ctx, ann, result, origin, who, apath, file, task, options, stats.labels
         )
+        yield full() if record is None else RecordItem(record, ctx.text, full)
+
+
+def _full_unit(
+    ctx: TaskContext,
+    ann: dict[str, Any],
+    result: list[Any],
+    origin: str,
+    who: str | None,
+    apath: str,
+    file: str | None,
+    task: dict[str, Any],
+    options: ForeignOptions,
+    counts: MapCounts,
+) -> ReadItem:
+    """One annotation of a full task read by the full path (every issue worded)."""
+    rpath = f"{apath}.result"
+    entries = [ResultEntry(r, rpath, i, True) for i, r in enumerate(result)]
+    entries = _mapped(entries, ctx, options.label_map, counts)
+    return make_record(ctx, ann, entries, origin, who, apath, rpath, "completed_by", file, task)
 
 
 _NO_MAP = LabelMap()

@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from annotate.errors import ConfigError
+from annotate.labelstudio.fast_records import RecordItem
 from annotate.layers import LAYERS
 from annotate.model import Annotation, Document, Issue
 from annotate.schemas import SchemaSet, active_schemas
@@ -64,6 +65,10 @@ class RecordValidator:
             return []
         issues = [] if structural_ok else self.structural.explain(record)
         return issues + self.semantic.explain(record, document, segment_text)
+
+    def passes(self, record: dict[str, Any], text: str, segment_text: str | None) -> bool:
+        """Whether ``record`` has no problem at all (what :meth:`check` decides first)."""
+        return bool(self._is_valid(record)) and self._ok(record, text, segment_text)
 
 
 def record_validator(
@@ -136,7 +141,10 @@ class ValidationRun:
             )
         return found
 
-    def item(self, item: ReadItem) -> None:
+    def item(self, item: ReadItem | RecordItem) -> None:
+        if isinstance(item, RecordItem):  # read by the fast path
+            self._record_item(item)
+            return
         ann = item.annotation
         reader_errors = [i for i in item.issues if i.severity == "error"]
         reader_warnings = [i for i in item.issues if i.severity != "error"]
@@ -188,6 +196,24 @@ class ValidationRun:
         self.report.add_valid(ann if self.keep else None, warnings)
         if self.writer is not None:
             self.writer.valid(record)
+
+    def _record_item(self, item: RecordItem) -> None:
+        """A record the reader built directly: valid if it passes every check; anything
+        else is read again by the full path, so that its issues are worded as always."""
+        record = item.record
+        document = self.documents.get(record["doc_id"])
+        record_id = record["record_id"]
+        if (
+            document is not None
+            and record_id not in self.seen
+            and self.validator(record["layer"]).passes(record, document.text, item.segment_text)
+        ):
+            self.seen.add(record_id)
+            self.report.add_valid(Annotation.from_record(record) if self.keep else None, [])
+            if self.writer is not None:
+                self.writer.valid(record, plain=True)
+            return
+        self.item(item.full())
 
     def _quarantine(
         self,

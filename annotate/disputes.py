@@ -1,13 +1,22 @@
 """Where the raters of a task disagree (re-exported by :mod:`annotate.agreement`):
 :func:`disagreements` lists, per task, every region of the text where their versions
-differ, with each rater's version of it.
+differ, with each rater's version of it; :func:`notes` lists where they differ only in
+free text.
 
-Two versions agree on a span when both made it with the same offsets, label and per-span
-fields (the consensus keeps exactly those); on a relation when both drew it between agreed
-spans with the same label; on a segment judgement when both gave the same one. Everything
-else is disputed. Disputed spans that overlap (whoever made them) form one region, so
-that a boundary dispute ("San Francisco" against "Francisco") or a label dispute is one
-disagreement with two versions, and a span only one rater made is one with an empty version.
+The one definition of a disagreement, which the consensus gold (:mod:`annotate.gold`),
+``annotate agreement``, ``annotate review`` and the gold's provenance
+(:mod:`annotate.provenance`) share, is :func:`span_keyer`: two versions agree on a span
+when both made it with the same offsets, label and per-span fields but free text (a field
+the schema marks ``free_text``: the MQM comment, where two raters word one decision
+differently; a difference there is a *note*, not a dispute); on a relation when both drew
+it between agreed spans with the same label; on a segment judgement when both gave the
+same one. Everything else is disputed. Releases made before this definition
+(``agreement_definition`` 1, what a manifest without one means) counted free text too, and
+rebuild so.
+
+Disputed spans that overlap (whoever made them) form one region, so that a boundary
+dispute ("San Francisco" against "Francisco") or a label dispute is one disagreement with
+two versions, and a span only one rater made is one with an empty version.
 
 Raters are the task's human annotations; predictions and ground-truth (adjudicated)
 annotations are not raters.
@@ -17,30 +26,66 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from annotate.layers import in_layer_order
-from annotate.model import Annotation, Relation, Span
+from annotate.errors import ConfigError
+from annotate.layers import get_layer, in_layer_order
+from annotate.model import (
+    AGREEMENT_DEFINITION,
+    AGREEMENT_DEFINITIONS,
+    Annotation,
+    Relation,
+    Span,
+)
 
 __all__ = [
+    "AGREEMENT_DEFINITION",
+    "AGREEMENT_DEFINITIONS",
     "Disagreement",
     "DisagreementKind",
     "RaterVersion",
     "disagreements",
+    "free_text_fields",
     "is_rater",
+    "notes",
     "raters_by_task",
     "span_key",
+    "span_keyer",
     "task_disagreements",
+    "task_notes",
 ]
 
-DisagreementKind = Literal["span", "label", "attributes", "relation", "judgement"]
+# "free_text": not a disagreement but a note (notes()): the raters agree on the span and
+# word a free-text field differently
+DisagreementKind = Literal["span", "label", "attributes", "relation", "judgement", "free_text"]
 
 
-def span_key(span: Span) -> str:
-    """What makes two raters' spans the same: offsets, label and every per-span field."""
-    return json.dumps([span.start, span.end, span.label, sorted(span.attrs.items())], default=str)
+def span_key(span: Span, *, ignore: Collection[str] = ()) -> str:
+    """Offsets, label and every per-span field but those named in ``ignore``, as a string."""
+    attrs = sorted((k, v) for k, v in span.attrs.items() if k not in ignore)
+    return json.dumps([span.start, span.end, span.label, attrs], default=str)
+
+
+def free_text_fields(layer: str) -> frozenset[str]:
+    """The per-span fields of ``layer`` its schema (the active set) marks ``free_text``."""
+    fields = get_layer(layer).taxonomy.text_fields
+    return frozenset(name for name, spec in fields.items() if spec.get("free_text"))
+
+
+def span_keyer(layer: str, *, definition: int = AGREEMENT_DEFINITION) -> Callable[[Span], str]:
+    """What makes two raters' spans of ``layer`` the same decision (the module's
+    definition): offsets, label and the fields that are not free text; under
+    ``definition`` 1 (releases that record none), every field."""
+    if definition not in AGREEMENT_DEFINITIONS:
+        raise ConfigError(
+            f"unknown agreement definition {definition!r}",
+            hint=f"known: {', '.join(map(str, AGREEMENT_DEFINITIONS))}; "
+            "the release may need a newer annotate",
+        )
+    free = free_text_fields(layer) if definition > 1 else frozenset()
+    return lambda span: span_key(span, ignore=free)
 
 
 def is_rater(record: Annotation) -> bool:
@@ -99,11 +144,21 @@ class Disagreement:
     def describe(self) -> str:
         """One line: where, what kind, and each rater's version."""
         what = self.kind if not self.attributes else f"{self.kind} ({', '.join(self.attributes)})"
+        return f"{self.task_key} [{self.start},{self.end}) {what}: {self.said()}"
+
+    def said(self, sep: str = "; ") -> str:
+        """Each rater's version (a judgement; the free text of a note; else the spans)."""
         if self.kind == "judgement":
-            said = "; ".join(f"{a}: {v.judgement or '(none)'}" for a, v in self.versions.items())
+            parts = [f"{a}: {v.judgement or '(none)'}" for a, v in self.versions.items()]
+        elif self.kind == "free_text":
+            parts = [
+                f"{a}: "
+                + ", ".join(f"{n}={s.attrs.get(n)!r}" for s in v.spans for n in self.attributes)
+                for a, v in self.versions.items()
+            ]
         else:
-            said = "; ".join(f"{a}: {v.describe()}" for a, v in self.versions.items())
-        return f"{self.task_key} [{self.start},{self.end}) {what}: {said}"
+            parts = [f"{a}: {v.describe()}" for a, v in self.versions.items()]
+        return sep.join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,19 +187,41 @@ def raters_by_task(records: Iterable[Annotation]) -> dict[str, list[Annotation]]
     return {k: [v[a] for a in sorted(v)] for k, v in sorted(by_task.items())}
 
 
-def disagreements(records: Iterable[Annotation], *, layer: str | None = None) -> list[Disagreement]:
+def disagreements(
+    records: Iterable[Annotation],
+    *,
+    layer: str | None = None,
+    definition: int = AGREEMENT_DEFINITION,
+) -> list[Disagreement]:
     """Every disputed region of every task that two or more raters annotated (of one
     ``layer``, or all), in layer order, then task key, then offsets."""
+    return _per_task(records, layer, lambda anns: task_disagreements(anns, definition=definition))
+
+
+def notes(records: Iterable[Annotation], *, layer: str | None = None) -> list[Disagreement]:
+    """Where raters agree on a span but word its free text differently (kind
+    ``free_text``, ``attributes`` naming the fields): no dispute, something to read."""
+    return _per_task(records, layer, task_notes)
+
+
+def _per_task(
+    records: Iterable[Annotation],
+    layer: str | None,
+    find: Callable[[list[Annotation]], list[Disagreement]],
+) -> list[Disagreement]:
     found: list[Disagreement] = []
     for anns in raters_by_task(r for r in records if layer is None or r.layer == layer).values():
         if len(anns) > 1:
-            found += task_disagreements(anns)
+            found += find(anns)
     rank = {name: i for i, name in enumerate(in_layer_order(d.layer for d in found))}
     return sorted(found, key=lambda d: (rank[d.layer], d.task_key, d.start, d.end, d.kind))
 
 
-def task_disagreements(anns: list[Annotation]) -> list[Disagreement]:
+def task_disagreements(
+    anns: list[Annotation], *, definition: int = AGREEMENT_DEFINITION
+) -> list[Disagreement]:
     """The disputed regions among the versions ``anns`` of one task (one per rater)."""
+    span_key = span_keyer(anns[0].layer, definition=definition)
     keys = [{span_key(s): s for s in a.spans} for a in anns]
     agreed = set.intersection(*(set(k) for k in keys))
     disputed = sorted(
@@ -152,7 +229,7 @@ def task_disagreements(anns: list[Annotation]) -> list[Disagreement]:
         key=lambda si: (si[0].start, si[0].end, si[0].label),
     )
     out = [_span_disagreement(anns, region) for region in _regions(disputed)]
-    out += _relation_disagreements(anns, keys, agreed)
+    out += _relation_disagreements(anns, keys, agreed, span_key)
     judgements = {a.judgement for a in anns}
     if len(judgements) > 1:
         seg = (anns[0].segment_start, anns[0].segment_end)
@@ -160,6 +237,26 @@ def task_disagreements(anns: list[Annotation]) -> list[Disagreement]:
             _make(anns, "judgement", seg, {a.annotator: _version(a, judgement=True) for a in anns})
         )
     return out
+
+
+def task_notes(anns: list[Annotation]) -> list[Disagreement]:
+    """The spans of one task that its raters (``anns``) all made alike but for free text
+    (a note each, every rater's span as their version)."""
+    layer = anns[0].layer
+    span_key, free = span_keyer(layer), sorted(free_text_fields(layer))
+    keys = [{span_key(s): s for s in a.spans} for a in anns]
+    out = []
+    for key in sorted(set.intersection(*(set(k) for k in keys))):
+        made = [k[key] for k in keys]
+        fields = tuple(
+            n for n in free if len({json.dumps(s.attrs.get(n), default=str) for s in made}) > 1
+        )
+        if fields:
+            versions = {a.annotator: _version(a) for a in anns}
+            for a, s in zip(anns, made, strict=True):
+                versions[a.annotator].spans.append(s)
+            out.append(_make(anns, "free_text", (made[0].start, made[0].end), versions, fields))
+    return sorted(out, key=lambda d: (d.start, d.end))
 
 
 def _regions(disputed: list[tuple[Span, int]]) -> list[list[tuple[Span, int]]]:
@@ -200,7 +297,10 @@ def _span_disagreement(anns: list[Annotation], region: list[tuple[Span, int]]) -
 
 
 def _relation_disagreements(
-    anns: list[Annotation], keys: list[dict[str, Span]], agreed: set[str]
+    anns: list[Annotation],
+    keys: list[dict[str, Span]],
+    agreed: set[str],
+    span_key: Callable[[Span], str],
 ) -> list[Disagreement]:
     """One disagreement per pair of agreed spans that the raters link differently."""
     links: dict[tuple[str, str], dict[int, list[Relation]]] = defaultdict(dict)

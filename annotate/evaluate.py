@@ -312,7 +312,7 @@ def _gold_without(gold: GoldSet, annotator: str) -> list[Annotation]:
     from annotate.gold import select_gold
 
     others = [r for r in gold.records if r.annotator != annotator]
-    choices = select_gold(others)
+    choices = select_gold(others, definition=gold.agreement_definition)
     mine = {r.task_key for r in gold.records if r.annotator == annotator}
     if not mine & set(choices):
         raise ConfigError(

@@ -3,10 +3,16 @@
 
 Gold rules, per task: an annotation marked ``ground_truth`` in Label Studio (or of origin
 ``adjudication``) wins; else a single annotation is gold; else the consensus of the
-annotators: the spans (with their attributes) that a strict majority of them made. A
-consensus of raters who disagree (:func:`annotate.disputes.task_disagreements`) is no
-gold yet: the choice counts its disputes and "needs review" (``build`` refuses it unless
-``--gold majority`` publishes the majority on purpose).
+annotators: the spans (with their attributes) that a strict majority of them made, of
+origin ``majority`` (no person adjudicated it). A consensus of raters who disagree
+(:func:`annotate.disputes.task_disagreements`) is no gold yet: the choice counts its
+disputes and "needs review" (``build`` refuses it unless ``--gold majority`` publishes
+the majority on purpose).
+
+Spans are the same when :func:`annotate.disputes.span_keyer` says so, under the gold
+set's agreement definition: since definition 2, raters who word a free-text field (the MQM
+comment) differently made the same span, and the consensus keeps the first rater's words
+(by annotation id); under definition 1 (releases that record none) every field counted.
 """
 
 from __future__ import annotations
@@ -14,14 +20,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from annotate.disputes import raters_by_task, task_disagreements
-from annotate.disputes import span_key as _span_key
-from annotate.model import Annotation, GoldChoice, Relation, Span
+from annotate.disputes import raters_by_task, span_keyer, task_disagreements
+from annotate.model import AGREEMENT_DEFINITION, Annotation, GoldChoice, Relation, Span
 
 __all__ = ["select_gold"]
 
 
-def _consensus(anns: list[Annotation]) -> Annotation:
+def _consensus(anns: list[Annotation], *, definition: int) -> Annotation:
+    _span_key = span_keyer(anns[0].layer, definition=definition)
     votes: Counter[str] = Counter()
     first: dict[str, Span] = {}
     for ann in anns:
@@ -54,7 +60,7 @@ def _consensus(anns: list[Annotation]) -> Annotation:
         segment_start=base.segment_start,
         segment_end=base.segment_end,
         annotator="consensus:" + "+".join(sorted(a.annotator for a in anns)),
-        origin="adjudication",
+        origin="majority",
         task_id=base.task_id,
         spans=sorted(spans, key=lambda s: (s.start, s.end, s.label)),
         relations=relations,
@@ -62,8 +68,11 @@ def _consensus(anns: list[Annotation]) -> Annotation:
     )
 
 
-def select_gold(records: Iterable[Annotation]) -> dict[str, GoldChoice]:
-    """Task key → the gold annotation of that task and the rule that chose it."""
+def select_gold(
+    records: Iterable[Annotation], *, definition: int = AGREEMENT_DEFINITION
+) -> dict[str, GoldChoice]:
+    """Task key → the gold annotation of that task and the rule that chose it, raters'
+    spans compared under the agreement ``definition``."""
     by_task: dict[str, list[Annotation]] = defaultdict(list)
     for rec in records:
         if rec.origin != "prediction":
@@ -78,6 +87,9 @@ def select_gold(records: Iterable[Annotation]) -> dict[str, GoldChoice]:
             gold[key] = GoldChoice(anns[0], "single", 1, anns)
         else:
             raters = raters_by_task(anns).get(key, [])
-            disputes = len(task_disagreements(raters)) if len(raters) > 1 else 0
-            gold[key] = GoldChoice(_consensus(anns), "consensus", len(anns), anns, disputes)
+            disputes = 0
+            if len(raters) > 1:
+                disputes = len(task_disagreements(raters, definition=definition))
+            consensus = _consensus(anns, definition=definition)
+            gold[key] = GoldChoice(consensus, "consensus", len(anns), anns, disputes)
     return gold

@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # the report's module builds on this one
     from annotate.validation.report import Report
 
 __all__ = [
+    "AGREEMENT_DEFINITION",
+    "AGREEMENT_DEFINITIONS",
     "Annotation",
     "Document",
     "GoldChoice",
@@ -35,8 +37,17 @@ __all__ = [
 ]
 
 Unit = Literal["sentence", "paragraph", "document"]
-Origin = Literal["annotation", "prediction", "adjudication"]
+# who made a record: an annotator, a predictor, an adjudicator (a review project); or, for
+# the consensus gold only (annotate.gold; never in an export or a record file), the
+# strict majority of the raters, which no person adjudicated
+Origin = Literal["annotation", "prediction", "adjudication", "majority"]
 GoldRule = Literal["ground_truth", "single", "consensus"]
+# How raters' versions are compared (annotate.disputes), recorded in a release's manifest
+# as ``agreement_definition``: 1, every per-span field counts, free text too (releases that
+# record none); 2, a field the schema marks ``free_text`` (the MQM comment) does not: a
+# difference there is a note, not a dispute, as the gold's provenance has it.
+AGREEMENT_DEFINITIONS = (1, 2)
+AGREEMENT_DEFINITION = 2  # what new gold sets and releases use
 
 
 def text_sha256(text: str) -> str:
@@ -355,6 +366,7 @@ class GoldSet:
     pins: Path | None = None  # the pins file that named them, if any
     layer: str | None = None  # the layer of exports annotate did not make
     foreign: ForeignOptions | None = None  # how those were read (text field, config, map)
+    agreement_definition: int = AGREEMENT_DEFINITION  # how disputes were told (disputes.py)
 
     @property
     def records(self) -> list[Annotation]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from annotate.corpus import read_articles
 from annotate.errors import ConfigError
 from annotate.gold import select_gold
-from annotate.model import Document, GoldSet
+from annotate.model import AGREEMENT_DEFINITION, Document, GoldSet
 from annotate.pins import label_exports, read_annotators
 from annotate.schemas import SchemaSet, using_schemas
 from annotate.sources.foreign import ForeignOptions, refuse_unmapped
@@ -33,6 +33,7 @@ def gold_set(
     schemas: SchemaSet | None = None,
     layer: str | None = None,
     foreign: ForeignOptions | None = None,
+    agreement_definition: int = AGREEMENT_DEFINITION,
     progress: Progress | None = None,
 ) -> GoldSet:
     """Read the corpus (paths, or documents already read), validate the given exports
@@ -41,8 +42,10 @@ def gold_set(
 
     ``layer`` and ``foreign`` (text field, labeling config, label map) are for exports
     annotate did not make; their tasks' texts are documents then (``articles`` may be
-    ``None``). Raises :class:`~annotate.errors.ConfigError` when there is no export to
-    read, and refuses a foreign export whose records are all held back for unmapped labels."""
+    ``None``). ``agreement_definition`` is how raters' versions are compared
+    (:func:`annotate.disputes.span_keyer`; a rebuild passes the release's). Raises
+    :class:`~annotate.errors.ConfigError` when there is no export to read, and refuses a
+    foreign export whose records are all held back for unmapped labels."""
     say = progress or (lambda _msg: None)
     given = [articles] if isinstance(articles, Path) else list(articles or ())
     documents = {d.id: d for d in given if isinstance(d, Document)}
@@ -56,18 +59,21 @@ def gold_set(
     say(f"validating {len(export_paths)} exports")
     with using_schemas(schemas) as chosen:
         report = validate_exports(export_paths, documents, layer=layer, foreign=foreign)
-    refuse_unmapped(report)
-    documents.update(report.documents)
-    names = read_annotators(pins) if pins is not None else {}
-    for rec in report.valid:
-        rec.annotator = names.get(rec.annotator, rec.annotator)
+        refuse_unmapped(report)
+        documents.update(report.documents)
+        names = read_annotators(pins) if pins is not None else {}
+        for rec in report.valid:
+            rec.annotator = names.get(rec.annotator, rec.annotator)
+        # under the schemas validated against: they say which fields are free text
+        choices = select_gold(report.valid, definition=agreement_definition)
     return GoldSet(
         documents=documents,
         report=report,
-        choices=select_gold(report.valid),
+        choices=choices,
         schemas=chosen,
         exports=export_paths,
         pins=pins,
         layer=layer,
         foreign=foreign,
+        agreement_definition=agreement_definition,
     )

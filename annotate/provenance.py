@@ -6,7 +6,8 @@ rater span the gold has not got:
 
 - ``kept``: every rater had exactly this span (offsets, label, and every attribute but
   the free-text ones (``free_text`` in the schema: an MQM ``comment`` written in other
-  words is the same decision; ``changes`` names such a field when the gold's differs);
+  words is the same decision, as :func:`annotate.disputes.span_keyer` defines a
+  disagreement; ``changes`` names such a field when the gold's differs);
 - ``chosen``: some raters had exactly this span, the others had not (the gold took it
   from them);
 - ``changed``: no rater had it exactly, but some had a span overlapping it: the gold
@@ -22,13 +23,11 @@ names are the records' (releases publish their pseudonyms).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from annotate.agreement import raters_by_task
-from annotate.layers import get_layer
+from annotate.disputes import raters_by_task, span_keyer
 from annotate.model import Annotation, GoldChoice, Span
 
 __all__ = [
@@ -94,19 +93,6 @@ def _changes(gold: Span, rater: Span) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _keyer(layer: str) -> Callable[[Span], str]:
-    """What makes two spans the same decision: offsets, label and the attributes that are
-    not free text (a text field the schema marks ``free_text``: the MQM comment)."""
-    fields = get_layer(layer).taxonomy.text_fields
-    free = {name for name, spec in fields.items() if spec.get("free_text")}
-
-    def key(span: Span) -> str:
-        attrs = sorted((k, v) for k, v in span.attrs.items() if k not in free)
-        return json.dumps([span.start, span.end, span.label, attrs], default=str)
-
-    return key
-
-
 def raters_of(choice: GoldChoice) -> list[Annotation]:
     """The raters' versions of a task: annotations that are neither ground truth nor an
     adjudication, the latest of each annotator (for a single annotation: itself)."""
@@ -116,7 +102,9 @@ def raters_of(choice: GoldChoice) -> list[Annotation]:
 def provenance(choice: GoldChoice) -> Provenance:
     """The decision for every span of the task's gold and every rater span left out."""
     gold = choice.annotation
-    span_key = _keyer(gold.layer)
+    # what makes two spans one decision: the agreement's definition that tells free text
+    # apart (2), which provenance has used since it was made (release 2.1.0)
+    span_key = span_keyer(gold.layer, definition=2)
     raters = raters_of(choice)
     names = tuple(r.annotator for r in raters)
     had: dict[str, list[str]] = {}  # span key → raters who had it

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.agreement import agreement_report, disagreements
+from annotate.agreement import agreement_report, disagreements, notes
 from annotate.gold import select_gold
 from annotate.metrics import multi_rater_alpha
 from annotate.model import Annotation, Relation, Span
+from annotate.provenance import provenance
 from tests.test_agreement import TEXT, A, B, record, span
 
 
@@ -163,3 +164,68 @@ def test_krippendorff_alpha_of_three_raters_by_hand() -> None:
     # n = 8; D_o = 2/8, D_e = 2·4·4/(8·7) = 4/7, alpha = 1 - (1/4)/(4/7) = 9/16
     with_gap = [["y", "y", "n"], ["y", "y", "n"], [None, "n", "n"]]
     assert multi_rater_alpha(with_gap) == pytest.approx(9 / 16)
+
+
+def error(severity: str, comment: str) -> Span:
+    attrs = {"severity": severity, "comment": comment}
+    return Span("t-18", 18, 24, TEXT[18:24], "fluency/spelling", attrs=attrs)
+
+
+def mqm(who: str, err: Span, annotation_id: int) -> Annotation:
+    return record(
+        who, [err], layer="translation_errors", judgement="errors", annotation_id=annotation_id
+    )
+
+
+def test_a_comment_worded_otherwise_is_a_note_not_a_dispute() -> None:
+    # seen: the same MQM error (span, category, severity) with comments in other words was a
+    # disagreement ("attributes (comment)"), so the task went to review, while provenance
+    # called it one decision; the comment is free text: a note, and the task needs no review
+    a = mqm("a", error("minor", "Capital letter."), 1)
+    b = mqm("b", error("minor", "Majuscule fautive."), 2)
+    assert disagreements([a, b]) == []
+    (note,) = notes([a, b])
+    assert (note.kind, note.attributes, note.start, note.end) == ("free_text", ("comment",), 18, 24)
+    assert note.said() == "a: comment='Capital letter.'; b: comment='Majuscule fautive.'"
+    (choice,) = select_gold([a, b]).values()
+    assert (choice.rule, choice.disputes, choice.needs_review) == ("consensus", 0, False)
+    (kept,) = choice.annotation.spans  # the span, with the first rater's words
+    assert kept.attrs == {"severity": "minor", "comment": "Capital letter."}
+    report = agreement_report([a, b])
+    assert report.disagreements == [] and [n.kind for n in report.notes] == ["free_text"]
+    # releases that record no agreement definition counted it, and rebuild so
+    (old,) = disagreements([a, b], definition=1)
+    assert (old.kind, old.attributes) == ("attributes", ("comment",))
+    (choice,) = select_gold([a, b], definition=1).values()
+    assert choice.needs_review and choice.annotation.spans == []
+
+
+@pytest.mark.parametrize(
+    ("b_severity", "b_comment"),
+    [
+        ("minor", "Capital letter."),
+        ("minor", "Majuscule."),
+        ("major", "Capital letter."),
+        ("major", "Majuscule."),
+    ],
+)
+def test_the_agreement_and_the_provenance_tell_a_dispute_alike(b_severity, b_comment) -> None:
+    # one definition: a task has a dispute exactly when the consensus' provenance has a
+    # decision other than "kept"
+    a = mqm("a", error("minor", "Capital letter."), 1)
+    b = mqm("b", error(b_severity, b_comment), 2)
+    (choice,) = select_gold([a, b]).values()
+    decisions = {d.decision for d in provenance(choice).spans}
+    assert bool(disagreements([a, b])) == (decisions != {"kept"})
+    assert bool(choice.disputes) == (decisions != {"kept"})
+
+
+def test_the_consensus_is_of_origin_majority_not_adjudication() -> None:
+    # seen: the raters' majority had origin "adjudication" though nobody adjudicated it
+    a, b = record("a", A, annotation_id=1), record("b", B, annotation_id=2)
+    (choice,) = select_gold([a, b]).values()
+    assert choice.rule == "consensus" and choice.annotation.origin == "majority"
+    assert [s.label for s in choice.annotation.spans] == ["PER"]
+    # a consensus given back is no adjudication: it does not win over the raters
+    (again,) = select_gold([a, b, choice.annotation]).values()
+    assert again.rule == "consensus"

@@ -22,9 +22,12 @@ from annotate.disputes import (
     RaterVersion,
     disagreements,
     is_rater,
+    notes,
     raters_by_task,
     span_key,
+    span_keyer,
     task_disagreements,
+    task_notes,
 )
 
 __all__ = [
@@ -37,9 +40,12 @@ __all__ = [
     "agreement_report",
     "disagreements",
     "is_rater",
+    "notes",
     "pairwise_agreement",
     "raters_by_task",
     "span_key",
+    "span_keyer",
     "task_disagreements",
+    "task_notes",
     "write_heatmap",
 ]

@@ -9,7 +9,9 @@ For every layer and every pair of raters (on the tasks both annotated):
   span pairs matched with overlap: observed agreement and Cohen's kappa;
 - **segment judgements** (MQM ``no-error``/``errors``): observed agreement, Cohen's kappa
   and Krippendorff's alpha (nominal);
-- **label confusion** on the spans matched with overlap whatever their label.
+- **label confusion** on the spans matched with overlap whatever their label;
+- the **disagreements** (:mod:`annotate.disputes`), and the **notes**: spans the raters
+  agree on but whose free text (the MQM comment) they worded differently, no dispute.
 
 For every layer over all its raters at once (any number of them): Krippendorff's alpha
 (nominal, by the ``krippendorff`` package, missing values allowed) of each per-region
@@ -25,10 +27,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from annotate.disputes import Disagreement, disagreements, is_rater, raters_by_task
+from annotate.disputes import Disagreement, disagreements, is_rater, notes, raters_by_task
 from annotate.evaluate import EvalResult, evaluate
 from annotate.layers import in_layer_order
 from annotate.metrics import (
@@ -40,6 +42,7 @@ from annotate.metrics import (
     observed_agreement,
 )
 from annotate.model import Annotation, Span
+from annotate.names import pseudonym
 from annotate.schemas import taxonomy
 
 __all__ = [
@@ -130,6 +133,7 @@ class AgreementReport:
     pairs: list[PairAgreement]
     overall: list[ChoiceAgreement]  # all raters of a layer at once (alpha)
     disagreements: list[Disagreement] = field(default_factory=list)
+    notes: list[Disagreement] = field(default_factory=list)  # free text worded differently
 
     def choices(self) -> list[ChoiceAgreement]:
         """Pairwise rows, then the all-raters rows, per layer."""
@@ -185,6 +189,7 @@ class AgreementReport:
             "choices": [c.to_dict() for c in self.choices()],
             "confusion": self.confusion_rows(),
             "disagreements": [d.to_dict() for d in self.disagreements],
+            "notes": [d.to_dict() for d in self.notes],
         }
 
 
@@ -195,12 +200,18 @@ def pairwise_agreement(records: Iterable[Annotation]) -> dict[str, list[dict[str
 
 
 def agreement_report(
-    records: Iterable[Annotation], *, layers: Sequence[str] | None = None
+    records: Iterable[Annotation],
+    *,
+    layers: Sequence[str] | None = None,
+    pseudonyms: bool = False,
 ) -> AgreementReport:
     """The agreement of the raters (human, not ground-truth annotations) of ``records``
     (a gold set's ``records``), per layer (of ``layers``, default all) and pair, and the
-    list of disagreements."""
+    list of disagreements. ``pseudonyms``: raters named as the release, the review project
+    and the viewer name them (:func:`annotate.names.pseudonym`), not by the pins' handles."""
     recs = [r for r in records if is_rater(r) and (layers is None or r.layer in layers)]
+    if pseudonyms:
+        recs = [replace(r, annotator=pseudonym(r.annotator)) for r in recs]
     raters: dict[str, list[str]] = {}
     pairs: list[PairAgreement] = []
     overall: list[ChoiceAgreement] = []
@@ -213,7 +224,7 @@ def agreement_report(
             for b in names[i + 1 :]:
                 pairs.append(_pair(layer, a, b, mine, tasks))
         overall += _all_raters(layer, names, tasks)
-    return AgreementReport(raters, pairs, overall, disagreements(recs))
+    return AgreementReport(raters, pairs, overall, disagreements(recs), notes(recs))
 
 
 def _pair(

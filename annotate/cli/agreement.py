@@ -39,10 +39,7 @@ def agreement(
 
     Example: annotate agreement --heatmap build/agreement.png
     """
-    from dataclasses import replace
-
     from annotate.agreement import agreement_report, write_heatmap
-    from annotate.names import pseudonym
 
     shown = output_format(fmt, as_json=as_json)
     wanted = _layers(layers)
@@ -50,8 +47,7 @@ def agreement(
         gold = _gold(_corpus(articles), pins, export, say)
         say("computing the agreement")
         # raters by the pseudonyms the release, the review project and the viewer show
-        records = [replace(r, annotator=pseudonym(r.annotator)) for r in gold.records]
-        report = agreement_report(records, layers=wanted)
+        report = agreement_report(gold.records, layers=wanted, pseudonyms=True)
         if heatmap is not None:
             write_heatmap(report, heatmap)
     if shown == "json":
@@ -99,25 +95,27 @@ def _tables(report: AgreementReport, fmt: Format) -> None:
         cols = ["layer", "annotators", "label (first)", "label (second)", "spans"]
         print_table(cols, confusion, fmt=fmt, title="label confusion on overlapping spans")
     disputes = [
-        [
-            d.layer,
-            d.task_key,
-            d.task_id,
-            f"{d.start}-{d.end}",
-            d.kind,
-            " | ".join(
-                f"{a}: {v.judgement or '(none)'}"
-                if d.kind == "judgement"
-                else f"{a}: {v.describe()}"
-                for a, v in d.versions.items()
-            ),
-        ]
+        [d.layer, d.task_key, d.task_id, f"{d.start}-{d.end}", d.kind, d.said(" | ")]
         for d in report.disagreements
     ]
     title = f"{len(disputes)} disagreement(s): adjudicate them with `annotate review`"
-    print_table(
-        ["layer", "task", "task id", "region", "kind", "versions"], disputes, fmt=fmt, title=title
-    )
+    cols = ["layer", "task", "task id", "region", "kind", "versions"]
+    print_table(cols, disputes, fmt=fmt, title=title)
+    if report.notes:
+        rows = [
+            [
+                d.layer,
+                d.task_key,
+                d.task_id,
+                f"{d.start}-{d.end}",
+                ", ".join(d.attributes),
+                d.said(" | "),
+            ]
+            for d in report.notes
+        ]
+        title = f"{len(rows)} note(s): the same span, its free text worded differently (no dispute)"
+        cols = ["layer", "task", "task id", "region", "fields", "versions"]
+        print_table(cols, rows, fmt=fmt, title=title)
 
 
 def _num(value: float | None) -> str:

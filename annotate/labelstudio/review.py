@@ -129,7 +129,8 @@ def disagreements(
         if len(raters) < 2:
             continue
         doc = gold.documents[ann.doc_id]
-        lines = [_line(d, doc.text) for d in task_disagreements(raters)]
+        found = task_disagreements(raters, definition=gold.agreement_definition)
+        lines = [_line(d, doc.text) for d in found]
         if lines or all_tasks:
             out.append(Dispute(choice, raters, _segment(doc, ann), lines))
     order = {name: i for i, name in enumerate(in_layer_order({d.layer for d in out}))}

@@ -231,6 +231,12 @@ def write_metadata(
         ),
         **({"config_fingerprints": True} if data.fingerprints else {}),
         **({"provenance": True} if data.provenance else {}),
+        # absent: 1, free text counted as a dispute (releases before it keep their bytes)
+        **(
+            {"agreement_definition": data.agreement_definition}
+            if data.agreement_definition > 1
+            else {}
+        ),
         **({"viewer": f"{VIEWER_DIR}/index.html"} if data.viewer else {}),
         # absent: format 1, which releases before 3.0.0 were drawn in (they keep their bytes)
         **({"viewer_format": data.viewer_format} if data.viewer and data.viewer_format > 1 else {}),

@@ -24,7 +24,7 @@ import pyarrow as pa
 from annotate.agreement import pairwise_agreement
 from annotate.errors import ReleaseError
 from annotate.layers import LAYERS, Layer, get_layer
-from annotate.model import Annotation, Document, GoldSet
+from annotate.model import AGREEMENT_DEFINITION, Annotation, Document, GoldSet
 from annotate.names import pseudonym
 from annotate.pins import file_sha256
 from annotate.release.card import card_context
@@ -107,6 +107,9 @@ class ReleaseData:
     # the segments/annotations configs carry the gold's provenance (release.decisions):
     # the manifest's `provenance` flag; releases made before have none
     provenance: bool = True
+    # how raters' versions were compared (annotate.disputes.span_keyer): the gold set's,
+    # recorded in the manifest (``agreement_definition``) from 2 on; releases without: 1
+    agreement_definition: int = AGREEMENT_DEFINITION
     # the Hub card's settings, recorded in the manifest (``card``); None: a release made
     # before them (1.0.0, 2.0.0), whose card keeps the metadata and files it had
     card: CardSettings | None = field(default_factory=CardSettings)
@@ -257,6 +260,7 @@ def release_data(
             provenance=provenance,
         )
     data.schemas = gold.schemas
+    data.agreement_definition = gold.agreement_definition
     (progress or (lambda _msg: None))("assembling the tables")
     return data.assemble()
 

@@ -146,6 +146,8 @@ def reproduce_release(
             schemas=SchemaSet.from_directory(release / SCHEMA_DIR),
             layer=layer,
             foreign=foreign,
+            # as recorded: releases that record none counted free text as a dispute
+            agreement_definition=manifest.get("agreement_definition", 1),
             progress=progress,
         )
         with _build_time(manifest):

@@ -15,8 +15,12 @@ from typer.testing import CliRunner
 
 from annotate.cli import app
 from annotate.errors import ReleaseError
+from annotate.pipeline import gold_set
+from annotate.release.build import build_release
 from annotate.release.guard import Acceptance
 from annotate.release.manifest import read_manifest
+from annotate.release.reproduce import reproduce_release
+from annotate.release.tables import read_rows
 
 SECOND = "annotator-b@example.org"
 
@@ -29,6 +33,19 @@ def _second_rater(layers, make_exports) -> Path:
     stargate = next(s for s in theirs.entities if s.text == "Stargate")
     stargate.label = "PRODUCT"
     [path, *_] = make_exports("rater-b", theirs)
+    return _as_second_rater(path)
+
+
+def _rewording_rater(layers, make_exports) -> Path:
+    """Rater B's translation errors: A's, with the comment of the first one in other words
+    (the same error, span, category, severity and correction)."""
+    theirs = layers.copy()
+    theirs.errors[0].attrs["comment"] = "the amount is garbled"
+    [*_, path] = make_exports("rater-b", theirs)
+    return _as_second_rater(path)
+
+
+def _as_second_rater(path: Path) -> Path:
     tasks = json.loads(path.read_text(encoding="utf-8"))
     for task in tasks:  # another user, other annotation ids
         for ann in task["annotations"]:
@@ -76,3 +93,49 @@ def test_cli_build_exit_1_lists_the_tasks_and_gold_majority_builds(
     assert built.exit_code == 0, built.output
     bad = CliRunner().invoke(app, [*base, "--gold", "whatever"])
     assert bad.exit_code == 2, bad.output
+
+
+def test_a_comment_worded_otherwise_is_no_dispute(build, exports, layers, make_exports):
+    # seen: `annotate agreement` counted a difference in the MQM comment (free text) as a
+    # dispute, so build refused the task as "needs review", while the gold's provenance
+    # called the two versions one decision ("kept"); now the agreement says so too
+    second = _rewording_rater(layers, make_exports)
+    result = build([*exports, second])
+    manifest = read_manifest(result.path)
+    assert "accepted" not in manifest
+    assert manifest["agreement_definition"] == 2
+    assert manifest["counts"]["translation_errors"] == len(layers.errors)
+    rows = read_rows(result.path / "translation_errors" / "train.parquet")
+    (garbled,) = [r for r in rows if r["span_text"] == layers.errors[0].text]
+    assert garbled["comment"] == layers.errors[0].attrs["comment"]  # the first rater's words
+
+
+def test_a_release_made_when_free_text_counted_rebuilds_so(
+    exports, layers, make_exports, paths, tmp_path
+):
+    # releases that record no agreement definition counted free text as a dispute: under
+    # --gold majority their gold lost such a span, and a rebuild loses it again
+    tasks = [*exports, _rewording_rater(layers, make_exports)]
+    out = tmp_path / "releases"
+    gold = gold_set(articles=paths.articles, exports=tasks, agreement_definition=1)
+    release = build_release(
+        gold,
+        out=out,
+        dataset="demo",
+        version="1.0.0",
+        card_template=paths.card,
+        project_root=paths.root,
+        accept=Acceptance(majority=True),
+    ).path
+    manifest = read_manifest(release)
+    assert "agreement_definition" not in manifest and manifest["accepted"] == {"majority": 1}
+    assert manifest["counts"]["translation_errors"] == len(layers.errors) - 1
+    report = reproduce_release(
+        release,
+        articles=paths.articles,
+        pins=None,
+        exports=tasks,
+        card_template=paths.card,
+        project_root=paths.root,
+    )
+    assert report.ok, [str(p) for p in report.problems]

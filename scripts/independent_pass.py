@@ -36,6 +36,7 @@ from annotate.labelstudio.review import disagreements, review
 from annotate.labelstudio.sync import pull, push
 from annotate.labelstudio.team import TeamSettings
 from annotate.layers import layer_names
+from annotate.model import GoldSet
 from annotate.pipeline import gold_set
 from annotate.project import slug
 
@@ -89,18 +90,32 @@ def annotate_step(args: argparse.Namespace) -> int:
         print(f"{s.layer:<20} {s.annotator:<28} submitted {s.submitted}, there {s.skipped}")
     _pull(args, review_projects=False)
     gold = _gold(args)
-    report = agreement_report(gold.records)
-    for row in report.span_rows():
-        if row["label"] == "overall":
-            f1 = row.get("f1")
-            print(f"span F1 {row['layer']} {row['matching']} {row['annotators']}: {f1}")
-    for c in report.choices():
-        print(f"{c.layer} {c.choice} {c.annotators}: n={c.items} kappa={c.kappa} alpha={c.alpha}")
+    for line in summary(gold):
+        print(line)
     pins = args.labels / f"{slug(args.prefix)}.pins.json"
     print(f"(the full report: annotate agreement --pins {pins})")
     for r in review(gold, prefix=args.prefix):
         print(f"{r.project_title}: {r.disputed} disputed, {r.tasks_created} tasks imported")
     return list_step(args)
+
+
+def summary(gold: GoldSet) -> list[str]:
+    """The agreement in a few lines: overall span F1 per layer, matching and pair, kappa and
+    alpha per choice; raters by their pseudonyms, as the release and `annotate agreement`
+    name them (the pins' handles appear nowhere else)."""
+    report = agreement_report(gold.records, pseudonyms=True)
+    lines = [
+        f"span F1 {row['layer']} {row['matching']} {row['annotators']}: {row.get('f1')}"
+        for row in report.span_rows()
+        if row["label"] == "overall"
+    ]
+    lines += [
+        f"{c.layer} {c.choice} {c.annotators}: n={c.items} kappa={c.kappa} alpha={c.alpha}"
+        for c in report.choices()
+    ]
+    if report.notes:
+        lines.append(f"{len(report.notes)} spans worded differently in free text (no dispute)")
+    return lines
 
 
 def list_step(args: argparse.Namespace) -> int:

@@ -34,3 +34,18 @@ def test_agreement_shows_the_raters_pseudonyms():
         assert set(row["annotators"].split(" vs ")) == published
     for dispute in report["disagreements"]:
         assert {v["annotator"] for v in dispute["versions"]} == published
+
+
+def test_the_independent_pass_summary_shows_the_pseudonyms():
+    """scripts/independent_pass.py's agreement summary printed the pins' handles too."""
+    from independent_pass import summary
+
+    pins = ROOT / "data" / "labels" / "stargate-fr-v3.pins.json"
+    gold = gold_set(articles=ROOT / "data" / "articles", pins=pins)
+    handles = {r.annotator for r in gold.records if is_rater(r)}
+    published = {pseudonym(a) for a in handles}
+    lines = summary(gold)
+    pairs = [line.split(": ")[0].split(" ", 4)[-1] for line in lines if line.startswith("span F1")]
+    assert pairs and all(set(p.split(" vs ")) == published for p in pairs)
+    for line in lines:
+        assert not any(h in line for h in handles), line

@@ -168,8 +168,10 @@ class AgreementReport:
 
     def card_tables(self) -> dict[str, list[dict[str, Any]]]:
         """The card's agreement tables (``spans``, ``attributes``, ``judgements``), in the
-        form and rounding release 1.0.0 was built with."""
-        return _card_tables(self.pairs)
+        form and rounding release 1.0.0 was built with; and ``choices``
+        (:meth:`choices`: observed agreement, Cohen's kappa and Krippendorff's alpha with
+        the number of items, pairwise and over all raters), which card v3 shows."""
+        return {**_card_tables(self.pairs), "choices": [c.to_dict() for c in self.choices()]}
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -130,6 +130,7 @@ def card_context(data: ReleaseData) -> dict[str, Any]:
             "agreement": data.agreement.get("spans", []),
             "attribute_agreement": data.agreement.get("attributes", []),
             "judgement_agreement": data.agreement.get("judgements", []),
+            "choice_agreement": data.agreement.get("choices", []),
             "created": data.created,
         }
     )

@@ -7,7 +7,10 @@ new file and a new entry here, and :data:`DEFAULT_CARD` names the one new releas
   article, which loops over the layers (the file was ``annotate/release/dataset_card.md``).
 - ``annotate:release/cards/v2.md``: the card that follows the Hub's conventions (metadata
   of who made what, ``dataset_info``, Data Fields tables, example rows, annotators,
-  agreement plot, considerations, citation, license; one load snippet).
+  agreement plot, considerations, citation, license; one load snippet); release 2.1.0's.
+- ``annotate:release/cards/v3.md``: v2 with the agreement on the per-region choices and
+  judgements as ``annotate agreement`` reports it: observed agreement, Cohen's kappa and
+  Krippendorff's alpha with the number of items, pairwise and over all raters.
 
 (1.0.0 was built with a template of the project, the root ``dataset_card.md``.)
 """
@@ -62,9 +65,14 @@ PACKAGE_CARDS: dict[str, PackageCard] = {
             "v2.md",
             "4f4894fae32d500a1c0474c2bfe9507473bad5647b0863127be65abed63c840e",
         ),
+        PackageCard(
+            "annotate:release/cards/v3.md",
+            "v3.md",
+            "74d00910d2bfcc24f22ee810a61d52bf0f16d4769487bfc0f88a16096bbb5d2c",
+        ),
     )
 }
-DEFAULT_CARD = "annotate:release/cards/v2.md"
+DEFAULT_CARD = "annotate:release/cards/v3.md"
 
 
 def package_card(name: str) -> PackageCard:

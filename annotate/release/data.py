@@ -302,7 +302,9 @@ def _release_data(
     agreement = pairwise_agreement(gold.records)
     for table in agreement.values():
         for row in table:
-            row["annotators"] = " vs ".join(pseudonym(a) for a in row["annotators"].split(" vs "))
+            if row["annotators"] != "all":  # a pair: "a vs b"; else every rater of a layer
+                pair = row["annotators"].split(" vs ")
+                row["annotators"] = " vs ".join(pseudonym(a) for a in pair)
     input_paths, notes_text = _inputs(gold, notes)
     input_paths += foreign_inputs(gold.foreign)
     inputs = _input_entries(input_paths, project_root)

@@ -27,7 +27,9 @@ import pytest
 from huggingface_hub import DatasetCard
 from huggingface_hub.repocard_data import DatasetCardData
 
+from annotate.agreement import agreement_report
 from annotate.errors import ConfigError
+from annotate.names import pseudonym
 from annotate.pipeline import gold_set
 from annotate.project import load_project
 from annotate.release.card_settings import (
@@ -41,6 +43,7 @@ from annotate.release.manifest import read_manifest
 from annotate.release.publish import release
 from annotate.release.reproduce import reproduce_release
 
+FIGURES = ("observed", "kappa", "alpha")
 SIZES = ("n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "n>1T", "other")
 SETTINGS = CardSettings(
     pretty_name="Demo news annotations",
@@ -196,6 +199,26 @@ def test_the_card_links_the_viewer_and_shows_both_plots_listed_in_the_manifest(r
     for image in ("label_distribution.png", "agreement.png"):
         assert f"]({image})" in text, image
         assert image in files and (released / image).stat().st_size > 0
+
+
+def test_the_card_shows_kappa_and_alpha_beside_observed_agreement(project, released):
+    # seen: the Hub card (v2) showed only the observed agreement per choice; researchers
+    # look for Cohen's kappa and Krippendorff's alpha. Card v3 shows the figures of
+    # `annotate agreement`, with the number of items, pairwise and over all raters.
+    assert read_manifest(released)["card_template"] == "annotate:release/cards/v3.md"
+    _, text = _card(released)
+    assert "| layer | choice | raters | items | observed agreement | Cohen's κ |" in text
+    gold = gold_set(
+        articles=project / "data" / "articles", pins=project / "data" / "labels" / "pins.json"
+    )
+    rows = agreement_report(gold.records).choices()
+    assert {r.annotators for r in rows} >= {"all"} and any(r.kappa is not None for r in rows)
+    for r in rows:
+        pair = r.annotators if r.annotators == "all" else r.annotators.split(" vs ")
+        names = "all" if pair == "all" else " vs ".join(pseudonym(a) for a in pair)
+        cells = [r.layer, r.choice, names, r.items, *(r.to_dict()[k] for k in FIGURES)]
+        line = "| " + " | ".join("" if c is None else str(c) for c in cells) + " |"
+        assert line in text, line
 
 
 def test_a_release_with_the_hub_card_reproduces_byte_for_byte(project, released):

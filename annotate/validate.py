@@ -35,10 +35,11 @@ alone gives paths in the record (``$.spans[2].end``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from annotate.errors import ConfigError
-from annotate.labelstudio.export import ExportStats, OnError, read_export
+from annotate.labelstudio.export import OnError
 from annotate.layers import LAYERS
 from annotate.model import Document
 from annotate.sources.foreign import ForeignOptions
@@ -50,6 +51,7 @@ from annotate.validation.engine import (
     record_validator,
     validate_items,
 )
+from annotate.validation.files import add_stats, read_into, validate_files
 from annotate.validation.issues import EXAMPLES, IssueLog, IssueSink
 from annotate.validation.report import (
     Quarantined,
@@ -61,6 +63,7 @@ from annotate.validation.report import (
 from annotate.validation.semantic import Whitespace
 
 __all__ = [
+    "Engine",
     "Quarantined",
     "RecordValidator",
     "RecordWriter",
@@ -76,7 +79,22 @@ __all__ = [
 ]
 
 Progress = Callable[[str], None]
-_PROGRESS_EVERY = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """Where several exports are validated at once (one file per worker): an engine of
+    :mod:`annotate.engine` (``local``: processes here; ``dask``: a cluster at ``address``,
+    or one started for the run), with ``jobs`` workers (``None``: every core)."""
+
+    name: str = "local"
+    jobs: int | None = None
+    address: str | None = None
+
+    @property
+    def parallel(self) -> bool:
+        """Whether it runs anywhere but in this process alone."""
+        return self.name != "local" or self.address is not None or self.jobs != 1
 
 
 def _validate(
@@ -92,6 +110,7 @@ def _validate(
     progress: Progress | None,
     foreign: ForeignOptions | None,
     log: IssueLog | None = None,
+    engine: Engine | None = None,
 ) -> Report:
     if layer is not None and layer not in LAYERS:
         raise ConfigError(f"unknown layer {layer!r}; {did_you_mean(layer, LAYERS)}")
@@ -99,26 +118,33 @@ def _validate(
         raise ConfigError(f"whitespace must be 'flag' or 'fix', not {whitespace!r}")
     run = ValidationRun(documents, whitespace=whitespace, keep=keep, writer=writer, log=log)
     report = run.report
-    for path in exports:
-        report.inputs.append(str(path))
-        stats = ExportStats()
-        items = read_export(
-            path,
+    if engine is not None and writer is not None:
+        validate_files(
+            list(exports),
+            documents,
+            report=report,
+            writer=writer,
+            engine=engine.name,
+            jobs=engine.jobs,
+            address=engine.address,
             layer=layer,
+            whitespace=whitespace,
             include_predictions=include_predictions,
-            stats=stats,
-            on_error=on_error,
             foreign=foreign,
-            fast=not keep,  # a kept run builds Annotation objects: the full path does
+            progress=progress,
         )
-        for n, item in enumerate(items, 1):
-            run.item(item)
-            if progress is not None and n % _PROGRESS_EVERY == 0:
-                progress(f"{path}: {n} records")
-        report.received += stats.received
-        report.skipped.update(stats.skipped)
-        report.add_input_issues(stats.errors, stats.warnings)
-        report.labels.update(stats.labels)
+    else:
+        for path in exports:
+            stats = read_into(
+                run,
+                path,
+                layer=layer,
+                include_predictions=include_predictions,
+                on_error=on_error,
+                foreign=foreign,
+                progress=progress,
+            )
+            add_stats(report, stats)
     if foreign is not None and foreign.label_map is not None:
         report.label_map = {"file": foreign.label_map.file, "sha256": foreign.label_map.sha256}
     return report
@@ -168,6 +194,7 @@ def run_validation(
     foreign: ForeignOptions | None = None,
     on_issue: IssueSink | None = None,
     examples: int = EXAMPLES,
+    engine: Engine | None = None,
 ) -> Report:
     """Validate exports as a stream: valid records to ``output`` (JSONL), rejected ones
     to ``quarantine`` (JSONL, each whole with its reasons), the JSON report to ``report``.
@@ -175,7 +202,11 @@ def run_validation(
 
     Nor are the issues: each is handed to ``on_issue`` as it is found, and the report
     keeps their counts (per code, per file) and the first ``examples`` errors and warnings
-    (:attr:`Report.log`); :meth:`Report.write_json` and ``report`` list them all."""
+    (:attr:`Report.log`); :meth:`Report.write_json` and ``report`` list them all.
+
+    ``engine`` validates the files at once, one per worker (:class:`Engine`;
+    :mod:`annotate.validation.files`): the records, the report and the order of every
+    issue are those of a run over the files in order."""
     log = IssueLog(examples=examples, sink=on_issue)
     with RecordWriter(valid_path=output, quarantine_path=quarantine) as writer:
         result = _validate(
@@ -190,6 +221,7 @@ def run_validation(
             progress=progress,
             foreign=foreign,
             log=log,
+            engine=engine if engine is not None and engine.parallel else None,
         )
     if report is not None:
         write_report(result, report)

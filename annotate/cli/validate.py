@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from annotate.cli._app import _progress, app, err, out
+from annotate.cli._app import AddressOpt, _progress, app, err, out
 from annotate.cli._output import (
     Format,
     FormatOpt,
@@ -82,6 +82,22 @@ def validate(
             "layer (YAML or JSON; a name mapped to null is dropped on purpose)."
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            help="Validate this many files at once, one per process (default 1; with "
+            "--engine dask: the workers of the cluster started for the run).",
+            min=1,
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="Where the files are validated: local (processes on this machine) or dask "
+            "(a Dask cluster: --address, else one started for the run)."
+        ),
+    ] = "local",
+    address: AddressOpt = None,
 ) -> None:
     """Validate the annotations of raw Label Studio exports: every problem of every record,
     with its file, task, annotation, annotator and JSON path.
@@ -93,6 +109,10 @@ def validate(
 
     Through a pipe (--format text) every problem is one line, as compilers print them:
     FILE:$.json.path: code: message [task=T, annotation=A, annotator=N] (hint: H).
+
+    Several files are validated at once with --jobs N (or --engine dask): the output,
+    the report and the order of every line are those of one file after the other
+    (a record already read in an earlier file is still a duplicate).
 
     Exit codes:
 
@@ -108,7 +128,7 @@ def validate(
     from annotate.corpus import read_articles
     from annotate.project import current_project
     from annotate.sources.foreign import foreign_options
-    from annotate.validate import run_validation
+    from annotate.validate import Engine, run_validation
 
     shown = output_format(fmt, as_json=as_json)
     if whitespace not in ("flag", "fix"):
@@ -140,6 +160,7 @@ def validate(
             foreign=foreign,
             on_issue=print_issue if shown == "text" else None,
             examples=_SHOWN,
+            engine=Engine(engine, jobs if jobs is not None or engine != "local" else 1, address),
         )
     if shown == "json":
         out.file.flush()

@@ -10,6 +10,7 @@ of issues."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -219,6 +220,24 @@ class RecordWriter:
                 part.replace(target)
             else:
                 part.unlink(missing_ok=True)
+
+    def writes(self, kind: str) -> bool:
+        """Whether this writer has a file for ``kind`` (``valid`` or ``quarantine``)."""
+        return self.paths.get(kind) is not None
+
+    def folder(self) -> Path | None:
+        """The folder of the first file written (for part files beside it)."""
+        found = next((p for p in self.paths.values() if p is not None), None)
+        return None if found is None else found.parent
+
+    def append_part(self, kind: str, part: Path) -> None:
+        """Append the lines another writer wrote to ``part`` (then removed) to ``kind``."""
+        fh = self._files.get(kind)
+        if fh is None or not part.exists():
+            return
+        with part.open(encoding="utf-8") as src:
+            shutil.copyfileobj(src, fh)
+        part.unlink()
 
     def valid(self, record: dict[str, Any], *, plain: bool = False) -> None:
         """One valid record, as ``json.dumps`` writes it. A ``plain`` record (parsed JSON

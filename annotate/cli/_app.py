@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -22,6 +22,17 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from annotate.cli._errors import handles_errors
 from annotate.cli._help import Command, Group
+from annotate.cli._options import (  # the shared option types, re-exported for the commands
+    AddressOpt,
+    ArticlesArg,
+    CacheDirOpt,
+    CorpusArg,
+    EngineOpt,
+    JobsOpt,
+    LangOpt,
+    LayersOpt,
+    NoCacheOpt,
+)
 from annotate.errors import ConfigError
 from annotate.model import Document, Unit
 from annotate.preannotate import Prediction
@@ -82,22 +93,6 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 ALL = "all"
-LayersOpt = Annotated[str, typer.Option("--layers", help="Comma-separated layers, or 'all'.")]
-ArticlesArg = Annotated[
-    Path, typer.Argument(help="An article (.txt, .md, .jsonl) or a directory of them.")
-]
-CorpusArg = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Articles (.txt, .md, .jsonl) or directories of them (default: the project's corpus)."
-    ),
-]
-LangOpt = Annotated[
-    str | None,
-    typer.Option(
-        help="Language of articles whose metadata names none (default: the project's language)."
-    ),
-]
 
 
 def _layers(value: str) -> list[str]:
@@ -122,36 +117,6 @@ def _progress(title: str) -> Iterator[Callable[[str], None]]:
     ) as bar:
         task = bar.add_task(title)
         yield lambda msg: bar.update(task, description=f"{title}: {msg}")
-
-
-JobsOpt = Annotated[
-    int | None,
-    typer.Option(help="Processes for the predictors (default: every core).", min=1),
-]
-CacheDirOpt = Annotated[
-    Path | None,
-    typer.Option(
-        help="Prediction cache folder (default: $ANNOTATE_PREDICTION_CACHE, "
-        "else ~/.cache/annotate/predictions)."
-    ),
-]
-EngineOpt = Annotated[
-    str,
-    typer.Option(
-        help="Where the predictors run: local (processes on this machine) or dask "
-        "(a Dask cluster: --address, else one started for the run)."
-    ),
-]
-AddressOpt = Annotated[
-    str | None,
-    typer.Option(
-        help="A Dask scheduler to join, e.g. tcp://10.0.0.5:8786 "
-        "(default: $DASK_SCHEDULER_ADDRESS; with neither, --engine dask starts a local cluster)."
-    ),
-]
-NoCacheOpt = Annotated[
-    bool, typer.Option("--no-cache", help="Recompute every prediction; store none.")
-]
 
 
 def _predictions(

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotate.cli._app import _layers, _progress, app, out
+from annotate.cli._options import CorpusOpt, ExportOpt, JsonOpt, LayersOpt, PinsOpt
 from annotate.cli._output import Format, FormatOpt, output_format, print_json, print_table
-from annotate.cli.release import CorpusOpt, ExportOpt, PinsOpt, _corpus, _gold
+from annotate.cli.release import _corpus, _gold
 
 if TYPE_CHECKING:
     from annotate.agreement import AgreementReport
@@ -22,12 +23,12 @@ def agreement(
     articles: CorpusOpt = None,
     pins: PinsOpt = None,
     export: ExportOpt = None,
-    layers: Annotated[str, typer.Option(help="Comma-separated layers, or 'all'.")] = "all",
+    layers: LayersOpt = "all",
     heatmap: Annotated[
         Path | None, typer.Option(help="Also draw the pairwise span F1 per label into this PNG.")
     ] = None,
     fmt: FormatOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Inter-annotator agreement of the pulled exports, and every disagreement, before a release.
 

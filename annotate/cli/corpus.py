@@ -10,6 +10,13 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import (
+    _layers,
+    _progress,
+    _unit,
+    app,
+    err,
+)
+from annotate.cli._options import (
     AddressOpt,
     CacheDirOpt,
     CorpusArg,
@@ -17,11 +24,6 @@ from annotate.cli._app import (
     JobsOpt,
     LangOpt,
     NoCacheOpt,
-    _layers,
-    _progress,
-    _unit,
-    app,
-    err,
 )
 from annotate.cli._output import FormatOpt, output_format, print_json, print_table
 from annotate.labelstudio.task_files import TASK_SHARD_SIZE

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import _layers, _progress, app
+from annotate.cli._options import ArticlesOpt, JsonOpt, LayersOpt
 from annotate.cli._output import Format, FormatOpt, output_format, print_json, print_table
 from annotate.evaluate import EvalResult
 
@@ -16,7 +17,7 @@ __all__ = ["evaluate"]
 
 @app.command()
 def evaluate(
-    articles: Annotated[Path, typer.Option(help="The corpus.")] = Path("data/articles"),
+    articles: ArticlesOpt = Path("data/articles"),
     pins: Annotated[
         Path | None,
         typer.Option(help="Gold: pinned exports (default data/labels/pins.json unless --gold)."),
@@ -31,9 +32,9 @@ def evaluate(
     annotator: Annotated[
         str | None, typer.Option(help="Score one annotator of the gold exports.")
     ] = None,
-    layers: Annotated[str, typer.Option(help="Comma-separated layers, or 'all'.")] = "all",
+    layers: LayersOpt = "all",
     fmt: FormatOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Precision, recall and F1 per label, exact and overlap matching, against the gold.
 

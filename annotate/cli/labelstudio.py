@@ -8,19 +8,24 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import (
-    AddressOpt,
-    CacheDirOpt,
-    CorpusArg,
-    EngineOpt,
-    JobsOpt,
-    LangOpt,
-    NoCacheOpt,
     _layers,
     _predictions,
     _progress,
     _unit,
     app,
     err,
+)
+from annotate.cli._options import (
+    AddressOpt,
+    CacheDirOpt,
+    CorpusArg,
+    EngineOpt,
+    JobsOpt,
+    JsonOpt,
+    LangOpt,
+    NoCacheOpt,
+    PrefixOpt,
+    ProjectLayersOpt,
 )
 from annotate.cli._output import FormatOpt, output_format, print_json, print_table
 
@@ -30,10 +35,7 @@ __all__ = ["pull", "push", "status"]
 @app.command()
 def push(
     path: CorpusArg = None,
-    layers: Annotated[
-        str | None,
-        typer.Option("--layers", help="Comma-separated layers, or 'all' (default: the project's)."),
-    ] = None,
+    layers: ProjectLayersOpt = None,
     unit: Annotated[
         str, typer.Option(help="Task unit: sentence, paragraph or document.")
     ] = "paragraph",
@@ -158,16 +160,11 @@ def push(
 
 @app.command()
 def pull(
-    layers: Annotated[
-        str | None,
-        typer.Option("--layers", help="Comma-separated layers, or 'all' (default: the project's)."),
-    ] = None,
+    layers: ProjectLayersOpt = None,
     labels_dir: Annotated[
         Path | None, typer.Option(help="Where raw exports are stored (default: the project's).")
     ] = None,
-    prefix: Annotated[
-        str | None, typer.Option(help="Project title prefix used by push (default: the project's).")
-    ] = None,
+    prefix: PrefixOpt = None,
     pin: Annotated[
         bool, typer.Option(help="Pin the exports in <labels-dir>/<prefix>.pins.json for the build.")
     ] = True,
@@ -222,15 +219,10 @@ def pull(
 
 @app.command()
 def status(
-    layers: Annotated[
-        str | None,
-        typer.Option("--layers", help="Comma-separated layers, or 'all' (default: the project's)."),
-    ] = None,
-    prefix: Annotated[
-        str | None, typer.Option(help="Project title prefix used by push (default: the project's).")
-    ] = None,
+    layers: ProjectLayersOpt = None,
+    prefix: PrefixOpt = None,
     fmt: FormatOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """How far the annotators are, per layer, from the live server.
 

@@ -16,6 +16,7 @@ from annotate.cli._app import (
     err,
     out,
 )
+from annotate.cli._options import CorpusOpt, ExportOpt, JsonOpt, PinsOpt
 from annotate.cli._output import FormatOpt, issue_line, output_format, print_json, print_table
 
 if TYPE_CHECKING:
@@ -25,13 +26,6 @@ if TYPE_CHECKING:
     from annotate.model import GoldSet
     from annotate.sources.foreign import ForeignOptions
 
-ArticlesOpt = Annotated[Path, typer.Option(help="The corpus.")]
-CorpusOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--articles", help="The corpus: article files or directories (repeat for several)."
-    ),
-]
 AllowNoAnnotationsOpt = Annotated[
     bool,
     typer.Option(
@@ -66,11 +60,6 @@ GoldOpt = Annotated[
         "`annotate review`); majority: publish what a majority of their raters made.",
     ),
 ]
-PinsOpt = Annotated[
-    Path | None,
-    typer.Option(help="Pinned exports (default: data/labels/pins.json unless --export)."),
-]
-ExportOpt = Annotated[list[Path] | None, typer.Option(help="Extra raw exports to build from.")]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Releases directory (default: the project's).")
 ]
@@ -382,7 +371,7 @@ def diff(
     pins: PinsOpt = None,
     export: ExportOpt = None,
     fmt: FormatOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: JsonOpt = False,
     examples: Annotated[int, typer.Option(help="Examples shown per kind of change.")] = 5,
     html: Annotated[
         bool, typer.Option("--html", help="Also write the diff as static HTML pages.")
@@ -456,7 +445,7 @@ def verify(
         bool, typer.Option(help="Also load every config with datasets.load_dataset.")
     ] = True,
     fmt: FormatOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Check a release: every checksum, every row against its version's schema, load_dataset of every config.
 
@@ -494,7 +483,7 @@ def reproduce(
         Path | None, typer.Option(help="Keep the rebuild in this releases directory.")
     ] = None,
     fmt: FormatOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Rebuild a release from its pinned inputs with the settings its manifest records, and compare every file.
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import _layers, _progress, app, out
+from annotate.cli._options import JsonOpt, PrefixOpt, ProjectLayersOpt
 from annotate.cli._output import FormatOpt, output_format, print_json, print_table
 
 __all__ = ["review"]
@@ -24,13 +25,8 @@ def review(
         Path | None,
         typer.Option(help="The pulled annotators' exports (default: the project's pins)."),
     ] = None,
-    layers: Annotated[
-        str | None,
-        typer.Option("--layers", help="Comma-separated layers, or 'all' (default: the project's)."),
-    ] = None,
-    prefix: Annotated[
-        str | None, typer.Option(help="Project title prefix used by push (default: the project's).")
-    ] = None,
+    layers: ProjectLayersOpt = None,
+    prefix: PrefixOpt = None,
     all_tasks: Annotated[
         bool,
         typer.Option("--all", help="Review every task two raters made, not only disputed ones."),
@@ -42,7 +38,7 @@ def review(
         ),
     ] = False,
     fmt: FormatOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Make a review project per layer in Label Studio for adjudication (idempotent).
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from annotate.cli._app import AddressOpt, _progress, app, err, out
+from annotate.cli._app import _progress, app, err, out
+from annotate.cli._options import AddressOpt, JsonOpt
 from annotate.cli._output import (
     Format,
     FormatOpt,
@@ -54,7 +55,7 @@ def validate(
         Path | None, typer.Option("--report", help="Write the JSON report here.")
     ] = None,
     fmt: FormatOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: JsonOpt = False,
     strict: Annotated[
         bool, typer.Option(help="Fail the run (exit 1) on any problem, warnings included.")
     ] = False,

@@ -17,6 +17,7 @@ install command in the reason.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ import pytest
 
 from tests.integration.conftest import REPO, ls_client, ls_run_id, ls_server
 
-__all__ = ["browser_page", "ls_admin", "ls_client", "ls_run_id", "ls_server"]
+__all__ = ["browser_page", "ls_admin", "ls_client", "ls_run_id", "ls_server", "page", "screenshot"]
 
 CHROMIUM = Path(os.environ.get("ANNOTATE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -41,6 +42,7 @@ CHROMIUM_ARGS = [
 INSTALL_HINT = "apt-get update && apt-get install -y chromium; .venv/bin/python -m pip install playwright==1.65.2"
 ACTION_TIMEOUT_MS = 20_000
 NAVIGATION_TIMEOUT_MS = 30_000
+SHOTS = Path("/tmp")  # where screenshots are copied, to be looked at after a run
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -117,3 +119,30 @@ def browser_page(
             yield page
         finally:
             context.close()
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Any]:
+    """A Playwright page in headless chromium, for pages opened from disk (the release
+    viewer, the visual diff): no server, no login."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.set_default_timeout(ACTION_TIMEOUT_MS)
+            yield page
+        finally:
+            browser.close()
+
+
+def screenshot(page: Any, tmp_path: Path, name: str) -> Path:
+    """A full-page screenshot ``<name>.png`` in ``tmp_path``, copied to :data:`SHOTS`."""
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    shutil.copyfile(path, SHOTS / path.name)
+    return path

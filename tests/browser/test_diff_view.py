@@ -3,48 +3,21 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from tests.browser.conftest import ACTION_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, _skip_reason
+from tests.browser.conftest import screenshot
 from tests.synthetic import edited_release
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE = ROOT / "releases" / "stargate-fr-annotations" / "2.0.0"
-SHOTS = Path("/tmp")
 KINDS = ("added", "removed", "changed")
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.set_default_timeout(ACTION_TIMEOUT_MS)
-            yield page
-        finally:
-            browser.close()
-
-
-def _shot(page: Any, tmp_path: Path, name: str) -> None:
-    path = tmp_path / f"diff-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    shutil.copyfile(path, SHOTS / path.name)
 
 
 def test_the_diff_marks_what_annotate_diff_counts(page, tmp_path):
@@ -64,7 +37,7 @@ def test_the_diff_marks_what_annotate_diff_counts(page, tmp_path):
     page.goto((out / "index.html").as_uri())
     changed_docs = {doc for doc, _config, _kind in counts}
     assert page.locator("#documents tbody tr").count() == len(changed_docs)
-    _shot(page, tmp_path, "index")
+    screenshot(page, tmp_path, "diff-index")
 
     page.locator("#documents tbody a").first.click()
     page.wait_for_load_state("domcontentloaded")
@@ -80,9 +53,9 @@ def test_the_diff_marks_what_annotate_diff_counts(page, tmp_path):
     assert page.locator("#judgements tbody tr").count() == len(
         [j for j in judgements if j["doc_id"] == doc_id]
     )
-    _shot(page, tmp_path, "document")
+    screenshot(page, tmp_path, "diff-document")
 
     page.locator('input[data-toggle="kind"][value="removed"]').uncheck()
     assert not page.locator('.block[data-kind="removed"]').first.is_visible()
     assert page.locator('.block[data-kind="added"]').first.is_visible()
-    _shot(page, tmp_path, "document-no-removed")
+    screenshot(page, tmp_path, "diff-document-no-removed")

@@ -2,47 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 
 from annotate.release.viewer import VIEWER_FORMATS, write_viewer
-from tests.browser.conftest import ACTION_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, _skip_reason
+from tests.browser.conftest import screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE = ROOT / "releases" / "stargate-fr-annotations" / "1.0.0"
 LAYERS = ("entities", "claims", "translation_errors")
-SHOTS = Path("/tmp")
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.set_default_timeout(ACTION_TIMEOUT_MS)
-            yield page
-        finally:
-            browser.close()
-
-
-def _shot(page: Any, tmp_path: Path, name: str) -> None:  # name: viewer-<format>-<page>
-    path = tmp_path / f"viewer-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    shutil.copyfile(path, SHOTS / path.name)
 
 
 @pytest.mark.parametrize("viewer_format", VIEWER_FORMATS)
@@ -55,7 +28,7 @@ def test_every_row_of_a_document_is_highlighted_and_layers_toggle(page, tmp_path
         page.locator("#documents tbody tr").count()
         == pq.read_table(RELEASE / "documents" / "train.parquet").num_rows
     )
-    _shot(page, tmp_path, f"{viewer_format}-index")
+    screenshot(page, tmp_path, f"viewer-{viewer_format}-index")
     page.locator("#documents tbody a").first.click()
     page.wait_for_load_state("domcontentloaded")
     doc_id = page.locator("main code").first.inner_text()
@@ -71,7 +44,7 @@ def test_every_row_of_a_document_is_highlighted_and_layers_toggle(page, tmp_path
         marked = page.locator(f"{gold} .vw-mark, {gold} .vw-start")
         assert marked.count() == n, layer
         assert marked.first.is_visible()
-    _shot(page, tmp_path, f"{viewer_format}-document")
+    screenshot(page, tmp_path, f"viewer-{viewer_format}-document")
 
     page.locator('input[data-toggle="layer"][value="claims"]').uncheck()
     assert not page.locator('.block[data-layer="claims"]').first.is_visible()
@@ -84,5 +57,5 @@ def test_every_row_of_a_document_is_highlighted_and_layers_toggle(page, tmp_path
         f'.block[data-annotator="{name}"]:not([data-layer="claims"])'
     ).first.is_visible()
     assert page.locator(".vw-disputed").count() > 0  # the raters of 1.0.0 disagree somewhere
-    _shot(page, tmp_path, f"{viewer_format}-document-toggled")
+    screenshot(page, tmp_path, f"viewer-{viewer_format}-document-toggled")
     assert errors == []  # format 2 draws with its script: it ran without an error

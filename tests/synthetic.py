@@ -19,6 +19,7 @@ __all__ = [
     "edited_release",
     "synthetic_documents",
     "synthetic_entity_release",
+    "synthetic_gold_set",
     "synthetic_records",
     "write_synthetic_export",
 ]
@@ -242,6 +243,49 @@ def synthetic_entity_release(
                 pos += len(w) + 1
 
     return [doc for doc, _ in documents], rows()
+
+
+def synthetic_gold_set(spans: int, *, per_doc: int = 1000, per_task: int = 100) -> Any:
+    """A :class:`~annotate.model.GoldSet` of ``spans`` entity spans, as
+    :func:`annotate.pipeline.gold_set` makes one from validated exports, without Label
+    Studio: documents of ``per_doc`` one-word mentions (``Nom<d>x<i> dit``) in paragraphs of
+    ``per_task`` words, one annotation per paragraph by one of seven raters (a span in
+    three with a Wikidata id), the gold chosen by :func:`annotate.gold.select_gold`."""
+    from annotate.gold import select_gold
+    from annotate.model import GoldSet
+    from annotate.schemas import active_schemas
+    from annotate.validation.report import Report
+
+    documents: dict[str, Document] = {}
+    records: list[Annotation] = []
+    for d in range((spans + per_doc - 1) // per_doc):
+        words = [f"Nom{d}x{i} dit" for i in range(min(per_doc, spans - d * per_doc))]
+        paras = [words[i : i + per_task] for i in range(0, len(words), per_task)]
+        text = "\n\n".join(" ".join(p) + "." for p in paras)
+        doc = Document(_sha(text), text, "fr", title=f"doc {d}")
+        pos = 0
+        for k, para in enumerate(paras):
+            seg = Segment(pos, pos + len(" ".join(para)) + 1, k)
+            doc.paragraphs.append(seg)
+            found, at = [], seg.start
+            for i, w in enumerate(para):
+                end = at + w.index(" ")
+                kb = {"kb_id": f"Q{i + 1}"} if i % 3 == 0 else {}
+                found.append(Span(f"s{d}-{k}-{i}", at, end, text[at:end], _LABELS[i % 8], None, kb))
+                at += len(w) + 1
+            n = len(records)
+            key = task_key(doc.id, "entities", seg.start, seg.end)
+            records.append(
+                Annotation(
+                    "entities", doc.id, key, seg.start, seg.end, f"annotator-{n % 7}",
+                    annotation_id=n + 1, task_id=n + 1, created_at="2024-05-01T10:00:00Z",
+                    spans=found,
+                )
+            )  # fmt: skip
+            pos = seg.end + 2
+        documents[doc.id] = doc
+    report = Report(valid=records, received=len(records), valid_count=len(records))
+    return GoldSet(documents, report, select_gold(records), active_schemas())
 
 
 def _sha(text: str) -> str:

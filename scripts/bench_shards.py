@@ -67,7 +67,11 @@ def _gold(spans: int) -> Any:
 def _gold_only(out: Path, spans: int, max_size: str) -> dict[str, Any]:
     start = time.perf_counter()
     gold = _gold(spans)
-    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "tasks": len(gold.choices)}
+    return {
+        "seconds": time.perf_counter() - start,
+        "peak_mb": _peak_mb(),
+        "tasks": len(gold.choices),
+    }
 
 
 def _build(out: Path, spans: int, max_size: str) -> dict[str, Any]:
@@ -120,9 +124,7 @@ def _load(out: Path, spans: int, max_size: str) -> dict[str, Any]:
     start = time.perf_counter()
     counts = {}
     for config in _configs(out):
-        stream = datasets.load_dataset(
-            str(_release(out)), config, split="train", streaming=True
-        )
+        stream = datasets.load_dataset(str(_release(out)), config, split="train", streaming=True)
         batches = stream.iter(batch_size=BATCH)  # decoded as Python lists, features applied
         counts[config] = sum(len(batch["doc_id"]) for batch in batches)
     return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "rows": counts}
@@ -212,7 +214,9 @@ def _slope(args: argparse.Namespace) -> None:
     per_m = {p: (v[1] - v[0]) / (sizes[1] - sizes[0]) * 1e6 for p, v in peaks.items()}
     print(f"peak RSS at {sizes[0]:,} and {sizes[1]:,} spans (shard limit {args.max_shard_size}):")
     for phase, values in peaks.items():
-        print(f"  {phase}: {values[0]:.0f} MB, {values[1]:.0f} MB: {per_m[phase]:.0f} MB per M spans")
+        print(
+            f"  {phase}: {values[0]:.0f} MB, {values[1]:.0f} MB: {per_m[phase]:.0f} MB per M spans"
+        )
     print(
         f"build over its gold set: {per_m['build'] - per_m['gold']:.0f} MB per M spans; "
         f"slope ratio build/gold {per_m['build'] / per_m['gold']:.2f}; "
@@ -228,10 +232,17 @@ def _report(args: argparse.Namespace, phases: dict[str, dict[str, Any]]) -> None
     print(f"{args.spans:,} entity spans, shard limit {args.max_shard_size}; files:")
     for path, f in b["files"].items():
         print(f"  {path}: {f['rows']:,} rows, {f['bytes'] / 1e6:.1f} MB")
-    print(f"gold set alone: {phases['gold']['seconds']:.1f} s, peak {phases['gold']['peak_mb']:.0f} MB")
+    print(
+        f"gold set alone: {phases['gold']['seconds']:.1f} s, peak {phases['gold']['peak_mb']:.0f} MB"
+    )
     print(f"verify (every row, no load): {v['seconds']:.1f} s, peak {v['peak_mb']:.0f} MB, ok")
     pairs = [
-        ("build_release (all configs)", b, "entity rows -> from_pylist -> write_table", "bare-write"),
+        (
+            "build_release (all configs)",
+            b,
+            "entity rows -> from_pylist -> write_table",
+            "bare-write",
+        ),
         ("load_dataset(streaming=True), count", lo, "iter_batches + to_pydict", "bare-read"),
     ]
     for name, ours, base_name, base_phase in pairs:

@@ -245,12 +245,16 @@ def synthetic_entity_release(
     return [doc for doc, _ in documents], rows()
 
 
-def synthetic_gold_set(spans: int, *, per_doc: int = 1000, per_task: int = 100) -> Any:
+def synthetic_gold_set(
+    spans: int, *, per_doc: int = 1000, per_task: int = 100, raters: int = 1, seed: int = 0
+) -> Any:
     """A :class:`~annotate.model.GoldSet` of ``spans`` entity spans, as
     :func:`annotate.pipeline.gold_set` makes one from validated exports, without Label
     Studio: documents of ``per_doc`` one-word mentions (``Nom<d>x<i> dit``) in paragraphs of
-    ``per_task`` words, one annotation per paragraph by one of seven raters (a span in
-    three with a Wikidata id), the gold chosen by :func:`annotate.gold.select_gold`."""
+    ``per_task`` words, each paragraph annotated by ``raters`` of seven raters (a span in
+    three with a Wikidata id; a second rater labels every fifth span otherwise), the gold
+    chosen by :func:`annotate.gold.select_gold`. With several raters the records are in a
+    shuffled order (``seed``), as exports of several projects interleave them."""
     from annotate.gold import select_gold
     from annotate.model import GoldSet
     from annotate.schemas import active_schemas
@@ -273,19 +277,30 @@ def synthetic_gold_set(spans: int, *, per_doc: int = 1000, per_task: int = 100) 
                 kb = {"kb_id": f"Q{i + 1}"} if i % 3 == 0 else {}
                 found.append(Span(f"s{d}-{k}-{i}", at, end, text[at:end], _LABELS[i % 8], None, kb))
                 at += len(w) + 1
-            n = len(records)
             key = task_key(doc.id, "entities", seg.start, seg.end)
-            records.append(
-                Annotation(
-                    "entities", doc.id, key, seg.start, seg.end, f"annotator-{n % 7}",
-                    annotation_id=n + 1, task_id=n + 1, created_at="2024-05-01T10:00:00Z",
-                    spans=found,
-                )
-            )  # fmt: skip
+            for r in range(raters):
+                n = len(records)
+                mine = [_relabelled(sp, r) if j % 5 == 4 else sp for j, sp in enumerate(found)]
+                records.append(
+                    Annotation(
+                        "entities", doc.id, key, seg.start, seg.end, f"annotator-{n % 7}",
+                        annotation_id=n + 1, task_id=n // raters + 1,
+                        created_at="2024-05-01T10:00:00Z", spans=mine,
+                    )
+                )  # fmt: skip
             pos = seg.end + 2
         documents[doc.id] = doc
+    if raters > 1:
+        random.Random(seed).shuffle(records)
     report = Report(valid=records, received=len(records), valid_count=len(records))
     return GoldSet(documents, report, select_gold(records), active_schemas())
+
+
+def _relabelled(span: Span, rater: int) -> Span:
+    if not rater:
+        return span
+    label = _LABELS[(_LABELS.index(span.label) + rater) % len(_LABELS)]
+    return Span(span.id, span.start, span.end, span.text, label, None, dict(span.attrs))
 
 
 def _sha(text: str) -> str:

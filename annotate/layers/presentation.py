@@ -48,7 +48,6 @@ class ReleaseView(Protocol):
     ``ReleaseData``)."""
 
     documents: dict[str, Document]
-    rows: dict[str, list[dict[str, Any]]]
 
     def count(self, config: str, *columns: str) -> Counter[Any]: ...
 

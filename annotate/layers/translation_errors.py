@@ -167,11 +167,8 @@ class TranslationErrorsLayer(Layer):
         for (doc_id, start, end, label, severity), n in errors.items():
             key = (doc_id, start, end)
             per_segment[key] = per_segment.get(key, 0.0) + n * self.weight(label, severity)
-        judged = {
-            (r["doc_id"], r["segment_start"], r["segment_end"])
-            for r in data.rows.get("segments", [])
-            if r["layer"] == self.name
-        }
+        segments = data.count("segments", "layer", "doc_id", "segment_start", "segment_end")
+        judged = {key[1:] for key in segments if key[0] == self.name}
         paragraphs = []
         for d in sorted(data.documents.values(), key=lambda d: d.id):
             for p in d.paragraphs:

@@ -16,6 +16,7 @@ from annotate.layers import Layer
 from annotate.layers.presentation import card_metadata
 from annotate.release.card_hub import hub_context, hub_metadata
 from annotate.release.plot import AGREEMENT_PLOT
+from annotate.release.rows import row_configs
 
 if TYPE_CHECKING:
     from annotate.release.data import ReleaseData
@@ -98,7 +99,7 @@ def card_context(data: ReleaseData) -> dict[str, Any]:
     """The numbers and tables of the card, computed from the release's rows: each layer's
     section (``layer_sections``, rendered by the layer) and its numbers (also at the top
     level, where 1.0.0's template reads them), then the release's own."""
-    documents, rows_by_layer, rules = data.documents, data.rows, data.gold_rules
+    documents, rules = data.documents, data.gold_rules
     context: dict[str, Any] = {}
     sections = []
     for layer in data.layers():
@@ -122,7 +123,7 @@ def card_context(data: ReleaseData) -> dict[str, Any]:
             ],
             "counts": {
                 "documents": len(documents),
-                **{k: len(v) for k, v in rows_by_layer.items() if k in data.configs},
+                **{c: data.table(c).num_rows for c in row_configs() if c in data.configs},
             },
             "gold_rules": {k: dict(sorted(v.items())) for k, v in sorted(rules.items())},
             "validation": data.report.counts(),

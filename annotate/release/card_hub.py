@@ -83,18 +83,21 @@ def _annotators(data: ReleaseData) -> list[dict[str, Any]]:
     """Per layer: how many raters, how many tasks (segments) and how many of them more
     than one rater annotated, and how their gold was chosen."""
     out = []
-    raters: dict[str, set[str]] = {}
-    for row in data.rows.get("annotations", []):
-        raters.setdefault(row["layer"], set()).add(row["annotator"])
+    raters = Counter(layer for layer, _ in data.count("annotations", "layer", "annotator"))
+    segments = data.count("segments", "layer", "candidates", "rule")
     for layer in data.layers():
-        segments = [r for r in data.rows.get("segments", []) if r["layer"] == layer.name]
+        mine = [(candidates, rule, n) for (name, candidates, rule), n in segments.items()
+                if name == layer.name]  # fmt: skip
+        rules: Counter[str] = Counter()
+        for _, rule, n in mine:
+            rules[rule] += n
         out.append(
             {
                 "layer": layer.name,
-                "raters": len(raters.get(layer.name, ())),
-                "tasks": len(segments),
-                "several": sum(1 for r in segments if (r["candidates"] or 0) > 1),
-                "rules": dict(sorted(Counter(r["rule"] for r in segments).items())),
+                "raters": raters[layer.name],
+                "tasks": sum(n for _, _, n in mine),
+                "several": sum(n for candidates, _, n in mine if (candidates or 0) > 1),
+                "rules": dict(sorted(rules.items())),
             }
         )
     return out
@@ -106,13 +109,16 @@ def _people(data: ReleaseData) -> list[dict[str, Any]]:
     for layer in data.layers():
         if not layer.person_labels:
             continue
-        rows = [r for r in data.rows[layer.name] if r.get("label") in layer.person_labels]
+        names: Counter[Any] = Counter()
+        if {"label", "span_text"} <= set(data.features(layer.name)):
+            names = data.count(layer.name, "label", "span_text")
+        mine = {text: n for (label, text), n in names.items() if label in layer.person_labels}
         out.append(
             {
                 "layer": layer.name,
                 "labels": ", ".join(layer.person_labels),
-                "mentions": len(rows),
-                "names": len({r.get("span_text") for r in rows}),
+                "mentions": sum(mine.values()),
+                "names": len(mine),
             }
         )
     return out

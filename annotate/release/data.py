@@ -2,10 +2,13 @@
 :class:`~annotate.model.GoldSet` by :func:`release_data`.
 
 The rows of every config (``documents``, ``segments``, one per layer, ``annotations``:
-every rater's raw rows) are assembled once into Arrow tables (ClassLabels as indexes, the
-Hugging Face features in the schema), which everything after reads: the parquet writer,
-the card, the plot, the diff. Nothing here reads the clock: ``created`` comes from
-SOURCE_DATE_EPOCH or else from the latest annotation time in the records.
+every rater's raw rows) are made as a stream from the gold set (:mod:`annotate.release.
+rows`) and assembled once into Arrow tables a chunk of rows at a time (ClassLabels as
+indexes, the Hugging Face features in the schema), which everything after reads: the
+parquet writer, the card, the plot, the diff. The rows are never all Python objects at
+once; :attr:`ReleaseData.rows` decodes a config's table back into rows for the training
+formats. Nothing here reads the clock: ``created`` comes from SOURCE_DATE_EPOCH or else
+from the latest annotation time in the records.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,23 +33,15 @@ from annotate.pins import file_sha256
 from annotate.release.card import card_context
 from annotate.release.card_settings import CardSettings
 from annotate.release.card_templates import DEFAULT_CARD, package_card, package_card_name
-from annotate.release.decisions import (
-    ANNOTATION_PROVENANCE_FEATURES,
-    SEGMENT_PROVENANCE_FEATURES,
-    add_row_decisions,
-    segment_provenance,
-    task_provenance,
-)
+from annotate.release.decisions import ANNOTATION_PROVENANCE_FEATURES, SEGMENT_PROVENANCE_FEATURES
+from annotate.release.rows import GoldRows, row_configs, stream_table
 from annotate.release.shards import ShardLimits
 from annotate.release.tables import (
     ANNOTATION_FEATURES,
     DOCUMENT_FEATURES,
     PARQUET_LAYOUT,
     SEGMENT_FEATURES,
-    annotation_rows,
     document_rows,
-    row_id_column,
-    segment_row,
     to_table,
 )
 from annotate.release.viewer import VIEWER_FORMAT
@@ -75,12 +70,12 @@ PACKAGE_CARD = package_card(DEFAULT_CARD).path
 
 @dataclass(slots=True)
 class ReleaseData:
-    """What a release is made of, before anything is written: the rows of every config
-    (read by the training formats) and, once assembled, their Arrow tables (read by
-    everything else)."""
+    """What a release is made of, before anything is written: the rows of every config,
+    made on demand by ``row_source`` (config → its rows in release order, as a stream),
+    and, once assembled, their Arrow tables (read by everything else)."""
 
     documents: dict[str, Document]
-    rows: dict[str, list[dict[str, Any]]]  # config → rows ("segments" and one per layer)
+    row_source: Callable[[str], Iterable[dict[str, Any]]]  # ("segments", layers, annotations)
     report: Report
     gold_rules: dict[str, Counter[str]]
     inputs: list[dict[str, str]]  # path (relative to the project root) and sha256
@@ -128,27 +123,35 @@ class ReleaseData:
     def configs(self) -> list[str]:
         """The configs the release holds: a layer with no rows is left out (of the files,
         the card and the manifest), as ``datasets`` cannot load an empty split."""
-        return ["documents", *(name for name, rows in self.rows.items() if rows)]
+        return ["documents", *(name for name in row_configs() if self.table(name).num_rows)]
+
+    @property
+    def rows(self) -> Mapping[str, list[dict[str, Any]]]:
+        """Config → its rows (ClassLabels by name), decoded from its table when asked for:
+        what the training formats read."""
+        return _Rows(self)
 
     def features(self, config: str) -> datasets.Features:
         """The Hugging Face features of one config (those its parquet file carries)."""
         return config_features(config, self.schemas, provenance=self.provenance)
 
     def table(self, config: str) -> pa.Table:
-        """The Arrow table of one config, converted from its rows on first use."""
+        """The Arrow table of one config, converted from its rows on first use (a chunk
+        of rows at a time: :func:`annotate.release.rows.stream_table`)."""
         if config not in self._tables:
             if config == "documents":
-                rows = document_rows(self.documents.values())
+                table = to_table(document_rows(self.documents.values()), DOCUMENT_FEATURES)
             else:
-                rows = self.rows[config]
-            self._tables[config] = to_table(rows, self.features(config))
+                table = stream_table(self.row_source(config), self.features(config))
+            self._tables[config] = table
         return self._tables[config]
 
     def assemble(self) -> ReleaseData:
         """Convert every config to Arrow now; returns ``self``. Turning Python rows into
         Arrow costs several times writing the table, so it is done once, here, and the
-        release is written from the tables."""
-        for config in self.configs:
+        release is written from the tables. The layers go first: their rows give the
+        ``spans`` count of the segments rows."""
+        for config in [*LAYERS, "documents", *row_configs()]:
             self.table(config)
         return self
 
@@ -166,9 +169,33 @@ class ReleaseData:
         key = (config, ",".join(columns))
         if key not in self._counted:
             self._counted[key] = Counter()
-            if self.rows.get(config):
+            if config in self.configs:
                 self._counted[key] = _count(self.table(config), list(columns))
         return self._counted[key]
+
+
+class _Rows(Mapping[str, list[dict[str, Any]]]):
+    """The rows of a release's row configs, each decoded from its table when asked for."""
+
+    def __init__(self, data: ReleaseData) -> None:
+        self._data = data
+
+    def __getitem__(self, config: str) -> list[dict[str, Any]]:
+        if config not in row_configs():
+            raise KeyError(config)
+        rows: list[dict[str, Any]] = self._data.table(config).to_pylist()
+        for name, feat in self._data.features(config).items():
+            if isinstance(feat, datasets.ClassLabel):
+                for row in rows:
+                    if row[name] is not None:
+                        row[name] = feat.names[row[name]]
+        return rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(row_configs())
+
+    def __len__(self) -> int:
+        return len(row_configs())
 
 
 def _count(table: pa.Table, columns: list[str]) -> Counter[Any]:
@@ -212,28 +239,6 @@ def _input_entries(paths: list[Path], root: Path) -> list[dict[str, str]]:
     return [out[k] for k in sorted(out)]
 
 
-def _sort_rows(config: str, rows: list[dict[str, Any]], schemas: SchemaSet) -> None:
-    if config == "segments":
-        rows.sort(key=lambda r: (r["layer"], r["doc_id"], r["segment_start"], r["segment_end"]))
-        return
-    if config == "annotations":
-        rows.sort(
-            key=lambda r: (
-                r["layer"],
-                r["doc_id"],
-                r["annotator"],
-                r["segment_start"],
-                -1 if r["start"] is None else r["start"],
-                r["end"] or -1,
-                r["label"] or "",
-                r["span_id"] or "",
-            )
-        )
-        return
-    ident = row_id_column(config_features(config, schemas)) or "doc_id"
-    rows.sort(key=lambda r: (r["doc_id"], r["start"], r["end"], str(r.get(ident))))
-
-
 def release_data(
     gold: GoldSet,
     *,
@@ -262,7 +267,8 @@ def release_data(
     data.schemas = gold.schemas
     data.agreement_definition = gold.agreement_definition
     (progress or (lambda _msg: None))("assembling the tables")
-    return data.assemble()
+    with using_schemas(gold.schemas):  # the rows are made now, from the gold
+        return data.assemble()
 
 
 def _release_data(
@@ -274,31 +280,6 @@ def _release_data(
     provenance: bool,
 ) -> ReleaseData:
     documents = gold.documents
-    rows: dict[str, list[dict[str, Any]]] = {"segments": [], **{name: [] for name in LAYERS}}
-    provenances = task_provenance(gold.choices) if provenance else {}
-    for key, choice in gold.choices.items():
-        ann = choice.annotation
-        layer_rows = get_layer(ann.layer, gold.schemas).rows(ann, documents[ann.doc_id])
-        rows[ann.layer] += layer_rows
-        segment = segment_row(
-            doc_id=ann.doc_id,
-            layer=ann.layer,
-            segment_start=ann.segment_start,
-            segment_end=ann.segment_end,
-            judgement=ann.judgement,
-            annotator=ann.annotator,
-            rule=choice.rule,
-            candidates=choice.candidates,
-            spans=len(layer_rows),
-        )
-        if provenance:
-            segment.update(segment_provenance(provenances[key], documents[ann.doc_id]))
-        rows["segments"].append(segment)
-    rows["annotations"] = annotation_rows(gold.records, documents)
-    if provenance:
-        add_row_decisions(rows["annotations"], gold.records, gold.choices, provenances)
-    for config, config_rows in rows.items():
-        _sort_rows(config, config_rows, gold.schemas)
     agreement = pairwise_agreement(gold.records)
     for table in agreement.values():
         for row in table:
@@ -315,7 +296,7 @@ def _release_data(
     created, created_from = _created(gold.records)
     return ReleaseData(
         documents=documents,
-        rows=rows,
+        row_source=GoldRows(gold, provenance=provenance).rows,
         report=gold.report,
         gold_rules=gold.rules(),
         inputs=inputs,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from annotate.release.card import card_context
 from annotate.release.card_settings import CardSettings
 from annotate.release.card_templates import DEFAULT_CARD, package_card, package_card_name
 from annotate.release.decisions import ANNOTATION_PROVENANCE_FEATURES, SEGMENT_PROVENANCE_FEATURES
-from annotate.release.rows import GoldRows, row_configs, stream_table
+from annotate.release.rows import GoldRows, RowSource, row_configs
 from annotate.release.shards import ShardLimits
 from annotate.release.tables import (
     ANNOTATION_FEATURES,
@@ -71,11 +71,11 @@ PACKAGE_CARD = package_card(DEFAULT_CARD).path
 @dataclass(slots=True)
 class ReleaseData:
     """What a release is made of, before anything is written: the rows of every config,
-    made on demand by ``row_source`` (config → its rows in release order, as a stream),
-    and, once assembled, their Arrow tables (read by everything else)."""
+    made on demand by ``row_source`` (as a stream, into Arrow), and, once assembled, their
+    Arrow tables (read by everything else)."""
 
     documents: dict[str, Document]
-    row_source: Callable[[str], Iterable[dict[str, Any]]]  # ("segments", layers, annotations)
+    row_source: RowSource  # the rows of "segments", the layers and "annotations"
     report: Report
     gold_rules: dict[str, Counter[str]]
     inputs: list[dict[str, str]]  # path (relative to the project root) and sha256
@@ -136,22 +136,22 @@ class ReleaseData:
         return config_features(config, self.schemas, provenance=self.provenance)
 
     def table(self, config: str) -> pa.Table:
-        """The Arrow table of one config, converted from its rows on first use (a chunk
-        of rows at a time: :func:`annotate.release.rows.stream_table`)."""
+        """The Arrow table of one config, converted from its rows on first use (the row
+        configs all at once, a chunk of rows at a time: :mod:`annotate.release.rows`)."""
         if config not in self._tables:
             if config == "documents":
-                table = to_table(document_rows(self.documents.values()), DOCUMENT_FEATURES)
+                rows = document_rows(self.documents.values())
+                self._tables[config] = to_table(rows, DOCUMENT_FEATURES)
             else:
-                table = stream_table(self.row_source(config), self.features(config))
-            self._tables[config] = table
+                configs = {c: self.features(c) for c in row_configs()}
+                self._tables.update(self.row_source.tables(configs))
         return self._tables[config]
 
     def assemble(self) -> ReleaseData:
         """Convert every config to Arrow now; returns ``self``. Turning Python rows into
         Arrow costs several times writing the table, so it is done once, here, and the
-        release is written from the tables. The layers go first: their rows give the
-        ``spans`` count of the segments rows."""
-        for config in [*LAYERS, "documents", *row_configs()]:
+        release is written from the tables."""
+        for config in ["documents", *row_configs()]:
             self.table(config)
         return self
 
@@ -296,7 +296,7 @@ def _release_data(
     created, created_from = _created(gold.records)
     return ReleaseData(
         documents=documents,
-        row_source=GoldRows(gold, provenance=provenance).rows,
+        row_source=GoldRows(gold, provenance=provenance),
         report=gold.report,
         gold_rules=gold.rules(),
         inputs=inputs,

@@ -6,17 +6,19 @@ Every row config is sorted by a key that starts with the document (``segments`` 
 (layer, document) group at a time, in the key's order of groups, and each group is sorted
 by the whole key. As the sort is stable and the groups keep the order of the gold's tasks
 and the records, the rows come out exactly as sorting every row of the config would put
-them. The provenance of a group's tasks (:mod:`annotate.release.decisions`) is worked out
-for that group and dropped after it.
+them. One pass over the groups makes the rows of every config: the provenance of a
+group's tasks (:mod:`annotate.release.decisions`) is worked out once, for its segments and
+annotations rows, and dropped after the group.
 
-:func:`stream_table` turns a stream of rows into an Arrow table :data:`~annotate.release.
-shards.CHUNK_ROWS` rows at a time: only that many rows are Python dicts at any moment.
+:func:`stream_tables` turns that stream into one Arrow table per config, converted
+:data:`~annotate.release.shards.CHUNK_ROWS` rows at a time: only about that many rows of
+each config are Python dicts at any moment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Protocol
 
 import pyarrow as pa
 
@@ -24,10 +26,10 @@ from annotate.layers import LAYERS, get_layer
 from annotate.model import Annotation, GoldSet
 from annotate.provenance import Provenance
 from annotate.release.decisions import add_row_decisions, segment_provenance, task_provenance
-from annotate.release.shards import record_batches
-from annotate.release.tables import annotation_rows, row_id_column, segment_row
+from annotate.release.shards import CHUNK_ROWS
+from annotate.release.tables import annotation_rows, row_id_column, segment_row, to_table
 
-__all__ = ["GoldRows", "row_configs", "sort_key", "stream_table"]
+__all__ = ["GoldRows", "ListRows", "RowSource", "row_configs", "sort_key", "stream_tables"]
 
 Group = tuple[str, str]  # (layer, doc_id)
 
@@ -57,17 +59,52 @@ def sort_key(config: str, features: Any) -> Any:
     return lambda r: (r["doc_id"], r["start"], r["end"], str(r.get(ident)))
 
 
-def stream_table(rows: Iterable[dict[str, Any]], features: Any) -> pa.Table:
-    """An Arrow table of ``rows`` with ``features``, converted a chunk at a time; one chunk
-    per :data:`~annotate.release.shards.CHUNK_ROWS` rows (a config that small is exactly
-    what :func:`~annotate.release.tables.to_table` makes of it)."""
-    schema = features.arrow_schema
-    return pa.Table.from_batches(list(record_batches(rows, features)), schema=schema)
+class RowSource(Protocol):
+    """Where a release's row configs come from (:class:`GoldRows`, :class:`ListRows`)."""
+
+    def tables(self, features: Mapping[str, Any]) -> dict[str, pa.Table]:
+        """One Arrow table per config of ``features`` (config → its features)."""
+        ...
+
+
+def stream_tables(
+    groups: Iterable[dict[str, list[dict[str, Any]]]], features: Mapping[str, Any]
+) -> dict[str, pa.Table]:
+    """One Arrow table per config of ``features`` from a stream of groups of rows (config →
+    rows, in release order), each converted :data:`~annotate.release.shards.CHUNK_ROWS`
+    rows at a time: a table has one chunk per that many rows, and a config that small is
+    exactly what :func:`~annotate.release.tables.to_table` makes of its rows."""
+    pending: dict[str, list[dict[str, Any]]] = {config: [] for config in features}
+    batches: dict[str, list[pa.RecordBatch]] = {config: [] for config in features}
+    for group in groups:
+        for config, rows in group.items():
+            chunk = pending[config]
+            chunk += rows
+            while len(chunk) >= CHUNK_ROWS:
+                batches[config] += to_table(chunk[:CHUNK_ROWS], features[config]).to_batches()
+                del chunk[:CHUNK_ROWS]
+    for config, chunk in pending.items():
+        if chunk:
+            batches[config] += to_table(chunk, features[config]).to_batches()
+    return {
+        config: pa.Table.from_batches(batches[config], schema=feats.arrow_schema)
+        for config, feats in features.items()
+    }
+
+
+class ListRows:
+    """Rows given as lists (config → rows, in release order)."""
+
+    def __init__(self, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        self._rows = rows
+
+    def tables(self, features: Mapping[str, Any]) -> dict[str, pa.Table]:
+        return stream_tables([dict(self._rows)], features)
 
 
 class GoldRows:
-    """The rows of every row config of a release made from ``gold``, made on demand by
-    :meth:`rows` (with the gold's provenance columns when ``provenance``)."""
+    """The rows of every row config of a release made from ``gold`` (with the gold's
+    provenance columns when ``provenance``), a (layer, document) group at a time."""
 
     def __init__(self, gold: GoldSet, *, provenance: bool) -> None:
         self.gold = gold
@@ -80,70 +117,65 @@ class GoldRows:
         for rec in gold.records:
             if rec.origin != "prediction":
                 self._records.setdefault((rec.layer, rec.doc_id), []).append(rec)
-        self._spans: dict[str, int] = {}  # task key → its gold's layer rows, once made
+
+    def tables(self, features: Mapping[str, Any]) -> dict[str, pa.Table]:
+        return stream_tables(self.groups(), features)
 
     def rows(self, config: str) -> Iterator[dict[str, Any]]:
-        """The rows of ``config`` in release order."""
-        if config == "segments":
-            return self._segments()
-        if config == "annotations":
-            return self._annotations()
-        return self._layer(config)
+        """The rows of one config in release order."""
+        for group in self.groups():
+            yield from group.get(config, [])
+
+    def groups(self) -> Iterator[dict[str, list[dict[str, Any]]]]:
+        """The rows of each (layer, document) group, in order: config → its rows."""
+        key_of = {
+            config: sort_key(config, get_layer(config, self.gold.schemas).features())
+            for config in {layer for layer, _ in self._tasks}
+        }
+        key_of["segments"] = sort_key("segments", None)
+        key_of["annotations"] = sort_key("annotations", None)
+        for group in sorted(set(self._tasks) | set(self._records)):
+            keys = self._tasks.get(group, [])
+            provenances = self._provenances(keys)
+            layer_rows, segments = self._task_rows(keys, provenances)
+            records = self._records.get(group, [])
+            annotations = annotation_rows(records, self.gold.documents)
+            if self.provenance:
+                add_row_decisions(annotations, records, self.gold.choices, provenances)
+            out = {group[0]: layer_rows, "segments": segments, "annotations": annotations}
+            for config, rows in out.items():
+                rows.sort(key=key_of[config])
+            yield out
 
     def _provenances(self, keys: Iterable[str]) -> dict[str, Provenance]:
         if not self.provenance:
             return {}
         return task_provenance({key: self.gold.choices[key] for key in keys})
 
-    def _layer_rows(self, key: str) -> list[dict[str, Any]]:
-        ann = self.gold.choices[key].annotation
-        layer = get_layer(ann.layer, self.gold.schemas)
-        rows = layer.rows(ann, self.gold.documents[ann.doc_id])
-        self._spans[key] = len(rows)
-        return rows
-
-    def _layer(self, name: str) -> Iterator[dict[str, Any]]:
-        key_of = sort_key(name, get_layer(name, self.gold.schemas).features())
-        for group in sorted(g for g in self._tasks if g[0] == name):
-            rows = [row for key in self._tasks[group] for row in self._layer_rows(key)]
-            rows.sort(key=key_of)
-            yield from rows
-
-    def _segments(self) -> Iterator[dict[str, Any]]:
-        key_of = sort_key("segments", None)
-        for group in sorted(self._tasks):
-            keys = self._tasks[group]
-            provenances = self._provenances(keys)
-            rows = []
-            for key in keys:
-                choice = self.gold.choices[key]
-                ann = choice.annotation
-                spans = self._spans.get(key)
-                row = segment_row(
-                    doc_id=ann.doc_id,
-                    layer=ann.layer,
-                    segment_start=ann.segment_start,
-                    segment_end=ann.segment_end,
-                    judgement=ann.judgement,
-                    annotator=ann.annotator,
-                    rule=choice.rule,
-                    candidates=choice.candidates,
-                    spans=len(self._layer_rows(key)) if spans is None else spans,
-                )
-                if self.provenance:
-                    doc = self.gold.documents[ann.doc_id]
-                    row.update(segment_provenance(provenances[key], doc))
-                rows.append(row)
-            rows.sort(key=key_of)
-            yield from rows
-
-    def _annotations(self) -> Iterator[dict[str, Any]]:
-        key_of = sort_key("annotations", None)
-        for group in sorted(self._records):
-            records = self._records[group]
-            rows = annotation_rows(records, self.gold.documents)
+    def _task_rows(
+        self, keys: list[str], provenances: dict[str, Provenance]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The layer rows and the segments rows of one group's tasks, unsorted."""
+        layer_rows: list[dict[str, Any]] = []
+        segments = []
+        for key in keys:
+            choice = self.gold.choices[key]
+            ann = choice.annotation
+            doc = self.gold.documents[ann.doc_id]
+            rows = get_layer(ann.layer, self.gold.schemas).rows(ann, doc)
+            layer_rows += rows
+            segment = segment_row(
+                doc_id=ann.doc_id,
+                layer=ann.layer,
+                segment_start=ann.segment_start,
+                segment_end=ann.segment_end,
+                judgement=ann.judgement,
+                annotator=ann.annotator,
+                rule=choice.rule,
+                candidates=choice.candidates,
+                spans=len(rows),
+            )
             if self.provenance:
-                provenances = self._provenances(self._tasks.get(group, []))
-                add_row_decisions(rows, records, self.gold.choices, provenances)
-            rows.sort(key=key_of)
-            yield from rows
+                segment.update(segment_provenance(provenances[key], doc))
+            segments.append(segment)
+        return layer_rows, segments

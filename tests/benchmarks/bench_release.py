@@ -38,6 +38,7 @@ import pytest
 from annotate.model import Document, Segment
 from annotate.release.build import place, staging, write_data, write_metadata
 from annotate.release.data import ReleaseData
+from annotate.release.rows import ListRows
 from annotate.release.tables import segment_row
 from annotate.validate import Report
 
@@ -92,7 +93,7 @@ def _data(n: int) -> ReleaseData:
         )
     return ReleaseData(
         documents=documents,
-        row_source=lambda config: {"segments": segments, "entities": entities}.get(config, []),
+        row_source=ListRows({"segments": segments, "entities": entities}),
         report=Report(),
         gold_rules={"entities": Counter(single=len(segments))},
         inputs=[],

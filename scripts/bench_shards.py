@@ -17,6 +17,8 @@ in its own child process, so that each peak RSS (``ru_maxrss``) is its own:
 - ``load``: ``datasets.load_dataset(<release>, <config>, streaming=True)`` for every
   config, every row counted from ``.iter(batch_size=10_000)`` (batches of Python lists,
   the features applied);
+- ``load-arrow``: the same, ``.with_format("arrow")``: Arrow tables of 10,000 rows
+  (``datasets`` 5.2 batches an unformatted stream example by example, a dict per row);
 - ``bare-write``: the gold set, its entity rows made by the layer into one list, one
   ``pa.Table.from_pylist`` and one ``pyarrow.parquet.write_table`` (one file: no shards,
   no other config, no card);
@@ -130,6 +132,21 @@ def _load(out: Path, spans: int, max_size: str) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "rows": counts}
 
 
+def _load_arrow(out: Path, spans: int, max_size: str) -> dict[str, Any]:
+    import datasets
+    from datasets.utils import logging as ds_logging
+
+    ds_logging.disable_progress_bar()
+    start = time.perf_counter()
+    counts = {}
+    for config in _configs(out):
+        stream = datasets.load_dataset(
+            str(_release(out)), config, split="train", streaming=True
+        ).with_format("arrow")
+        counts[config] = sum(t.num_rows for t in stream.iter(batch_size=BATCH))
+    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "rows": counts}
+
+
 def _bare_write(out: Path, spans: int, max_size: str) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -167,6 +184,7 @@ PHASES = {
     "build": _build,
     "verify": _verify,
     "load": _load,
+    "load-arrow": _load_arrow,
     "bare-write": _bare_write,
     "bare-read": _bare_read,
 }
@@ -227,7 +245,8 @@ def _slope(args: argparse.Namespace) -> None:
 
 def _report(args: argparse.Namespace, phases: dict[str, dict[str, Any]]) -> None:
     b, v, lo, br = (phases[p] for p in ("build", "verify", "load", "bare-read"))
-    assert lo["rows"] == br["rows"] and lo["rows"]["entities"] == args.spans, (lo, br)
+    assert lo["rows"] == br["rows"] == phases["load-arrow"]["rows"], (lo, br)
+    assert lo["rows"]["entities"] == args.spans, lo
     assert v["ok"], v["problems"]
     print(f"{args.spans:,} entity spans, shard limit {args.max_shard_size}; files:")
     for path, f in b["files"].items():
@@ -244,6 +263,12 @@ def _report(args: argparse.Namespace, phases: dict[str, dict[str, Any]]) -> None
             "bare-write",
         ),
         ("load_dataset(streaming=True), count", lo, "iter_batches + to_pydict", "bare-read"),
+        (
+            "the same, with_format('arrow')",
+            phases["load-arrow"],
+            "iter_batches + to_pydict",
+            "bare-read",
+        ),
     ]
     for name, ours, base_name, base_phase in pairs:
         base = phases[base_phase]

@@ -5,13 +5,16 @@ Exit codes: 0 success; 1 the run failed (bad input, validation problems with --s
 server error); 2 bad usage (unknown option, layer or predictor).
 """
 
-from annotate.cli import (  # noqa: F401  (importing registers the commands)
+# importing registers the commands, in the order --help lists them: the release ones first
+from annotate.cli import release, release_checks  # noqa: F401
+
+# isort: split
+from annotate.cli import (  # noqa: F401
     agreement,
     corpus,
     evaluate,
     labelstudio,
     project,
-    release,
     review,
     schema,
     validate,

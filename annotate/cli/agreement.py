@@ -10,7 +10,7 @@ import typer
 from annotate.cli._app import _layers, _progress, app, out
 from annotate.cli._options import CorpusOpt, ExportOpt, JsonOpt, LayersOpt, PinsOpt
 from annotate.cli._output import Format, FormatOpt, output_format, print_json, print_table
-from annotate.cli.release import _corpus, _gold
+from annotate.cli._release_options import _corpus, _gold
 
 if TYPE_CHECKING:
     from annotate.agreement import AgreementReport

@@ -31,7 +31,6 @@ LONG_MODULES: dict[str, str] = {
     "annotate.preannotate.gazetteer": "word lists, mostly data (the layers' side)",
     "annotate.preannotate.translation_errors": "a predictor: MQM checks (the layers' side)",
     "annotate.sources.mqm_import": "WMT MQM import, just landed by the mqm side; to be split",
-    "annotate.validation.semantic": "the semantic checks; the layer rules move out of it",
 }
 
 

@@ -13,6 +13,9 @@ from functools import cache
 from typing import Any, cast
 
 import jsonschema
+from jsonschema import _keywords
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from annotate.model import Issue
 from annotate.schemas import SchemaSet, active_schemas
@@ -25,6 +28,8 @@ except ImportError:  # pragma: no cover - jsonschema-rs is a declared dependency
 
 __all__ = ["StructuralValidator", "json_path"]
 
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
 
 def json_path(parts: Any) -> str:
     """``$.spans[2].end`` from ``["spans", 2, "end"]``."""
@@ -35,15 +40,84 @@ def json_path(parts: Any) -> str:
 
 
 @cache
-def _compiled(schemas: SchemaSet, layer: str) -> Any:
-    if _rs is None:  # pragma: no cover
-        return None
+def _rs_registry(schemas: SchemaSet) -> Any:
     resources = []
     for name, text in schemas.files.items():
         schema = json.loads(text)
         resources.append((schema.get("$id", name), schema))
-    registry = _rs.Registry(resources)
-    return _rs.validator_for(schemas.load(layer), registry=registry)
+    return _rs.Registry(resources)
+
+
+@cache
+def _compiled(schemas: SchemaSet, layer: str) -> Any:
+    if _rs is None:  # pragma: no cover
+        return None
+    return _rs.validator_for(schemas.load(layer), registry=_rs_registry(schemas))
+
+
+def _item_checks(schemas: dict[str, dict[str, Any]], registry: Any) -> dict[int, Any]:
+    """``id`` of every ``items`` subschema in ``schemas`` (the very objects ``jsonschema``
+    walks) → the compiled ``is_valid`` of that subschema, reached by its absolute URI and
+    JSON pointer in ``registry`` (the compiled validator's)."""
+    out: dict[int, Any] = {}
+
+    def walk(node: Any, uri: str, pointer: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                here = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+                if key == "items" and isinstance(value, dict) and here.isascii():
+                    try:
+                        compiled = _rs.validator_for({"$ref": f"{uri}#{here}"}, registry=registry)
+                    except Exception:  # not compiled: that subschema is walked
+                        compiled = None
+                    if compiled is not None:
+                        out[id(value)] = compiled.is_valid
+                walk(value, uri, here)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, uri, f"{pointer}/{i}")
+
+    for name, schema in schemas.items():
+        walk(schema, schema.get("$id", name), "")
+    return out
+
+
+@cache
+def _explainer(schemas: SchemaSet, layer: str) -> jsonschema.protocols.Validator:
+    """The layer's ``jsonschema`` validator, which words every error, made to step over
+    the array items the compiled validator finds valid: they have no error to word, and
+    only the failing spans of a failing record are walked (explaining a record with one
+    bad span costs about what one span does, not the record).
+
+    ``jsonschema`` picks the class of a schema that names its ``$schema``, so the set's
+    schemas are used here without that key (each is Draft 2020-12, as the registry then
+    says); a set with another dialect keeps the plain validator."""
+    slow = schemas.validator(layer)
+    parsed = schemas.schemas()
+    if _rs is None or any(s.get("$schema", _DRAFT) != _DRAFT for s in parsed.values()):
+        return slow  # pragma: no cover
+    copies = {n: {k: v for k, v in s.items() if k != "$schema"} for n, s in parsed.items()}
+    checks = _item_checks(copies, _rs_registry(schemas))
+
+    def items(validator: Any, items: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        check = checks.get(id(items))
+        if check is None or "prefixItems" in schema or not validator.is_type(instance, "array"):
+            yield from _keywords.items(validator, items, instance, schema)
+            return
+        for index, element in enumerate(instance):
+            if not check(element):
+                yield from validator.descend(instance=element, schema=items, path=index)
+
+    registry: Registry = Registry().with_resources(
+        (s.get("$id", n), Resource.from_contents(s, default_specification=DRAFT202012))
+        for n, s in copies.items()
+    )
+    cls = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"items": items})
+    root = copies[f"{layer}.schema.json"]
+    return cast(
+        jsonschema.protocols.Validator,
+        cls(root, registry=registry, format_checker=slow.format_checker),
+    )
 
 
 class StructuralValidator:
@@ -53,7 +127,7 @@ class StructuralValidator:
         self.layer = layer
         self.schemas = schemas or active_schemas()
         self._fast = _compiled(self.schemas, layer)
-        self._slow: jsonschema.protocols.Validator = self.schemas.validator(layer)
+        self._slow: jsonschema.protocols.Validator = _explainer(self.schemas, layer)
         self._labels = list(self.schemas.taxonomy(layer).labels)
         self._relations = list(self.schemas.taxonomy(layer).relations)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import typer
@@ -34,8 +33,7 @@ from annotate.cli._options import (  # the shared option types, re-exported for 
     NoCacheOpt,
 )
 from annotate.errors import ConfigError
-from annotate.model import Document, Unit
-from annotate.preannotate import Prediction
+from annotate.model import Unit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,35 +115,6 @@ def _progress(title: str) -> Iterator[Callable[[str], None]]:
     ) as bar:
         task = bar.add_task(title)
         yield lambda msg: bar.update(task, description=f"{title}: {msg}")
-
-
-def _predictions(
-    names: str | None,
-    documents: list[Document],
-    *,
-    jobs: int | None = None,
-    cache_dir: Path | None = None,
-    no_cache: bool = False,
-    engine: str = "local",
-    address: str | None = None,
-) -> list[Prediction]:
-    if not names:
-        return []
-    from annotate.preannotate.batches import predict_on_engine
-    from annotate.preannotate.cache import PredictionCache
-    from annotate.preannotate.run import run_predictors
-
-    cache = None if no_cache else PredictionCache(cache_dir)
-    chosen = [n.strip() for n in names.split(",") if n.strip()]
-    try:
-        if engine == "local" and not address:  # a small corpus runs without a pool
-            return run_predictors(chosen, documents, jobs=jobs, cache=cache)
-        return predict_on_engine(
-            chosen, documents, engine=engine, workers=jobs, address=address, cache=cache
-        )
-    finally:
-        if cache is not None:
-            cache.close()
 
 
 def _unit(value: str) -> Unit:

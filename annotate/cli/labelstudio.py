@@ -9,7 +9,6 @@ import typer
 
 from annotate.cli._app import (
     _layers,
-    _predictions,
     _progress,
     _unit,
     app,
@@ -28,6 +27,7 @@ from annotate.cli._options import (
     ProjectLayersOpt,
 )
 from annotate.cli._output import FormatOpt, output_format, print_json, print_table
+from annotate.errors import ConfigError
 
 __all__ = ["pull", "push", "status"]
 
@@ -90,17 +90,25 @@ def push(
         str | None,
         typer.Option(help="Task order in the labeling stream: sequential or uniform (random)."),
     ] = None,
+    tasks: Annotated[
+        bool,
+        typer.Option(
+            "--tasks",
+            help="PATH holds task files made by annotate tasks (a .json array, .jsonl, or an "
+            "--out-dir folder of shards): import them as they are, predictions included.",
+        ),
+    ] = False,
 ) -> None:
     """Create/update one Label Studio project per layer and import the tasks (idempotent).
 
     Without PATH, the corpus of annotate.toml. translation_errors (MQM) is offered only
-    for machine-translated documents unless --all-documents. Uses LABEL_STUDIO_URL and
-    LABEL_STUDIO_API_KEY (environment or .env).
+    for machine-translated documents unless --all-documents. The input is read twice,
+    never whole: once to check every file and line, then in batches that are predicted
+    and imported. Uses LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY (environment or .env).
 
     Example: annotate push articles --layers entities,claims --annotators-per-task 2
     """
-    from annotate.labelstudio.sync import push as push_
-    from annotate.labelstudio.sync import read_push_input
+    from annotate.labelstudio.push_stream import push_corpus, push_tasks
     from annotate.labelstudio.team import TeamSettings
     from annotate.project import corpus_of, current_project
 
@@ -112,32 +120,37 @@ def push(
     )
     project = current_project()
     names = _layers(layers or ",".join(project.layers))
-    given = read_push_input(
-        corpus_of(project, path), lang=lang or project.language, skip_invalid=skip_invalid
-    )
-    docs = given.documents
-    chosen = ",".join(project.predictors) if predictors is None else predictors
-    preds = _predictions(
-        None if chosen == "none" else chosen,
-        docs,
-        jobs=jobs,
-        cache_dir=cache_dir,
-        no_cache=no_cache,
-        engine=engine,
-        address=address,
-    )
+    chosen = ",".join(project.predictors) if predictors is None else predictors.replace(" ", "")
+    options = {
+        "prefix": prefix or project.prefix,
+        "guidelines": guidelines or project.guidelines,
+        "team": team,
+    }
     with _progress("push") as say:
-        results = push_(
-            docs,
-            layers=names,
-            unit=_unit(unit),
-            predictions=preds,
-            prefix=prefix or project.prefix,
-            guidelines=guidelines or project.guidelines,
-            all_documents=all_documents,
-            team=team,
-            progress=say,
-        )
+        if tasks:
+            if not path or len(path) != 1:
+                raise ConfigError("push --tasks takes one PATH: a task file or a folder of them")
+            pushed = push_tasks(
+                path[0], layers=names, skip_invalid=skip_invalid, progress=say, **options
+            )
+        else:
+            pushed = push_corpus(
+                corpus_of(project, path),
+                layers=names,
+                unit=_unit(unit),
+                predictors=[] if chosen == "none" else [n for n in chosen.split(",") if n],
+                lang=lang or project.language,
+                skip_invalid=skip_invalid,
+                all_documents=all_documents,
+                engine=engine,
+                workers=jobs,
+                address=address,
+                cache_dir=cache_dir,
+                use_cache=not no_cache,
+                progress=say,
+                **options,
+            )
+    results = pushed.results
     rows = [
         [
             r.layer,
@@ -151,10 +164,10 @@ def push(
     ]
     columns = ["layer", "project", "id", "tasks created", "tasks already there", "settings set"]
     print_table(columns, rows, fmt=output_format(None))
-    if given.problems:  # --skip-invalid: the good ones were pushed, the bad ones are listed
-        for problem in given.problems:
+    if pushed.problems:  # --skip-invalid: the good ones were pushed, the bad ones are listed
+        for problem in pushed.problems:
             err.print(f"skipped: {problem}", highlight=False, markup=False)
-        err.print(f"{len(given.problems)} bad files or lines were not pushed", highlight=False)
+        err.print(f"{len(pushed.problems)} bad files or lines were not pushed", highlight=False)
         raise typer.Exit(1)
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "PullResult",
     "PushInput",
     "PushResult",
+    "bad_input_error",
     "guidelines_html",
     "guidelines_text",
     "project_title",
@@ -111,16 +112,23 @@ def read_push_input(
     problems: list[CorpusError] = []
     documents = list(read_articles(path, lang=lang, problems=problems))
     if problems and (not skip_invalid or not documents):
-        listing = "\n".join(f"  {p}" for p in problems)
-        raise CorpusError(
-            f"{len(problems)} bad {'file or line' if len(problems) == 1 else 'files or lines'}"
-            f" in the articles; nothing was pushed:\n{listing}",
-            file=path if isinstance(path, Path) else None,
-            hint="fix them, or pass --skip-invalid to push the valid ones"
-            if documents
-            else "no valid article is left to push",
-        )
+        raise bad_input_error(problems, path=path, any_good=bool(documents))
     return PushInput(documents, problems)
+
+
+def bad_input_error(
+    problems: Sequence[CorpusError], *, path: Path | Sequence[Path], any_good: bool
+) -> CorpusError:
+    """The error that stops a push over bad files or lines, listing every one of them."""
+    listing = "\n".join(f"  {p}" for p in problems)
+    return CorpusError(
+        f"{len(problems)} bad {'file or line' if len(problems) == 1 else 'files or lines'}"
+        f" in the articles; nothing was pushed:\n{listing}",
+        file=path if isinstance(path, Path) else None,
+        hint="fix them, or pass --skip-invalid to push the valid ones"
+        if any_good
+        else "no valid article is left to push",
+    )
 
 
 @dataclass(slots=True)

@@ -142,10 +142,12 @@ def _starts_sentence(ch: str) -> bool:
 def _is_abbreviation(text: str, dot: int, sent_start: int) -> bool:
     if text[dot] != ".":
         return False
-    m = re.search(r"(\w+)$", text[sent_start:dot])
-    if not m:
+    begin = dot  # the word before the dot: the \w characters (alphanumeric or _) ending there
+    while begin > sent_start and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
+        begin -= 1
+    if begin == dot:
         return False
-    word = m.group(1)
+    word = text[begin:dot]
     # a single capital letter is an initial (« J. Smith »)
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 

@@ -1,15 +1,18 @@
 """Benchmark the Dask engine: pre-annotation of N documents on 2 workers vs 1 worker.
 
-Starts a Dask LocalCluster of one single-threaded worker process and one of two, in this
-run, and times the same predictions (``stream_predictions`` over article-sized documents,
-no cache) on each, after a warm-up batch has loaded the spaCy pipeline on every worker
-(the engine's preload), so the figure is the prediction work, not the start-up. Prints
-both times and the ratio (1 worker's time / 2 workers'; target ≥ 1.7 on 2 cores) and
-checks that the predictions are identical. The machine's other load counts: say it
-(``uptime``) with the figure.
+Starts a Dask LocalCluster of one single-threaded worker process and one of two, both
+kept open for the run, and warms each up (a batch per worker: the spaCy pipeline loaded on
+every worker, the engine's preload) so the figure is the prediction work, not the
+start-up. The N documents are then cut into ``ANNOTATE_BENCH_ROUNDS`` parts (default 4)
+and each part is predicted on both clusters, alternating which goes first (1, 2 | 2, 1 |
+1, 2 | …), so that a change of the shared machine's load hits both sides. Prints the
+total time of each side, the ratio of the totals (1 worker's time / 2 workers'; target
+≥ 1.7 on 2 cores), the median of the per-round ratios, the sizes, and the load average
+before and after; checks that the predictions are identical on both.
 
 Environment: ``ANNOTATE_BENCH_DOCS`` (default 2000), ``ANNOTATE_BENCH_PREDICTORS``
-(comma-separated, default entities.rules), ``ANNOTATE_BENCH_WORKERS`` (default 2).
+(comma-separated, default entities.rules), ``ANNOTATE_BENCH_WORKERS`` (default 2),
+``ANNOTATE_BENCH_ROUNDS`` (default 4).
 
 Run: ``.venv/bin/python scripts/bench_engine.py`` (``ANNOTATE_BENCH_DOCS=200`` for a quick one)
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,37 +37,59 @@ from tests.benchmarks.bench_preannotate import article_sized_documents  # noqa: 
 N_DOCS = int(os.environ.get("ANNOTATE_BENCH_DOCS", "2000"))
 NAMES = os.environ.get("ANNOTATE_BENCH_PREDICTORS", "entities.rules").split(",")
 WORKERS = int(os.environ.get("ANNOTATE_BENCH_WORKERS", "2"))
+ROUNDS = int(os.environ.get("ANNOTATE_BENCH_ROUNDS", "4"))
 
 
-def _timed(workers: int, docs: list[Any]) -> tuple[float, list[Any]]:
-    """Seconds to predict ``docs`` on a fresh local cluster of ``workers``, warmed up."""
-    with DaskExecutor(workers=workers) as engine:
-        warm = docs[: BATCH_DOCUMENTS * workers]  # one batch each: every worker loads the pipeline
-        list(stream_predictions(NAMES, warm, engine=engine))
-        start = time.perf_counter()
-        out = [
-            (d.id, p.model_version, [s.to_dict() for s in p.spans])
-            for d, preds in stream_predictions(NAMES, docs, engine=engine)
-            for p in preds
-        ]
-        return time.perf_counter() - start, out
+def _warmed(workers: int, docs: list[Any]) -> DaskExecutor:
+    """An open local cluster of ``workers``, every worker's pipeline loaded and used once."""
+    engine = DaskExecutor(workers=workers).__enter__()
+    list(stream_predictions(NAMES, docs[: BATCH_DOCUMENTS * workers], engine=engine))
+    return engine
+
+
+def _timed(engine: DaskExecutor, docs: list[Any]) -> tuple[float, list[Any]]:
+    """Seconds to predict ``docs`` on ``engine``, and the predictions."""
+    start = time.perf_counter()
+    out = [
+        (d.id, p.model_version, [s.to_dict() for s in p.spans])
+        for d, preds in stream_predictions(NAMES, docs, engine=engine)
+        for p in preds
+    ]
+    return time.perf_counter() - start, out
 
 
 def main() -> None:
     logging.getLogger("distributed").setLevel(logging.ERROR)
     docs = article_sized_documents(N_DOCS)
-    many, out_many = _timed(WORKERS, docs)
-    one, out_one = _timed(1, docs)
-    if out_one != out_many:
+    before = os.getloadavg()
+    one_engine, many_engine = _warmed(1, docs), _warmed(WORKERS, docs)
+    step = -(-N_DOCS // ROUNDS)
+    times: dict[int, list[float]] = {1: [], WORKERS: []}
+    outs: dict[int, list[Any]] = {1: [], WORKERS: []}
+    try:
+        for r in range(ROUNDS):
+            part = docs[r * step : (r + 1) * step]
+            sides = [(1, one_engine), (WORKERS, many_engine)]
+            for workers, engine in sides if r % 2 == 0 else sides[::-1]:
+                seconds, out = _timed(engine, part)
+                times[workers].append(seconds)
+                outs[workers].extend(out)
+    finally:
+        many_engine.__exit__(None, None, None)
+        one_engine.__exit__(None, None, None)
+    if outs[1] != outs[WORKERS]:
         raise SystemExit(f"the predictions differ between 1 and {WORKERS} workers")
+    one, many = sum(times[1]), sum(times[WORKERS])
+    per_round = statistics.median(a / b for a, b in zip(times[1], times[WORKERS], strict=True))
     chars = sum(len(d.text) for d in docs)
     load = os.getloadavg()
     print(
-        f"dask engine, {', '.join(NAMES)}, {N_DOCS} documents ({chars} characters): "
-        f"{WORKERS} workers {many:.1f} s ({N_DOCS / many:.1f} docs/s) vs 1 worker {one:.1f} s "
-        f"({N_DOCS / one:.1f} docs/s) → speed-up {one / many:.2f}× (target ≥ 1.7 on 2 cores; "
-        f"same predictions; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on "
-        f"{os.cpu_count()} cores)"
+        f"dask engine, {', '.join(NAMES)}, {N_DOCS} documents ({chars} characters) in "
+        f"{ROUNDS} alternating rounds: {WORKERS} workers {many:.1f} s ({N_DOCS / many:.1f} "
+        f"docs/s) vs 1 worker {one:.1f} s ({N_DOCS / one:.1f} docs/s) → speed-up "
+        f"{one / many:.2f}× (median of the rounds {per_round:.2f}×; target ≥ 1.7 on 2 cores; "
+        f"same predictions; load average {before[0]:.1f} before, {load[0]:.1f} {load[1]:.1f} "
+        f"{load[2]:.1f} after, on {os.cpu_count()} cores)"
     )
 
 

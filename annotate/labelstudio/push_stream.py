@@ -77,6 +77,7 @@ class PushSurvey:
     documents: dict[str, int]
     has_source: bool = False
     good: int = 0
+    chars: int = 0  # of the good documents' text
     unit: str = ""  # the task files' (a corpus is segmented by the push's own)
     problems: list[CorpusError] = field(default_factory=list)
 
@@ -98,6 +99,7 @@ def survey_corpus(
     survey = PushSurvey({n: set() for n in layers}, dict.fromkeys(layers, 0))
     for document in read_articles(corpus, lang=lang, problems=survey.problems):
         survey.good += 1
+        survey.chars += len(document.text)
         survey.has_source = survey.has_source or bool(document.source_text)
         for layer in _layers_of(document, layers, all_documents):
             survey.documents[layer] += 1
@@ -273,13 +275,15 @@ def push_corpus(
     (:func:`annotate.engine.open_engine`) with the prediction cache; ``push`` holds the
     options of :func:`_push` (prefix, guidelines, team, batch_size, url, api_key,
     progress)."""
-    from annotate.preannotate import PredictorOptions
+    from annotate.preannotate import PARALLEL_FROM_CHARS, PredictorOptions
     from annotate.preannotate.batches import ordered_predictors
 
     _check(push)
     ordered_predictors(predictors, PredictorOptions())  # an unknown predictor, before reading
     survey = survey_corpus(corpus, layers=layers, unit=unit, lang=lang, all_documents=all_documents)
     survey.unit = unit
+    if engine == "local" and workers is None and survey.chars < PARALLEL_FROM_CHARS:
+        workers = 1  # a small corpus is predicted in this process, without a pool
 
     def tasks(chosen: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
         return _corpus_tasks(

@@ -115,3 +115,43 @@ def test_task_shards_of_annotate_tasks_push_as_they_are(
     finally:
         if project_id is not None:
             ls_client.projects.delete(project_id)
+
+
+def test_a_failure_mid_stream_says_how_far_it_got_and_a_rerun_completes_it(
+    server_env: None,
+    ls_client: LabelStudio,
+    ls_run_id: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import httpx
+
+    from annotate.errors import LabelStudioError
+    from annotate.labelstudio.push_stream import push_corpus
+
+    corpus = write_corpus_shards(tmp_path / "corpus", 60, per_shard=20)  # 120 tasks
+    prefix = f"fail-{ls_run_id}"
+    monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
+    real_post, calls = ls._post_tasks, {"n": 0}
+
+    def down_after_two(*a: Any, **k: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise httpx.ConnectError("connection refused")
+        return real_post(*a, **k)
+
+    monkeypatch.setattr(ls, "_post_tasks", down_after_two)
+    with pytest.raises(LabelStudioError) as caught:
+        push_corpus(corpus, layers=["entities"], prefix=prefix, batch_size=25)
+    monkeypatch.setattr(ls, "_post_tasks", real_post)
+    project_id = ls.find_project(ls_client, title=project_title(prefix, "entities"))
+    try:
+        message = str(caught.value)
+        assert "50 of 120 new tasks were imported before the failure" in message
+        assert "rerun the same push" in message
+        again = push_corpus(corpus, layers=["entities"], prefix=prefix, batch_size=25)
+        assert [(r.tasks_created, r.tasks_skipped) for r in again.results] == [(70, 50)]
+        assert project_id is not None and ls.task_keys(ls_client, project_id)[1] == 120
+    finally:
+        if project_id is not None:
+            ls_client.projects.delete(project_id)

@@ -8,7 +8,7 @@ close to the cost of writing the table with bare ``pyarrow``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ __all__ = [
     "document_rows",
     "encoded_columns",
     "features_of",
+    "iter_rows",
     "label_column",
     "parquet_options",
     "read_rows",
@@ -364,3 +365,19 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
                 if isinstance(v, int) and 0 <= v < len(names):
                     r[name] = names[v]
     return rows
+
+
+def iter_rows(path: Path, *, batch_size: int = 10_000) -> Iterator[dict[str, Any]]:
+    """The rows :func:`read_rows` gives, read ``batch_size`` at a time (a shard of millions
+    of rows is never all Python objects); a damaged file raises as it is read."""
+    file = pq.ParquetFile(path)
+    features = datasets.Features.from_arrow_schema(file.schema_arrow)
+    labels = {n: f.names for n, f in features.items() if isinstance(f, datasets.ClassLabel)}
+    for batch in file.iter_batches(batch_size=batch_size):
+        rows = batch.to_pylist()
+        for name, names in labels.items():
+            for r in rows:
+                v = r.get(name)
+                if isinstance(v, int) and 0 <= v < len(names):
+                    r[name] = names[v]
+        yield from rows

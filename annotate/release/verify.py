@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pyarrow.parquet as pq
 
 from annotate.model import Issue
 from annotate.pins import file_sha256
 from annotate.release.manifest import MANIFEST, read_manifest
 from annotate.release.shards import config_files
-from annotate.release.tables import features_of, read_rows, row_id_column
+from annotate.release.tables import features_of, iter_rows, read_rows, row_id_column
+from annotate.release.verify_load import load_configs
 
 __all__ = ["VerifyReport", "verify_release"]
 
@@ -139,6 +140,17 @@ def _source_side(row: dict[str, Any]) -> bool:
     return isinstance(attributes, str) and '"side": "source"' in attributes
 
 
+def _unreadable(exc: Exception, rel: str) -> Issue:
+    return Issue("unreadable", f"cannot read the parquet file: {exc}", file=rel)
+
+
+def _readable(rows: Iterator[dict[str, Any]], rel: str, report: VerifyReport) -> Iterator[Any]:
+    try:
+        yield from rows
+    except Exception as exc:  # damage found past the footer, as the rows are read
+        report.problems.append(_unreadable(exc, rel))
+
+
 def _check_rows(
     root: Path,
     config: str,
@@ -152,17 +164,16 @@ def _check_rows(
     documents, sources = texts
     problems: list[Issue] = []
     try:
-        rows = read_rows(path)
+        count = pq.ParquetFile(path).metadata.num_rows
         features = features_of(path)
     except Exception as exc:  # pyarrow raises many kinds on a damaged file
-        report.problems.append(
-            Issue("unreadable", f"cannot read the parquet file: {exc}", file=rel)
-        )
+        report.problems.append(_unreadable(exc, rel))
         return
-    report.rows += len(rows)
-    if expected_rows is not None and len(rows) != expected_rows:
+    rows = _readable(iter_rows(path), rel, report)  # a batch at a time: shards are big
+    report.rows += count
+    if expected_rows is not None and count != expected_rows:
         problems.append(
-            Issue("row-count", f"{len(rows)} rows, the manifest says {expected_rows}", file=rel)
+            Issue("row-count", f"{count} rows, the manifest says {expected_rows}", file=rel)
         )
     if config == "documents":
         for i, r in enumerate(rows):
@@ -297,57 +308,6 @@ def _check_rows(
     report.problems += problems
 
 
-def _load_configs(
-    root: Path, files: dict[str, list[str]], expected: dict[str, int], report: VerifyReport
-) -> None:
-    """``load_dataset`` of every config; a problem names the config's file (its folder
-    when it is sharded)."""
-    import datasets
-    from datasets.utils import logging as ds_logging
-
-    quiet = ds_logging.is_progress_bar_enabled()
-    if quiet:  # a library does not draw progress bars
-        ds_logging.disable_progress_bar()
-    try:
-        _load_each(root, files, expected, report, datasets)
-    finally:
-        if quiet:
-            ds_logging.enable_progress_bar()
-
-
-def _load_each(
-    root: Path,
-    files: dict[str, list[str]],
-    expected: dict[str, int],
-    report: VerifyReport,
-    datasets: Any,
-) -> None:
-    with tempfile.TemporaryDirectory(prefix="annotate-verify-") as cache:
-        for config, its in files.items():
-            where = its[0] if len(its) == 1 else f"{config}/"
-            try:
-                ds = datasets.load_dataset(str(root), config, split="train", cache_dir=cache)
-            except Exception as exc:  # whatever load_dataset raises, it is a failed load
-                report.problems.append(
-                    Issue(
-                        "load",
-                        f"load_dataset failed for config {config!r}: {exc}",
-                        file=where,
-                    )
-                )
-                continue
-            report.loaded[config] = ds.num_rows
-            if config in expected and ds.num_rows != expected[config]:
-                report.problems.append(
-                    Issue(
-                        "load",
-                        f"load_dataset gave {ds.num_rows} rows for {config!r}, "
-                        f"the manifest says {expected[config]}",
-                        file=where,
-                    )
-                )
-
-
 def verify_release(
     path: Path, *, load: bool = True, progress: Progress | None = None
 ) -> VerifyReport:
@@ -379,7 +339,7 @@ def verify_release(
             for c, fs in files.items()
             if all(rows_of.get(f) is not None for f in fs)
         }
-        _load_configs(path, files, expected, report)
+        load_configs(path, files, expected, report)
     return report
 
 

@@ -20,7 +20,7 @@ from annotate.release.decisions import add_row_decisions, segment_provenance, ta
 from annotate.release.manifest import read_manifest
 from annotate.release.rows import GoldRows, row_configs, sort_key
 from annotate.release.shards import CHUNK_ROWS, ShardLimits, write_config
-from annotate.release.tables import annotation_rows, segment_row, to_table
+from annotate.release.tables import annotation_rows, iter_rows, read_rows, segment_row, to_table
 from annotate.schemas import using_schemas
 from tests.synthetic import synthetic_gold_set
 
@@ -146,3 +146,12 @@ def test_a_small_release_cut_into_shards_is_the_one_of_every_row_sorted(referenc
         assert [f"{config}/{name}" for name in written] == files
         for name in written:
             assert _sha(built / config / name) == _sha(tmp_path / "whole" / config / name)
+
+
+def test_verify_reads_the_rows_of_a_file_a_batch_at_a_time_as_read_rows_gives_them(paths):
+    release = paths.root / "releases" / "stargate-fr-annotations" / "2.1.0"
+    files = sorted(release.glob("*/train.parquet"))
+    assert len(files) >= 5
+    for path in files:
+        whole = read_rows(path)
+        assert whole and list(iter_rows(path, batch_size=7)) == whole, path

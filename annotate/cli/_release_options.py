@@ -17,6 +17,21 @@ if TYPE_CHECKING:
     from annotate.model import GoldSet
     from annotate.sources.foreign import ForeignOptions
 
+__all__ = [
+    "AllowMissingDocumentsOpt",
+    "AllowNoAnnotationsOpt",
+    "AllowQuarantinedOpt",
+    "CardOpt",
+    "DatasetOpt",
+    "GoldOpt",
+    "GoldPolicy",
+    "LicenseOpt",
+    "MaxShardRowsOpt",
+    "MaxShardSizeOpt",
+    "NotesOpt",
+    "OutOpt",
+]
+
 AllowNoAnnotationsOpt = Annotated[
     bool,
     typer.Option(

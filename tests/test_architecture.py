@@ -23,7 +23,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "annotate"
 MAX_LINES = 400
 # Modules allowed over MAX_LINES, with the reason (keep this list short).
 LONG_MODULES: dict[str, str] = {
-    "annotate.labelstudio.client": "the SDK boundary; being split by the sync engineers",
     "annotate.labelstudio.export": "the export stream and its formats; to be split",
     "annotate.preannotate.claims": "a predictor: cue lists with their rules (the layers' side)",
     "annotate.preannotate.entities": "a predictor: spaCy + rules (the layers' side)",

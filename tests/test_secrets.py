@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from annotate.cli import app
 from annotate.errors import LabelStudioError
 from annotate.labelstudio import client as ls
+from annotate.labelstudio import rest
 from annotate.redact import forget_secrets, redact, summarise_body
 
 KEY = "s3cr3t-configured-key-0042"  # not shaped like a token: found because it is the key
@@ -69,7 +70,7 @@ class _Echo(BaseHTTPRequestHandler):
 @pytest.fixture(autouse=True)
 def _fresh_secrets(monkeypatch):
     forget_secrets()
-    monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
+    monkeypatch.setattr(rest, "RETRY_FIRST_DELAY_S", 0.01)
     monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
     yield

@@ -1,44 +1,47 @@
-"""The low-level Label Studio client: small, rerunnable calls over the official SDK.
+"""The Label Studio calls of push, review and the tests: tasks, users, annotations.
 
-Every function takes the ``LabelStudio`` client returned by :func:`connect` first and
-keyword-only options after. Each is safe to rerun: projects and users are found before they
-are created, tasks are imported only when their key is not in the project yet, exports are
-read-only snapshots.
+Every function takes a client first — an :class:`annotate.labelstudio.rest.Api` (plain
+httpx, what push and pull use) or the SDK's ``LabelStudio`` from :func:`connect` — and
+keyword-only options after. Each is safe to rerun: projects and users are found before
+they are created, tasks are imported only when their key is not in the project yet.
+Connection, errors and retries are :mod:`annotate.labelstudio.rest`'s; projects are
+:mod:`annotate.labelstudio.projects`' (both re-exported here).
 
-Retries: only temporary failures (connection refused or reset, timeouts, HTTP 5xx and 429)
-are retried, with exponential backoff and a bound. The SDK's own retries are switched off
-(they would resend a POST after a 5xx); connection failures before a request is sent are
-retried by the httpx transport. A call that is not safe to resend (submitting an
-annotation) is retried only in that last case.
-
-Errors are :class:`annotate.errors.LabelStudioError`; their messages carry the HTTP status
-and a one-line summary of the server's answer (:func:`annotate.redact.summarise_body`: the
-first line of a JSON ``detail``; an HTML page only by its title), never the API token, the
-request or response headers, or a URL's ``user:password@``.
+A call that is not safe to resend (submitting an annotation) is retried only when the
+connection failed before the request was sent (the httpx transport's own retries).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
-import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from label_studio_sdk import LabelStudio
-from label_studio_sdk.actions.types import CreateActionsRequestSelectedItemsIncluded
-from label_studio_sdk.core.api_error import ApiError
-from label_studio_sdk.core.request_options import RequestOptions
+from annotate.errors import LabelStudioError
+from annotate.labelstudio import rest
+from annotate.labelstudio.projects import ensure_project, find_project, project_label_config
+from annotate.labelstudio.rest import (
+    API_KEY_VAR,
+    EXPORT_TIMEOUT_S,
+    URL_VAR,
+    as_api,
+    as_error,
+    http_client,
+    retrying,
+    server_settings,
+)
+from annotate.redact import redact
 
-from annotate.errors import AnnotateError, LabelStudioError
-from annotate.redact import redact, remember_secret, summarise_body
+if TYPE_CHECKING:  # the SDK costs 155 MiB and seconds to import: only where it is used
+    from label_studio_sdk import LabelStudio
 
 __all__ = [
+    "API_KEY_VAR",
+    "EXPORT_TIMEOUT_S",
+    "URL_VAR",
     "ImportResult",
     "annotator_names",
     "connect",
@@ -54,29 +57,17 @@ __all__ = [
     "task_keys",
 ]
 
-T = TypeVar("T")
-
-URL_VAR = "LABEL_STUDIO_URL"
-API_KEY_VAR = "LABEL_STUDIO_API_KEY"
-
 # Tasks per import request: the server's cost per request (auth, counters) is paid per batch.
 IMPORT_BATCH_SIZE = 2000
 TASK_PAGE_SIZE = 1000
-EXPORT_TIMEOUT_S = 1800.0
-TITLE_MIN_LEN, TITLE_MAX_LEN = 3, 50  # Label Studio's PROJECT_TITLE_MIN_LEN / _MAX_LEN
 
 RERUN_HINT = (
     "rerun the same push: it imports only the tasks that are not on the server yet, "
     "without duplicates"
 )
 
-RETRY_ATTEMPTS = 5
-RETRY_FIRST_DELAY_S = 0.5
-RETRY_MAX_DELAY_S = 8.0
-
 # One retry policy, ours: the SDK's would resend non-idempotent POSTs after a 5xx.
-_NO_SDK_RETRY: RequestOptions = {"max_retries": 0}
-_LONG_CALL: RequestOptions = {"max_retries": 0, "timeout_in_seconds": int(EXPORT_TIMEOUT_S)}
+_NO_SDK_RETRY: dict[str, Any] = {"max_retries": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,239 +84,63 @@ class ImportResult:
     created_ids: dict[str, int] = field(default_factory=dict)
 
 
-# --- errors and retries ----------------------------------------------------------------
-
-
-def _is_temporary(exc: BaseException) -> bool:
-    if isinstance(exc, httpx.TransportError):  # refused, reset, timeouts, protocol errors
-        return True
-    if isinstance(exc, ApiError):
-        return exc.status_code is not None and (exc.status_code >= 500 or exc.status_code == 429)
-    return False
-
-
-def _as_error(exc: BaseException, doing: str, **context: Any) -> AnnotateError:
-    """A LabelStudioError for `exc`; ApiError's own str() would include response headers.
-    Our own errors (a full disk while a download is written) pass as they are."""
-    if isinstance(exc, AnnotateError):
-        return exc
-    if isinstance(exc, ApiError):
-        hint = None
-        if exc.status_code == 401:
-            hint = f"check {API_KEY_VAR} (scripts/label-studio.sh env prints a working one)"
-        elif exc.status_code == 404:
-            hint = "the project, task or user may have been deleted on the server"
-        content_type = (exc.headers or {}).get("content-type")
-        summary = summarise_body(exc.body, content_type=content_type)
-        return LabelStudioError(f"{doing}: HTTP {exc.status_code}: {summary}", hint=hint, **context)
-    if isinstance(exc, httpx.TransportError):
-        return LabelStudioError(
-            f"{doing}: {type(exc).__name__}: {_first_line(exc)}",
-            hint="is the server running? scripts/label-studio.sh status",
-            **context,
-        )
-    return LabelStudioError(f"{doing}: {type(exc).__name__}: {_first_line(exc)}", **context)
-
-
-def _first_line(exc: BaseException) -> str:
-    return summarise_body(str(exc), content_type="text/plain")
-
-
-def _retrying(call: Callable[[], T], *, doing: str, **context: Any) -> T:
-    """Run `call`, retrying temporary failures with exponential backoff; `call` must be
-    safe to rerun as a whole."""
-    delay = RETRY_FIRST_DELAY_S
-    for attempt in range(1, RETRY_ATTEMPTS + 1):
-        try:
-            return call()
-        except Exception as exc:
-            if attempt == RETRY_ATTEMPTS or not _is_temporary(exc):
-                raise _as_error(exc, doing, **context) from exc
-        time.sleep(delay)
-        delay = min(delay * 2, RETRY_MAX_DELAY_S)
-    raise AssertionError("unreachable")
-
-
-# --- connection ------------------------------------------------------------------------
-
-
-def _read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines of a .env file (comments, blank lines and `export ` allowed)."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
+# --- the SDK's client ------------------------------------------------------------------
 
 
 def connect(*, url: str | None = None, api_key: str | None = None) -> LabelStudio:
-    """A client for the server at `url` with `api_key`, checked to answer and accept the key.
+    """The SDK's client for the server at `url` with `api_key`, checked to answer and
+    accept the key (for review, users and annotations; push and pull use the lighter
+    :func:`annotate.labelstudio.rest.open_api`).
 
     Each value comes from the argument, else the environment (``LABEL_STUDIO_URL``,
     ``LABEL_STUDIO_API_KEY``), else a ``.env`` file in the current directory. Legacy tokens
     and personal access tokens (JWT refresh tokens) both work.
     """
-    dotenv = _read_dotenv(Path.cwd() / ".env")
-    url = url or os.environ.get(URL_VAR) or dotenv.get(URL_VAR)
-    api_key = api_key or os.environ.get(API_KEY_VAR) or dotenv.get(API_KEY_VAR)
-    if not url or not api_key:
-        missing = [name for name, value in ((URL_VAR, url), (API_KEY_VAR, api_key)) if not value]
-        raise LabelStudioError(
-            f"Label Studio is not configured: {' and '.join(missing)} not set",
-            hint="set them in the environment or .env; scripts/label-studio.sh start "
-            "starts a local server and writes .env",
-        )
-    remember_secret(api_key)  # every later message is redacted of it
-    if not url.startswith(("http://", "https://")):
-        remember_secret(url)  # a key in the URL's place (the two swapped) is never shown
-        swapped = api_key.startswith(("http://", "https://"))
-        raise LabelStudioError(
-            f"{URL_VAR} does not start with http:// or https:// (its value is not shown: "
-            "it may be a key)"
-            + (f"; {API_KEY_VAR} looks like a URL: are the two swapped?" if swapped else ""),
-            hint="e.g. LABEL_STUDIO_URL=http://127.0.0.1:8080",
-        )
-    http = httpx.Client(
-        timeout=httpx.Timeout(60.0, connect=10.0),
-        follow_redirects=True,
-        # Retries only connections that failed before a request was sent: safe for any call.
-        transport=httpx.HTTPTransport(retries=2),
-    )
+    from label_studio_sdk import LabelStudio
+
+    url, api_key = server_settings(url=url, api_key=api_key)
+    http = http_client()
     doing = f"connecting to Label Studio at {redact(url)}"
     try:
-        client = LabelStudio(base_url=url.rstrip("/"), api_key=api_key, httpx_client=http)
-        _retrying(lambda: client.users.whoami(request_options=_NO_SDK_RETRY), doing=doing)
+        client = LabelStudio(base_url=url, api_key=api_key, httpx_client=http)
+        retrying(lambda: client.users.whoami(request_options=_NO_SDK_RETRY), doing=doing)
     except Exception as exc:  # the SDK raises ApiError itself for an expired token
         http.close()
-        raise _as_error(exc, doing) from exc
+        raise as_error(exc, doing) from exc
     return client
-
-
-# --- projects --------------------------------------------------------------------------
-
-
-def _project_ids(client: LabelStudio, title: str) -> list[int]:
-    """The ids of the projects titled exactly `title`, lowest first."""
-    # The server's `title` filter is a case-insensitive substring match.
-    projects: Iterator[Any] = iter(
-        client.projects.list(title=title, page_size=100, request_options=_NO_SDK_RETRY)
-    )
-    return sorted(p.id for p in projects if p.title == title and p.id is not None)
-
-
-def find_project(client: LabelStudio, *, title: str) -> int | None:
-    """The id of the project titled exactly `title`, or None."""
-
-    def find() -> int | None:
-        ids = _project_ids(client, title)
-        if len(ids) > 1:
-            raise LabelStudioError(
-                f"{len(ids)} projects are titled {title!r}: ids {ids}",
-                hint="rename or delete all but one in Label Studio",
-            )
-        return ids[0] if ids else None
-
-    return _retrying(find, doing=f"looking up project {title!r}")
-
-
-def project_label_config(client: LabelStudio, project_id: int) -> str:
-    """The labeling config (XML) of a project: which task field each region indexes."""
-
-    def get() -> str:
-        project = client.projects.get(id=project_id, request_options=_NO_SDK_RETRY)
-        return str(project.label_config or "")
-
-    return _retrying(get, doing=f"reading the labeling config of project {project_id}")
-
-
-def ensure_project(
-    client: LabelStudio,
-    *,
-    title: str,
-    label_config: str,
-    description: str = "",
-    instructions: str = "",
-) -> tuple[int, bool]:
-    """Create the project titled `title`, or bring its config, description and
-    instructions (HTML, shown before labelling) up to date. Returns (id, created)."""
-    if not TITLE_MIN_LEN <= len(title) <= TITLE_MAX_LEN:
-        raise LabelStudioError(
-            f"project title {title!r} has {len(title)} characters; Label Studio accepts "
-            f"{TITLE_MIN_LEN} to {TITLE_MAX_LEN}",
-            hint="use a shorter project prefix",
-        )
-    wanted: dict[str, Any] = {
-        "label_config": label_config,
-        "description": description,
-        "expert_instruction": instructions,
-        "show_instruction": bool(instructions),
-    }
-
-    def ensure() -> tuple[int, bool]:
-        # Several: a concurrent push (or a retried creation) made one too; the lowest id
-        # is the one every push uses, and its creator deletes the other.
-        ids = _project_ids(client, title)
-        project_id = ids[0] if ids else None
-        if project_id is None:
-            created = client.projects.create(title=title, **wanted, request_options=_NO_SDK_RETRY)
-            assert created.id is not None
-            return _first_of_racing_creations(client, title, created.id)
-        current = client.projects.get(project_id, request_options=_NO_SDK_RETRY)
-        changed = {k: v for k, v in wanted.items() if getattr(current, k, None) != v}
-        if changed:
-            client.projects.update(project_id, **changed, request_options=_NO_SDK_RETRY)
-        return project_id, False
-
-    # Rerunning is safe: a project created by a failed attempt is found by the next one.
-    return _retrying(ensure, doing=f"creating or updating project {title!r}")
-
-
-def _first_of_racing_creations(client: LabelStudio, title: str, mine: int) -> tuple[int, bool]:
-    """After creating project `mine`: when another push created one with the same title
-    meanwhile, the lowest id wins and a higher one of ours (still empty) is deleted, so
-    that both pushes import into the same project."""
-    projects: Iterator[Any] = iter(
-        client.projects.list(title=title, page_size=100, request_options=_NO_SDK_RETRY)
-    )
-    ids = sorted(p.id for p in projects if p.title == title and p.id is not None)
-    first = ids[0] if ids else mine
-    if first == mine:
-        return mine, True
-    client.projects.delete(mine, request_options=_NO_SDK_RETRY)
-    return first, False
 
 
 # --- tasks -----------------------------------------------------------------------------
 
 
 def _task_pages(
-    client: LabelStudio, project_id: int, *, retry: bool = True, page_size: int = TASK_PAGE_SIZE
-) -> Iterator[tuple[list[Any], int | None]]:
+    client: Any, project_id: int, *, retry: bool = True, page_size: int = TASK_PAGE_SIZE
+) -> Iterator[tuple[list[dict[str, Any]], int | None]]:
     """Pages of the project's tasks carrying only `id` and `data`, with the project's task
     count; `retry` false leaves the retries to a caller's own loop."""
+    api = as_api(client)
     page, seen = 1, 0
     while True:
-        call = partial(
-            client.tasks.list,
-            project=project_id,
-            page=page,
-            page_size=page_size,
-            fields="task_only",
-            include="id,data",
-            request_options=_LONG_CALL,
-        )
+        params = {
+            "project": project_id,
+            "page": page,
+            "page_size": page_size,
+            "fields": "task_only",
+            "include": "id,data",
+        }
+
+        def call(params: dict[str, Any] = params) -> Any:
+            return api.call("GET", "api/tasks/", params=params, timeout=EXPORT_TIMEOUT_S)
+
         doing = f"listing tasks of project {project_id} (page {page})"
-        pager = _retrying(call, doing=doing) if retry else call()
-        items = list(pager.items or [])
-        total = getattr(pager.response, "total", None)
+        try:
+            answer = retrying(call, doing=doing) if retry else call()
+        except rest.StatusError as exc:
+            if exc.status_code == 404 and page > 1:  # past the last page
+                return
+            raise
+        items = list(answer.get("tasks") or []) if isinstance(answer, dict) else []
+        total = answer.get("total") if isinstance(answer, dict) else None
         yield items, total
         seen += len(items)
         if not items or total is None or seen >= total:
@@ -334,7 +149,7 @@ def _task_pages(
 
 
 def existing_task_keys(
-    client: LabelStudio, project_id: int, *, key_field: str = "task_key"
+    client: Any, project_id: int, *, key_field: str = "task_key"
 ) -> dict[str, int]:
     """``data[key_field] -> task id`` for every task of the project that has that field.
 
@@ -345,7 +160,7 @@ def existing_task_keys(
 
 
 def task_keys(
-    client: LabelStudio, project_id: int, *, key_field: str = "task_key", retry: bool = True
+    client: Any, project_id: int, *, key_field: str = "task_key", retry: bool = True
 ) -> tuple[dict[str, list[int]], int]:
     """``data[key_field] -> sorted task ids`` (several when a key is duplicated), and the
     number of tasks in the project (with or without that field)."""
@@ -354,36 +169,37 @@ def task_keys(
     for page, _total in _task_pages(client, project_id, retry=retry):
         count += len(page)
         for task in page:
-            data = task.data if isinstance(task.data, dict) else {}
-            key = data.get(key_field)
-            if key is not None and task.id is not None:
-                keys.setdefault(str(key), []).append(task.id)
+            data = task.get("data") if isinstance(task.get("data"), dict) else {}
+            key = data.get(key_field) if data else None
+            if key is not None and task.get("id") is not None:
+                keys.setdefault(str(key), []).append(int(task["id"]))
     for ids in keys.values():
         ids.sort()
     return keys, count
 
 
-def task_count(client: LabelStudio, project_id: int) -> int:
+def task_count(client: Any, project_id: int) -> int:
     """The number of tasks in the project (one small request)."""
     for page, total in _task_pages(client, project_id, page_size=1):
         return total if total is not None else len(page)
     return 0
 
 
-def delete_tasks(client: LabelStudio, project_id: int, task_ids: Sequence[int]) -> None:
+def delete_tasks(client: Any, project_id: int, task_ids: Sequence[int]) -> None:
     """Delete these tasks of the project (one Data Manager action per 1000 ids)."""
+    api = as_api(client)
     ids = sorted(set(task_ids))
     for start in range(0, len(ids), TASK_PAGE_SIZE):
         chunk = ids[start : start + TASK_PAGE_SIZE]
-        _retrying(
+        body = {"selectedItems": {"all": False, "included": chunk}}
+        retrying(
             partial(
-                client.actions.create,
-                id="delete_tasks",
-                project=project_id,
-                selected_items=CreateActionsRequestSelectedItemsIncluded.model_validate(
-                    {"all": False, "included": chunk}
-                ),
-                request_options=_LONG_CALL,
+                api.call,
+                "POST",
+                "api/dm/actions/",
+                params={"id": "delete_tasks", "project": project_id},
+                json=body,
+                timeout=EXPORT_TIMEOUT_S,
             ),
             doing=f"deleting {len(chunk)} tasks of project {project_id}",
         )
@@ -401,7 +217,7 @@ def _task_key(task: dict[str, Any], index: int, key_field: str) -> str:
 
 
 def import_tasks(
-    client: LabelStudio,
+    client: Any,
     project_id: int,
     tasks: Sequence[dict[str, Any]],
     *,
@@ -416,6 +232,7 @@ def import_tasks(
     the server, so a rerun or a retry never duplicates a task.
     """
     keys = [_task_key(task, i, key_field) for i, task in enumerate(tasks)]
+    client = as_api(client)  # once: the SDK's client, if given, shares its connection
     try:
         listed, before = task_keys(client, project_id, key_field=key_field)
     except LabelStudioError as exc:
@@ -456,33 +273,22 @@ def _unfinished(exc: LabelStudioError, *, imported: int, of: int) -> LabelStudio
     )
 
 
-def _post_tasks(client: LabelStudio, project_id: int, tasks: list[dict[str, Any]]) -> Any:
+def _post_tasks(client: Any, project_id: int, tasks: list[dict[str, Any]]) -> Any:
     """POST tasks to the project's import endpoint; returns the JSON answer.
 
-    The same request as the SDK's ``projects.import_tasks``, on the SDK's own connection
-    (URL, headers, httpx client), but with the body serialised once by :mod:`json`: the
-    SDK's encoder walks every value of every task through pydantic helpers first, which
-    was 40% of an import's time for tasks that are plain JSON already.
-    """
-    wrapper = client._client_wrapper
-    response = wrapper.httpx_client.httpx_client.post(
-        urllib.parse.urljoin(f"{wrapper.get_base_url()}/", f"api/projects/{project_id}/import"),
+    The body is serialised once by :mod:`json` (the SDK's encoder walked every value of
+    every task through pydantic helpers first: 40% of an import's time)."""
+    return as_api(client).call(
+        "POST",
+        f"api/projects/{project_id}/import",
         params={"return_task_ids": "true"},
         content=json.dumps(tasks, ensure_ascii=False).encode("utf-8"),
-        headers={**wrapper.get_headers(), "Content-Type": "application/json"},
         timeout=EXPORT_TIMEOUT_S,
     )
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = response.text
-    if not 200 <= response.status_code < 300:
-        raise ApiError(status_code=response.status_code, headers=dict(response.headers), body=body)
-    return body
 
 
 def _import_batch(
-    client: LabelStudio,
+    client: Any,
     project_id: int,
     batch: list[tuple[str, dict[str, Any]]],
     *,
@@ -494,9 +300,9 @@ def _import_batch(
     After a temporary failure the project's keys are listed again, inside the same retry
     loop (a failed listing is retried like the import), and the batch is resent without
     the tasks that reached the server."""
-    delay = RETRY_FIRST_DELAY_S
+    delay = rest.RETRY_FIRST_DELAY_S
     doing = f"importing {len(batch)} tasks into project {project_id}"
-    for attempt in range(1, RETRY_ATTEMPTS + 1):
+    for attempt in range(1, rest.RETRY_ATTEMPTS + 1):
         try:
             if attempt > 1:  # the failed request may have been committed: keep what arrived
                 present = task_keys(client, project_id, key_field=key_field, retry=False)[0]
@@ -513,18 +319,21 @@ def _import_batch(
                 found.update({k: present[k][0] for k, _ in todo if k in present})
             return
         except Exception as exc:
-            if attempt == RETRY_ATTEMPTS or not _is_temporary(exc):
-                raise _as_error(exc, doing) from exc
+            if attempt == rest.RETRY_ATTEMPTS or not rest.is_temporary(exc):
+                raise as_error(exc, doing) from exc
         time.sleep(delay)
-        delay = min(delay * 2, RETRY_MAX_DELAY_S)
+        delay = min(delay * 2, rest.RETRY_MAX_DELAY_S)
 
 
 # --- users and annotations -------------------------------------------------------------
 
 
-def ensure_user(
-    client: LabelStudio, *, email: str, first_name: str = "", last_name: str = ""
-) -> int:
+def _users(api: rest.Api) -> list[dict[str, Any]]:
+    answer = api.call("GET", "api/users/")
+    return answer if isinstance(answer, list) else list((answer or {}).get("results") or [])
+
+
+def ensure_user(client: Any, *, email: str, first_name: str = "", last_name: str = "") -> int:
     """The id of the organisation's user with `email`, created if missing; names updated.
 
     Label Studio 1.23 gives an admin no way to read or set another user's API token, nor a
@@ -532,28 +341,25 @@ def ensure_user(
     browser): annotations are attributed to a user through ``completed_by`` in
     :func:`submit_annotation`, which an admin may set.
     """
+    api = as_api(client)
     wanted = {"first_name": first_name, "last_name": last_name}
 
     def ensure() -> int:
-        users = client.users.list(request_options=_NO_SDK_RETRY)
-        for user in users:
-            if (user.email or "").lower() == email.lower() and user.id is not None:
-                changed = {k: v for k, v in wanted.items() if v and getattr(user, k, None) != v}
+        for user in _users(api):
+            if (user.get("email") or "").lower() == email.lower() and user.get("id") is not None:
+                changed = {k: v for k, v in wanted.items() if v and user.get(k) != v}
                 if changed:
-                    client.users.update(user.id, **changed, request_options=_NO_SDK_RETRY)
-                return user.id
-        created = client.users.create(
-            email=email, username=email, **wanted, request_options=_NO_SDK_RETRY
-        )
-        assert created.id is not None
-        return created.id
+                    api.call("PATCH", f"api/users/{user['id']}/", json=changed)
+                return int(user["id"])
+        created = api.call("POST", "api/users/", json={"email": email, "username": email, **wanted})
+        return int(created["id"])
 
     # Rerunning is safe: a user created by a failed attempt is found by the next one.
-    return _retrying(ensure, doing=f"creating or finding user {email!r}")
+    return retrying(ensure, doing=f"creating or finding user {email!r}")
 
 
 def submit_annotation(
-    client: LabelStudio,
+    client: Any,
     *,
     task_id: int,
     result: list[dict[str, Any]],
@@ -572,23 +378,22 @@ def submit_annotation(
     if lead_time is not None:
         options["lead_time"] = lead_time
     try:
-        annotation = client.annotations.create(task_id, **options, request_options=_NO_SDK_RETRY)
+        annotation = as_api(client).call("POST", f"api/tasks/{task_id}/annotations/", json=options)
     except Exception as exc:
-        raise _as_error(
-            exc, f"submitting an annotation of task {task_id}", task_id=task_id
-        ) from exc
-    assert annotation.id is not None
-    return annotation.id
+        doing = f"submitting an annotation of task {task_id}"
+        raise as_error(exc, doing, task_id=task_id) from exc
+    return int(annotation["id"])
 
 
-def annotator_names(client: LabelStudio) -> dict[str, str]:
+def annotator_names(client: Any) -> dict[str, str]:
     """User id → the local part of the user's e-mail, for every user of the organisation."""
+    api = as_api(client)
 
     def names() -> dict[str, str]:
         return {
-            str(u.id): (u.email or f"user-{u.id}").split("@", 1)[0]
-            for u in client.users.list(request_options=_NO_SDK_RETRY)
-            if u.id is not None
+            str(u["id"]): (u.get("email") or f"user-{u['id']}").split("@", 1)[0]
+            for u in _users(api)
+            if u.get("id") is not None
         }
 
-    return _retrying(names, doing="listing users")
+    return retrying(names, doing="listing users")

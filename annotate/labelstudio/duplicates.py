@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-
-from label_studio_sdk import LabelStudio
+from typing import Any
 
 from annotate.errors import LabelStudioError
 from annotate.labelstudio import client as ls
@@ -35,7 +34,7 @@ class Deduplicated:
 
 
 def remove_own_duplicates(
-    client: LabelStudio, project_id: int, result: ls.ImportResult, *, key_field: str
+    client: Any, project_id: int, result: ls.ImportResult, *, key_field: str
 ) -> Deduplicated:
     """Delete the tasks `result` created that another push created first (see above)."""
     task_ids = dict(result.task_ids)

@@ -3,7 +3,10 @@
 A pull makes a snapshot, waits for it, downloads it and deletes it from the server, also
 when anything fails; snapshots an earlier pull could not delete (it was killed, or the
 server was) are deleted by a later pull once they are old enough to be surely abandoned.
-Calls are retried as in :mod:`annotate.labelstudio.client`.
+
+Plain REST calls (:class:`annotate.labelstudio.rest.Api`, no SDK: a pull's memory is the
+export's chunks, not the SDK's 155 MiB), retried as :func:`~annotate.labelstudio.rest.retrying`
+says. Every function takes an ``Api`` or the SDK's client (:func:`~annotate.labelstudio.rest.as_api`).
 """
 
 from __future__ import annotations
@@ -11,28 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
-from label_studio_sdk import LabelStudio
-from label_studio_sdk.core.api_error import ApiError
-from label_studio_sdk.core.request_options import RequestOptions
-from label_studio_sdk.types import (
-    LseAnnotationFilterOptionsRequest,
-    LseTaskFilterOptionsRequest,
-    SerializationOptionRequest,
-    SerializationOptionsRequest,
-)
 
 from annotate.errors import LabelStudioError
-from annotate.labelstudio.client import (
-    _LONG_CALL,
-    _NO_SDK_RETRY,
-    EXPORT_TIMEOUT_S,
-    RETRY_FIRST_DELAY_S,
-    _is_temporary,
-    _retrying,
-)
+from annotate.labelstudio import rest
+from annotate.labelstudio.rest import EXPORT_TIMEOUT_S, as_api, retrying
 from annotate.redact import summarise_body
 
 __all__ = [
@@ -50,11 +38,10 @@ T = TypeVar("T")
 STALE_EXPORT_S = 2 * 3600.0
 EXPORT_TITLE = "annotate pull"
 DOWNLOAD_CHUNK_BYTES = 1 << 20
-_DOWNLOAD: RequestOptions = {**_LONG_CALL, "chunk_size": DOWNLOAD_CHUNK_BYTES}
 
 
 def export_project(
-    client: LabelStudio,
+    client: Any,
     project_id: int,
     *,
     export_type: str = "JSON",
@@ -73,8 +60,23 @@ def export_project(
     )
 
 
+def _snapshot_request(download_all_tasks: bool) -> dict[str, Any]:
+    # What the SDK's exports.create sends for the same options (checked against it).
+    return {
+        "title": EXPORT_TITLE,
+        "task_filter_options": {"only_with_annotations": not download_all_tasks},
+        "annotation_filter_options": {"usual": True, "ground_truth": True, "skipped": True},
+        "serialization_options": {
+            "drafts": {"only_id": True},
+            "predictions": {"only_id": False},
+            "annotations__completed_by": {"only_id": True},
+            "include_annotation_history": False,
+        },
+    }
+
+
 def stream_export(
-    client: LabelStudio,
+    client: Any,
     project_id: int,
     consume: Callable[[Iterator[bytes]], T],
     *,
@@ -95,92 +97,89 @@ def stream_export(
     ``completed_by`` as a user id, and drafts as ids only (a draft is unsubmitted work).
     With `download_all_tasks` false, only tasks that have annotations are exported.
     """
-    exports = client.projects.exports
+    api = as_api(client)
+    base = f"api/projects/{project_id}/exports"
     doing = f"exporting project {project_id}"
-    delete_stale_exports(client, project_id, older_than=stale_after)
-    snapshot = _retrying(
-        lambda: exports.create(
-            project_id,
-            title=EXPORT_TITLE,
-            task_filter_options=LseTaskFilterOptionsRequest(
-                only_with_annotations=not download_all_tasks
-            ),
-            annotation_filter_options=LseAnnotationFilterOptionsRequest(
-                usual=True, ground_truth=True, skipped=True
-            ),
-            serialization_options=SerializationOptionsRequest(
-                drafts=SerializationOptionRequest(only_id=True),
-                predictions=SerializationOptionRequest(only_id=False),
-                annotations__completed_by=SerializationOptionRequest(only_id=True),
-                include_annotation_history=False,
-            ),
-            request_options=_LONG_CALL,
+    delete_stale_exports(api, project_id, older_than=stale_after)
+    snapshot = retrying(
+        lambda: api.call(
+            "POST", f"{base}/", json=_snapshot_request(download_all_tasks), timeout=EXPORT_TIMEOUT_S
         ),
         doing=doing,
     )
-    export_pk = snapshot.id
-    assert export_pk is not None
+    export_pk = int(snapshot["id"])
     try:
         deadline = time.monotonic() + timeout
-        _wait_export(client, project_id, export_pk, None, deadline=deadline, doing=doing)
+        _wait_export(api, project_id, export_pk, None, deadline=deadline, doing=doing)
         if export_type != "JSON":
-            _retrying(
-                lambda: exports.convert(
-                    project_id, export_pk, export_type=export_type, request_options=_LONG_CALL
+            retrying(
+                lambda: api.call(
+                    "POST",
+                    f"{base}/{export_pk}/convert",
+                    json={"export_type": export_type},
+                    timeout=EXPORT_TIMEOUT_S,
                 ),
                 doing=f"{doing} as {export_type}",
             )
-            _wait_export(client, project_id, export_pk, export_type, deadline=deadline, doing=doing)
-        return _retrying(
-            lambda: consume(
-                exports.download(
-                    project_id, export_pk, export_type=export_type, request_options=_DOWNLOAD
-                )
-            ),
-            doing=f"downloading export {export_pk} of project {project_id}",
-        )
+            _wait_export(api, project_id, export_pk, export_type, deadline=deadline, doing=doing)
+
+        def download() -> T:
+            path, params = f"{base}/{export_pk}/download", {"exportType": export_type}
+            with api.download(path, params=params, chunk_size=DOWNLOAD_CHUNK_BYTES) as chunks:
+                return consume(chunks)
+
+        return retrying(download, doing=f"downloading export {export_pk} of project {project_id}")
     finally:
-        _delete_export(client, project_id, export_pk)
+        _delete_export(api, project_id, export_pk)
 
 
-def _delete_export(client: LabelStudio, project_id: int, export_pk: int) -> None:
+def _delete_export(api: rest.Api, project_id: int, export_pk: int) -> None:
     # Cleanup only: a snapshot left behind costs disk space, nothing else; one that cannot
     # be deleted now (the server is gone) is deleted by a later pull once stale.
     for attempt in range(3):
         try:
-            client.projects.exports.delete(project_id, export_pk, request_options=_NO_SDK_RETRY)
+            api.call("DELETE", f"api/projects/{project_id}/exports/{export_pk}")
             return
-        except ApiError as exc:
-            if exc.status_code == 404 or not _is_temporary(exc):
+        except rest.StatusError as exc:
+            if exc.status_code == 404 or not rest.is_temporary(exc):
                 return
         except httpx.TransportError:
             pass
-        time.sleep(RETRY_FIRST_DELAY_S * (attempt + 1))
+        time.sleep(rest.RETRY_FIRST_DELAY_S * (attempt + 1))
 
 
-def delete_stale_exports(client: LabelStudio, project_id: int, *, older_than: float) -> int:
+def _created_at(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        created = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return created if created.tzinfo is not None else created.replace(tzinfo=UTC)
+
+
+def delete_stale_exports(client: Any, project_id: int, *, older_than: float) -> int:
     """Delete the project's snapshots made by a pull (titled :data:`EXPORT_TITLE`) more than
     `older_than` seconds ago, whatever their status; returns how many were deleted."""
-    listed = _retrying(
-        lambda: client.projects.exports.list(project_id, request_options=_NO_SDK_RETRY),
+    api = as_api(client)
+    listed = retrying(
+        lambda: api.call("GET", f"api/projects/{project_id}/exports/"),
         doing=f"listing the exports of project {project_id}",
     )
     now = datetime.now(UTC)
     deleted = 0
-    for export in listed:
-        created = export.created_at
-        if export.title != EXPORT_TITLE or export.id is None or created is None:
+    for export in listed if isinstance(listed, list) else []:
+        created = _created_at(export.get("created_at"))
+        if export.get("title") != EXPORT_TITLE or export.get("id") is None or created is None:
             continue
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=UTC)
         if (now - created).total_seconds() >= older_than:
-            _delete_export(client, project_id, export.id)
+            _delete_export(api, project_id, int(export["id"]))
             deleted += 1
     return deleted
 
 
 def _wait_export(
-    client: LabelStudio,
+    api: rest.Api,
     project_id: int,
     export_pk: int,
     export_type: str | None,
@@ -191,20 +190,19 @@ def _wait_export(
     """Poll until the snapshot (or its conversion to `export_type`) is completed."""
     delay = 0.2
     while True:
-        snapshot = _retrying(
-            lambda: client.projects.exports.get(
-                project_id, export_pk, request_options=_NO_SDK_RETRY
-            ),
+        snapshot = retrying(
+            lambda: api.call("GET", f"api/projects/{project_id}/exports/{export_pk}"),
             doing=doing,
         )
-        if export_type is None:
-            status, traceback = snapshot.status, None
-        else:
+        status, traceback = snapshot.get("status"), None
+        if export_type is not None:
             converted = [
-                c for c in snapshot.converted_formats or [] if c.export_type == export_type
+                c
+                for c in snapshot.get("converted_formats") or []
+                if c.get("export_type") == export_type
             ]
-            status = converted[0].status if converted else None
-            traceback = converted[0].traceback if converted else None
+            status = converted[0].get("status") if converted else None
+            traceback = converted[0].get("traceback") if converted else None
         if status == "completed":
             return
         if status == "failed":

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from label_studio_sdk import LabelStudio
-
 from annotate.files import write_error
 from annotate.labelstudio.export import iter_tasks
 from annotate.labelstudio.exports import stream_export
@@ -114,7 +112,7 @@ class _Download:
 
 
 def store_export(
-    client: LabelStudio,
+    client: Any,
     project_id: int,
     *,
     folder: Path,

@@ -25,6 +25,7 @@ from typing import Any
 from annotate.agreement import Disagreement, RaterVersion, task_disagreements
 from annotate.labelstudio import client as ls
 from annotate.labelstudio.duplicates import remove_own_duplicates
+from annotate.labelstudio.rest import open_api
 from annotate.labelstudio.sync import review_title
 from annotate.labelstudio.tasks import KEY_FIELD, task_data
 from annotate.layers import get_layer, in_layer_order
@@ -227,7 +228,7 @@ def review(
     found = disagreements(gold, layers=layers, all_tasks=all_tasks)
     if not found:
         return []
-    client = ls.connect(url=url, api_key=api_key)
+    client = open_api(url=url, api_key=api_key)
     results = []
     for layer in in_layer_order({d.layer for d in found}):
         mine = [d for d in found if d.layer == layer]

@@ -23,6 +23,7 @@ from annotate.errors import CorpusError, FileWriteError
 from annotate.labelstudio import client as ls
 from annotate.labelstudio.duplicates import remove_own_duplicates
 from annotate.labelstudio.raw_exports import store_export
+from annotate.labelstudio.rest import open_api
 from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.labelstudio.team import LayerStatus, TeamSettings, apply_team_settings, project_status
 from annotate.layers import get_layer
@@ -168,7 +169,7 @@ def push(
     say = progress or (lambda _m: None)
     check_prefix(prefix)
     guidelines_text(guidelines)  # a missing file fails before anything is created
-    client = ls.connect(url=url, api_key=api_key)
+    client = open_api(url=url, api_key=api_key)
     results = []
     for layer in layers:
         lay = get_layer(layer)
@@ -221,7 +222,7 @@ def status(
     server; a layer without a project is left out."""
     say = progress or (lambda _m: None)
     check_prefix(prefix)
-    client = ls.connect(url=url, api_key=api_key)
+    client = open_api(url=url, api_key=api_key)
     out = []
     for layer in layers:
         title = project_title(prefix, layer)
@@ -292,7 +293,7 @@ def pull(
             file=labels_dir,
             hint="pass a folder (it is created when missing)",
         )
-    client = ls.connect(url=url, api_key=api_key)
+    client = open_api(url=url, api_key=api_key)
     results = []
     for layer in layers:
         title = (review_title if review else project_title)(prefix, layer)

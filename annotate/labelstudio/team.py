@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import ijson
-from label_studio_sdk import LabelStudio
 
 from annotate.errors import ConfigError
-from annotate.labelstudio.client import _NO_SDK_RETRY, _retrying, annotator_names
+from annotate.labelstudio.client import annotator_names
 from annotate.labelstudio.exports import stream_export
+from annotate.labelstudio.projects import get_project, update_project
+from annotate.labelstudio.rest import retrying
 
 __all__ = [
     "SAMPLING",
@@ -79,7 +80,7 @@ class TeamSettings:
         return out
 
 
-def apply_team_settings(client: LabelStudio, project_id: int, settings: TeamSettings) -> list[str]:
+def apply_team_settings(client: Any, project_id: int, settings: TeamSettings) -> list[str]:
     """Bring the project's fields to ``settings``; returns the names of the fields changed
     (none on a rerun: safe to repeat)."""
     wanted = settings.fields()
@@ -87,13 +88,13 @@ def apply_team_settings(client: LabelStudio, project_id: int, settings: TeamSett
         return []
 
     def apply() -> list[str]:
-        current = client.projects.get(project_id, request_options=_NO_SDK_RETRY)
-        changed = {k: v for k, v in wanted.items() if getattr(current, k, None) != v}
+        current = get_project(client, project_id)
+        changed = {k: v for k, v in wanted.items() if current.get(k) != v}
         if changed:
-            client.projects.update(project_id, **changed, request_options=_NO_SDK_RETRY)
+            update_project(client, project_id, changed)
         return sorted(changed)
 
-    return _retrying(apply, doing=f"setting the overlap of project {project_id}")
+    return retrying(apply, doing=f"setting the overlap of project {project_id}")
 
 
 @dataclass(slots=True)
@@ -151,14 +152,14 @@ class LayerStatus:
         }
 
 
-def project_status(client: LabelStudio, *, layer: str, project_id: int, title: str) -> LayerStatus:
+def project_status(client: Any, *, layer: str, project_id: int, title: str) -> LayerStatus:
     """The progress of one project, from the live server (see the module docstring)."""
 
     def counters() -> tuple[int, int]:
-        project = client.projects.get(project_id, request_options=_NO_SDK_RETRY)
-        return int(project.task_number or 0), int(project.maximum_annotations or 1)
+        project = get_project(client, project_id)
+        return int(project.get("task_number") or 0), int(project.get("maximum_annotations") or 1)
 
-    tasks, per_task = _retrying(counters, doing=f"reading project {project_id}")
+    tasks, per_task = retrying(counters, doing=f"reading project {project_id}")
     status = LayerStatus(layer, project_id, title, per_task, tasks)
     per_user: dict[str, AnnotatorStatus] = {}
     exported = stream_export(

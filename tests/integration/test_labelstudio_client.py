@@ -12,6 +12,7 @@ from label_studio_sdk import LabelStudio
 
 from annotate.errors import LabelStudioError
 from annotate.labelstudio import client as ls
+from annotate.labelstudio import rest
 from annotate.labelstudio.exports import export_project
 
 pytestmark = pytest.mark.integration
@@ -107,8 +108,8 @@ def test_connect_reads_dotenv_in_current_directory(
 
 
 def test_connect_reports_an_unreachable_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ls, "RETRY_ATTEMPTS", 2)
-    monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
+    monkeypatch.setattr(rest, "RETRY_ATTEMPTS", 2)
+    monkeypatch.setattr(rest, "RETRY_FIRST_DELAY_S", 0.01)
     with pytest.raises(LabelStudioError, match="ConnectError") as caught:
         ls.connect(url="http://127.0.0.1:9", api_key="x" * 40)
     assert caught.value.hint and "label-studio.sh" in caught.value.hint
@@ -179,7 +180,7 @@ def test_import_retried_after_a_timeout_does_not_duplicate(
         return response
 
     monkeypatch.setattr(ls, "_post_tasks", committed_then_timed_out)
-    monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
+    monkeypatch.setattr(rest, "RETRY_FIRST_DELAY_S", 0.01)
     tasks = [task(f"r{i}", f"Retry {i}.") for i in range(5)]
     result = ls.import_tasks(ls_client, project, tasks[:3])
     assert calls == [3]  # nothing left to resend: all three had reached the server

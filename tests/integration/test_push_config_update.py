@@ -12,6 +12,7 @@ import pytest
 
 from annotate.corpus import read_articles
 from annotate.labelstudio import client as ls
+from annotate.labelstudio import projects as ls_projects
 from annotate.labelstudio.sync import push
 from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.layers import get_layer
@@ -62,6 +63,14 @@ def test_push_updates_an_old_projects_config_and_adds_no_task(
         )
         ls_client.annotations.create(id=task.id, result=result)
 
+        updates: list[dict[str, Any]] = []
+        real_update = ls_projects.update_project
+
+        def counted(client: Any, project: int, fields: dict[str, Any]) -> None:
+            updates.append(fields)
+            real_update(client, project, fields)
+
+        monkeypatch.setattr(ls_projects, "update_project", counted)
         (first,) = push(
             [doc], layers=[LAYER], prefix=prefix, url=ls_server["url"], api_key=ls_server["api_key"]
         )
@@ -69,15 +78,8 @@ def test_push_updates_an_old_projects_config_and_adds_no_task(
         assert (first.tasks_created, first.tasks_skipped) == (0, len(old_tasks))
         assert _project(ls_client, project_id).label_config == get_layer(LAYER).label_config()
 
-        updates: list[dict[str, Any]] = []
-        projects = type(ls_client.projects)
-        real_update = projects.update
-
-        def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-            updates.append(kwargs)
-            return real_update(self, *args, **kwargs)
-
-        monkeypatch.setattr(projects, "update", counted)
+        assert len(updates) == 1 and "label_config" in updates[0]  # the old config replaced
+        updates.clear()
         (second,) = push(
             [doc], layers=[LAYER], prefix=prefix, url=ls_server["url"], api_key=ls_server["api_key"]
         )

@@ -17,6 +17,7 @@ from label_studio_sdk import LabelStudio
 
 from annotate.errors import LabelStudioError
 from annotate.labelstudio import client as ls
+from annotate.labelstudio import rest
 from annotate.labelstudio.sync import project_title
 from tests.integration.test_labelstudio_client import LABEL_CONFIG, task
 
@@ -120,10 +121,24 @@ def _failing_after(real: Any, *, ok_calls: int, error: Exception, times: int) ->
     return call
 
 
+def _failing_listing(
+    monkeypatch: pytest.MonkeyPatch, *, ok_calls: int, error: Exception, times: int
+) -> None:
+    """The task listing (GET api/tasks/) answers `ok_calls` times, then fails `times` times."""
+    real = rest.Api.call
+    failing = _failing_after(real, ok_calls=ok_calls, error=error, times=times)
+
+    def call(self: rest.Api, method: str, path: str, **options: Any) -> Any:
+        listing = method == "GET" and path == "api/tasks/"
+        return (failing if listing else real)(self, method, path, **options)
+
+    monkeypatch.setattr(rest.Api, "call", call)
+
+
 def test_a_listing_that_fails_after_a_failed_import_is_retried_with_it(
     ls_client: LabelStudio, project: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
+    monkeypatch.setattr(rest, "RETRY_FIRST_DELAY_S", 0.01)
     real_import = ls._post_tasks
 
     def committed_then_lost(*args: Any, **kwargs: Any) -> Any:
@@ -133,11 +148,7 @@ def test_a_listing_that_fails_after_a_failed_import_is_retried_with_it(
 
     monkeypatch.setattr(ls, "_post_tasks", committed_then_lost)
     down = httpx.ConnectError("connection refused")
-    monkeypatch.setattr(
-        ls_client.tasks,
-        "list",
-        _failing_after(ls_client.tasks.list, ok_calls=1, error=down, times=2),
-    )
+    _failing_listing(monkeypatch, ok_calls=1, error=down, times=2)
     tasks = [task(f"l{i}", f"Listing {i}.") for i in range(4)]
     result = ls.import_tasks(ls_client, project, tasks, batch_size=2)
     assert (result.created, result.skipped) == (4, 0)
@@ -147,7 +158,7 @@ def test_a_listing_that_fails_after_a_failed_import_is_retried_with_it(
 def test_a_failed_import_says_how_many_were_imported_and_that_a_rerun_completes_it(
     ls_client: LabelStudio, project: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
+    monkeypatch.setattr(rest, "RETRY_FIRST_DELAY_S", 0.01)
     # the first batch goes through; then the server stops answering, listings included
     down = httpx.ConnectError("connection refused")
     monkeypatch.setattr(
@@ -155,11 +166,7 @@ def test_a_failed_import_says_how_many_were_imported_and_that_a_rerun_completes_
         "_post_tasks",
         _failing_after(ls._post_tasks, ok_calls=1, error=down, times=99),
     )
-    monkeypatch.setattr(
-        ls_client.tasks,
-        "list",
-        _failing_after(ls_client.tasks.list, ok_calls=1, error=down, times=99),
-    )
+    _failing_listing(monkeypatch, ok_calls=1, error=down, times=99)
     tasks = [task(f"f{i}", f"Failure {i}.") for i in range(5)]
     with pytest.raises(LabelStudioError) as caught:
         ls.import_tasks(ls_client, project, tasks, batch_size=2)
@@ -177,13 +184,9 @@ def test_a_failed_import_says_how_many_were_imported_and_that_a_rerun_completes_
 def test_a_failed_first_listing_says_nothing_was_imported(
     ls_client: LabelStudio, project: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
+    monkeypatch.setattr(rest, "RETRY_FIRST_DELAY_S", 0.01)
     down = httpx.ConnectError("connection refused")
-    monkeypatch.setattr(
-        ls_client.tasks,
-        "list",
-        _failing_after(ls_client.tasks.list, ok_calls=0, error=down, times=99),
-    )
+    _failing_listing(monkeypatch, ok_calls=0, error=down, times=99)
     with pytest.raises(LabelStudioError) as caught:
         ls.import_tasks(ls_client, project, [task("x", "X.")])
     assert "0 of 1 new tasks were imported" in str(caught.value)

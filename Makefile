@@ -22,6 +22,10 @@ $(STAMP): requirements.lock pyproject.toml
 	  $(PY) -m pip install --quiet -r requirements.lock; \
 	fi
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	# Bytecode for the venv and the package: with PYTHONDONTWRITEBYTECODE=1 (set on some
+	# machines) every CLI start would otherwise recompile every module it imports.
+	# A few third-party test files don't compile on purpose: their errors are ignored.
+	$(PY) -m compileall -q -j 0 $$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') annotate >/dev/null || true
 	touch $(STAMP)
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).

@@ -11,15 +11,14 @@ pair; each ratio is printed with its baseline:
 3. a rerun of that push (nothing new, predictions cached) vs the first push — target ≤ 0.3;
 4. ``annotate pull`` of the project vs paginated ``tasks.list(fields="all")`` — target
    ≤ 1/3;
-5. pull's peak RSS per MB of export: the real server's export, and a large generated export
-   served by a tiny HTTP server on 127.0.0.1 through the same download code
-   (``store_export``), against a process that only imports and connects.
+5. pull's peak RSS per MB of the real server's export (``store_export``) against a process
+   that only imports and connects; the peak RSS of the whole ``annotate pull`` at several
+   sizes up to 1 GB is ``scripts/bench_pull_memory.py``'s.
 
 Environment: ``ANNOTATE_BENCH_TASKS`` (N, default 2000; 10000 for the issue's size),
 ``ANNOTATE_BENCH_PRED_TASKS`` (tasks of the predictor runs, default N/4),
-``ANNOTATE_BENCH_ROUNDS`` (pairs, default 3), ``ANNOTATE_BENCH_EXPORT_MB`` (the generated
-export, default 200; 1000 for the issue's 1 GB), ``ANNOTATE_BENCH_ONLY`` (a comma-separated
-subset of ``large,push,pull,predictors``; pull needs push's projects).
+``ANNOTATE_BENCH_ROUNDS`` (pairs, default 3), ``ANNOTATE_BENCH_ONLY`` (a comma-separated
+subset of ``push,pull,predictors``; pull needs push's projects).
 
 Run: ``scripts/label-studio.sh start && .venv/bin/python scripts/bench_sync.py``
 """
@@ -33,13 +32,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -47,8 +43,7 @@ ANNOTATE = str(Path(PY).with_name("annotate"))
 N = int(os.environ.get("ANNOTATE_BENCH_TASKS", "2000"))
 N_PRED = int(os.environ.get("ANNOTATE_BENCH_PRED_TASKS", str(max(50, N // 4))))
 ROUNDS = int(os.environ.get("ANNOTATE_BENCH_ROUNDS", "3"))
-EXPORT_MB = int(os.environ.get("ANNOTATE_BENCH_EXPORT_MB", "200"))
-PARTS = os.environ.get("ANNOTATE_BENCH_ONLY", "large,push,pull,predictors").split(",")
+PARTS = os.environ.get("ANNOTATE_BENCH_ONLY", "push,pull,predictors").split(",")
 PARAGRAPHS_PER_DOC = 10
 
 BULK_IMPORT = """
@@ -72,10 +67,10 @@ json.dump(tasks, open(path, "w", encoding="utf-8"), default=str)
 STORE_EXPORT = """
 import sys
 from pathlib import Path
-from annotate.labelstudio.client import connect
 from annotate.labelstudio.raw_exports import store_export
+from annotate.labelstudio.rest import open_api
 url, key, project, folder, only_connect = sys.argv[1:6]
-client = connect(url=url, api_key=key)
+client = open_api(url=url, api_key=key)
 if only_connect != "1":
     store_export(client, int(project), folder=Path(folder))
 """
@@ -137,7 +132,8 @@ def pairs(ours: Callable[[int], float], base: Callable[[int], float]) -> tuple[f
 def report(name: str, ours: float, base: float, ratio: float, target: str, base_name: str) -> None:
     print(
         f"{name}: {ours:.2f} s vs {base_name} {base:.2f} s → ratio {ratio:.2f} "
-        f"(target {target}; median of {ROUNDS} alternated pairs)",
+        f"(target {target}; median of {ROUNDS} alternated pairs; "
+        f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())})",
         flush=True,
     )
 
@@ -270,109 +266,9 @@ def bench_pull(bench: Bench) -> None:
     )
 
 
-class _FakeExports(BaseHTTPRequestHandler):
-    """Just enough of Label Studio's API for one snapshot export of a generated size."""
-
-    size_mb = 1
-    task_template = b""
-
-    def log_message(self, *_args: Any) -> None:
-        pass
-
-    def _json(self, body: Any, status: int = 200) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:
-        if self.path.startswith("/api/current-user/whoami"):
-            self._json({"id": 1, "email": "bench@annotate.local"})
-        elif self.path.rstrip("/").endswith("/exports"):
-            self._json([])
-        elif "/download" in self.path:
-            self._download()
-        else:
-            self._json({"id": 1, "title": "annotate pull", "status": "completed"})
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        self._json({"id": 1, "title": "annotate pull", "status": "created"}, 201)
-
-    def do_DELETE(self) -> None:
-        self.send_response(204)
-        self.end_headers()
-
-    def _chunks(self) -> Iterator[bytes]:
-        n = self.size_mb * 1_000_000 // len(self.task_template)
-        yield b"["
-        for start in range(0, n, 500):
-            block = (
-                self.task_template.replace(b"000000000", b"%09d" % i)
-                for i in range(start, min(n, start + 500))
-            )
-            yield (b", " if start else b"") + b", ".join(block)
-        yield b"]"
-
-    def _download(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        for chunk in self._chunks():
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-        self.wfile.write(b"0\r\n\r\n")
-
-
-def bench_large_export(work: Path) -> None:
-    task = {
-        "id": 0,
-        "data": {"text": "Jean Dupont est venu à Paris. " * 20, "task_key": "000000000"},
-        "annotations": [
-            {
-                "id": 1,
-                "completed_by": 1,
-                "result": [
-                    {
-                        "from_name": "label",
-                        "to_name": "text",
-                        "type": "labels",
-                        "value": {"start": 0, "end": 11, "labels": ["PER"]},
-                    }
-                ],
-            }
-        ],
-        "predictions": [{"id": 1, "model_version": "m", "created_ago": "0 minutes", "result": []}],
-    }
-    _FakeExports.task_template = json.dumps(task).encode()
-    _FakeExports.size_mb = EXPORT_MB
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeExports)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    store = [PY, "-c", STORE_EXPORT, url, "bench-token", "1", str(work / "large")]
-    try:
-        elapsed, rss = timed([*store, "0"])
-        _, rss0 = timed([*store, "1"])
-    finally:
-        server.shutdown()
-    (stored,) = (work / "large").glob("*.json")
-    size = stored.stat().st_size / 1e6
-    print(
-        f"pull of a generated {size:.0f} MB export (local HTTP server, same download code): "
-        f"peak RSS {rss / 1024:.0f} MiB (target < 150 MiB) vs {rss0 / 1024:.0f} MiB for import "
-        f"+ connect; {(rss - rss0) / 1024 / size:.3f} MiB per MB above it; {elapsed:.1f} s",
-        flush=True,
-    )
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         work = Path(tmp)
-        if "large" in PARTS:
-            bench_large_export(work)
         bench = Bench(work)
         try:
             if "push" in PARTS or "pull" in PARTS:

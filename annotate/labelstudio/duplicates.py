@@ -53,7 +53,7 @@ def remove_own_duplicates(
 
 
 def remove_own_copies(
-    client: LabelStudio,
+    client: Any,
     project_id: int,
     *,
     created_ids: Collection[int],
@@ -71,7 +71,7 @@ def remove_own_copies(
 
 
 def _remove(
-    client: LabelStudio, project_id: int, created: set[int], *, tasks_before: int, key_field: str
+    client: Any, project_id: int, created: set[int], *, tasks_before: int, key_field: str
 ) -> dict[str, list[int]] | None:
     """Delete the tasks of ``created`` that are not the lowest id of their key; the keys
     listed to find them (``None``: nothing to check, nobody imported meanwhile)."""

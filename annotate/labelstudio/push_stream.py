@@ -35,6 +35,7 @@ from annotate.corpus import read_articles
 from annotate.errors import CorpusError, LabelStudioError
 from annotate.labelstudio import client as ls
 from annotate.labelstudio.duplicates import remove_own_copies
+from annotate.labelstudio.rest import open_api
 from annotate.labelstudio.sync import (
     PushResult,
     bad_input_error,
@@ -349,7 +350,7 @@ def _push(
     say = progress or (lambda _m: None)
     if survey.problems and (not skip_invalid or not survey.good):
         raise bad_input_error(survey.problems, path=path, any_good=bool(survey.good))
-    client = ls.connect(url=url, api_key=api_key)
+    client = open_api(url=url, api_key=api_key)
     opened = _open_projects(
         client,
         survey,

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from annotate.cli import app
 from annotate.labelstudio import client as ls
+from annotate.labelstudio import rest
 from annotate.labelstudio import tasks as task_module
 from annotate.labelstudio.sync import project_title
 from tests.engine.corpus_shards import write_corpus_shards
@@ -131,7 +132,7 @@ def test_a_failure_mid_stream_says_how_far_it_got_and_a_rerun_completes_it(
 
     corpus = write_corpus_shards(tmp_path / "corpus", 60, per_shard=20)  # 120 tasks
     prefix = f"fail-{ls_run_id}"
-    monkeypatch.setattr(ls, "RETRY_FIRST_DELAY_S", 0.01)
+    monkeypatch.setattr(rest, "RETRY_FIRST_DELAY_S", 0.01)
     real_post, calls = ls._post_tasks, {"n": 0}
 
     def down_after_two(*a: Any, **k: Any) -> Any:

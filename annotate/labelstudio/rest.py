@@ -40,6 +40,7 @@ __all__ = [
     "StatusError",
     "as_api",
     "as_error",
+    "http_client",
     "is_temporary",
     "open_api",
     "read_dotenv",

@@ -150,15 +150,16 @@ class Disagreement:
         """Each rater's version (a judgement; the free text of a note; else the spans)."""
         if self.kind == "judgement":
             parts = [f"{a}: {v.judgement or '(none)'}" for a, v in self.versions.items()]
-        elif self.kind == "free_text":
-            parts = [
-                f"{a}: "
-                + ", ".join(f"{n}={s.attrs.get(n)!r}" for s in v.spans for n in self.attributes)
-                for a, v in self.versions.items()
-            ]
+        elif self.kind == "free_text":  # the same span: only the fields' words
+            parts = [f"{a}: {self._fields(v)}" for a, v in self.versions.items()]
+        elif self.kind == "attributes":  # the same span: the fields it differs in too
+            parts = [f"{a}: {v.describe()} {self._fields(v)}" for a, v in self.versions.items()]
         else:
             parts = [f"{a}: {v.describe()}" for a, v in self.versions.items()]
         return sep.join(parts)
+
+    def _fields(self, version: RaterVersion) -> str:
+        return ", ".join(f"{n}={s.attrs.get(n)!r}" for s in version.spans for n in self.attributes)
 
     def to_dict(self) -> dict[str, Any]:
         return {

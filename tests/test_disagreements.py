@@ -69,6 +69,12 @@ def test_label_attribute_relation_and_judgement_disputes() -> None:
     assert relation.versions["b"].relations == []
     assert found[3].versions["b"].judgement == "no-error"
     assert disagreements([*ents, *mqm], layer="entities") == found[:1]
+    # seen: an attributes dispute showed two identical versions ("claim [11,24) … | claim
+    # [11,24) …"); each version now names its value of the fields in dispute
+    assert found[2].said(" | ") == (
+        "a: claim [11,24) 'dirige OpenAI' modality='asserted' | "
+        "b: claim [11,24) 'dirige OpenAI' modality='reported'"
+    )
 
 
 def test_identical_versions_and_ground_truth_are_no_dispute() -> None:

@@ -18,7 +18,8 @@ Two more lines, each measured in the same run against its own baseline:
 - ``failing``: an export of ``--failing-mb`` whose every record fails (an unknown label,
   every issue worded by ``jsonschema``) against a clean export of the same size (ours on
   both): failing/clean;
-- ``jobs``: ``--jobs-files`` exports of ``--jobs-mb`` each validated with ``--jobs 2``
+- ``jobs``: ``--jobs-files`` exports of ``--jobs-mb`` each (distinct task and annotation
+  ids, as parts of one project are) validated with ``--jobs 2``
   (``Engine("local", 2)``) against ``--jobs 1``: the speed-up jobs1/jobs2 (at most 2 on
   2 cores; ``--jobs-files 0`` leaves it out).
 
@@ -170,8 +171,13 @@ def _jobs(work: Path, files: int, size_mb: float, rounds: int) -> dict[str, obje
     """``files`` exports validated with --jobs 2 against --jobs 1."""
     docs, corpus = _corpus(work)
     exports = [work / f"part-{i}.json" for i in range(files)]
+    size = int(size_mb * 1_000_000)
     for i, path in enumerate(exports):
-        write_synthetic_export(path, docs, size=int(size_mb * 1_000_000), bad_every=997, seed=i)
+        # distinct ids: files sharing them hold the same annotations, every later file a
+        # duplicate of the first, which the ordered pass validates again (serially)
+        write_synthetic_export(
+            path, docs, size=size, bad_every=997, seed=i, first_id=1 + i * 10_000_000
+        )
     best = _pair(
         rounds,
         ("jobs1", lambda: _ours(work, corpus, exports, 1)),

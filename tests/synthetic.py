@@ -132,10 +132,13 @@ def write_synthetic_export(
     bad_every: int = 0,
     cancelled_every: int = 0,
     seed: int = 0,
+    first_id: int = 1,
 ) -> SyntheticExport:
     """Write a Label Studio JSON export of about ``size`` bytes (one annotation per task),
     one task at a time. Every ``bad_every``-th task carries an unknown label (it must be
-    quarantined); every ``cancelled_every``-th adds a cancelled annotation (skipped)."""
+    quarantined); every ``cancelled_every``-th adds a cancelled annotation (skipped).
+    Task and annotation ids count from ``first_id``: exports meant as distinct parts of
+    one project need distinct ranges (equal ids are the same annotation read twice)."""
     from annotate.layers import get_layer
 
     layer = get_layer("entities")
@@ -181,7 +184,7 @@ def write_synthetic_export(
                 out.valid += 1
             annotations = [
                 {
-                    "id": n + 1,
+                    "id": first_id + n,
                     "completed_by": 1 + n % 5,
                     "result": result,
                     "was_cancelled": False,
@@ -192,10 +195,10 @@ def write_synthetic_export(
             ]
             if cancelled_every and n % cancelled_every == cancelled_every - 1:
                 annotations.append(
-                    {"id": -(n + 1), "completed_by": 9, "result": [], "was_cancelled": True}
+                    {"id": -(first_id + n), "completed_by": 9, "result": [], "was_cancelled": True}
                 )
                 out.cancelled += 1
-            task = {"id": n + 1, "data": data, "annotations": annotations, "predictions": []}
+            task = {"id": first_id + n, "data": data, "annotations": annotations, "predictions": []}
             text = ("," if n else "") + json.dumps(task, ensure_ascii=False)
             fh.write(text)
             written += len(text.encode("utf-8"))

@@ -126,64 +126,65 @@ def _results(
     """Spans (document offsets), relations and judgement of a result list in the common
     shape, as the layer's ``from_ls_result`` gives them; ``None`` for anything else.
     The region attributes (choices, text areas) are set after every region is read, in
-    the order of their items, as ``from_ls_result`` does."""
+    the order of their items, as ``from_ls_result`` does. (Longer than most: one loop over
+    every item of every annotation, its common case, a region, first and inline.)"""
     controls = _controls(ctx.layer.name, ctx.layer.schemas)
     raw, shift = ctx.raw_text, ctx.seg_start
     size = len(raw)
     spans: list[dict[str, Any]] = []
-    regions: dict[str, dict[str, Any]] = {}
     relations: list[dict[str, str]] = []
     extras: list[tuple[str, str, Any]] = []  # (region id, control, value)
     judgement: Any = None
     for n, item in enumerate(result):
-        if type(item) is not dict or item.get("to_name") == SOURCE_NAME:
+        if type(item) is not dict:
             return None
-        rtype = item.get("type")
+        get = item.get
+        if get("to_name") == SOURCE_NAME:
+            return None
+        rtype = get("type")
         if rtype == "relation":
             rel = _relation(item, controls.default_relation)
             if rel is None:
                 return None
             relations.append(rel)
             continue
-        value = item.get("value")
+        value = get("value")
         if type(value) is not dict:
             return None
-        if rtype in ("labels", "hypertextlabels") or (
-            rtype not in ("choices", "textarea") and "labels" in value
+        if rtype == "labels" or rtype == "hypertextlabels" or (
+            rtype != "choices" and rtype != "textarea" and "labels" in value
         ):
-            labels, start, end = value.get("labels"), value.get("start"), value.get("end")
-            score = item.get("score")
+            try:  # each is there in the common shape (a missing one fails the checks below)
+                labels, start, end, text = value["labels"], value["start"], value["end"], value["text"]
+            except KeyError:
+                return None
+            if type(labels) is not list or len(labels) != 1:
+                return None
+            label, score = labels[0], get("score")
             if not (
-                type(labels) is list
-                and len(labels) == 1
-                and type(labels[0]) is str
+                type(label) is str
                 and type(start) is int
                 and type(end) is int
                 and 0 <= start < end <= size
-                and value.get("text") == raw[start:end]
-                and plain_number(score)
+                and text == raw[start:end]
+                and (score is None or plain_number(score))
             ):
                 return None
-            given = item.get("id")
-            if type(given) is str and given:
-                rid = given
-            elif given is None or given == "" or type(given) is bool:
-                rid = f"r{n}"
-            else:
-                rid = str(given)
+            rid = get("id")
+            if type(rid) is not str or not rid:
+                rid = f"r{n}" if rid is None or rid == "" or type(rid) is bool else str(rid)
             span = {
                 "id": rid,
                 "start": start + shift,
                 "end": end + shift,
-                "text": value["text"],
-                "label": labels[0],
+                "text": text,
+                "label": label,
             }
             if score is not None:
                 span["score"] = score
             spans.append(span)
-            regions[rid] = span
             continue
-        name = item.get("from_name")
+        name = get("from_name")
         if type(name) is not str or name not in controls.known:
             return None  # an unknown control: a warning the full path words
         if rtype == "choices":
@@ -201,10 +202,13 @@ def _results(
             chosen = "\n".join(t for t in texts or () if isinstance(t, str)).strip() or None
         else:
             return None
-        owner = item.get("id")
+        owner = get("id")
         if type(owner) is not str:
             return None
         extras.append((owner, name, chosen))
+    if not extras:
+        return spans, relations, judgement
+    regions = {span["id"]: span for span in spans}  # the last of an id, as the full path
     for owner, name, chosen in extras:
         target = regions.get(owner)
         if target is None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 import orjson
 
@@ -196,7 +196,7 @@ class RecordWriter:
 
     def __init__(self, *, valid_path: Path | None, quarantine_path: Path | None) -> None:
         self.paths = {"valid": valid_path, "quarantine": quarantine_path}
-        self._files: dict[str, IO[str]] = {}
+        self._files: dict[str, TextIO] = {}
 
     def __enter__(self) -> RecordWriter:
         for kind, path in self.paths.items():
@@ -235,8 +235,9 @@ class RecordWriter:
         fh = self._files.get(kind)
         if fh is None or not part.exists():
             return
-        with part.open(encoding="utf-8") as src:
-            shutil.copyfileobj(src, fh)
+        fh.flush()  # what was written here first, then the part's bytes as they are
+        with part.open("rb") as src:
+            shutil.copyfileobj(src, fh.buffer, 1 << 20)
         part.unlink()
 
     def valid(self, record: dict[str, Any], *, plain: bool = False) -> None:
@@ -248,7 +249,7 @@ class RecordWriter:
             return
         if plain:
             try:
-                fh.write(orjson.dumps(record).decode() + "\n")
+                fh.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode())
                 return
             except TypeError:  # an int past 64 bits: json.dumps writes it
                 pass

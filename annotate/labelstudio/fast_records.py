@@ -151,11 +151,18 @@ def _results(
         value = get("value")
         if type(value) is not dict:
             return None
-        if rtype == "labels" or rtype == "hypertextlabels" or (
-            rtype != "choices" and rtype != "textarea" and "labels" in value
+        if (
+            rtype == "labels"
+            or rtype == "hypertextlabels"
+            or (rtype != "choices" and rtype != "textarea" and "labels" in value)
         ):
             try:  # each is there in the common shape (a missing one fails the checks below)
-                labels, start, end, text = value["labels"], value["start"], value["end"], value["text"]
+                labels, start, end, text = (
+                    value["labels"],
+                    value["start"],
+                    value["end"],
+                    value["text"],
+                )
             except KeyError:
                 return None
             if type(labels) is not list or len(labels) != 1:

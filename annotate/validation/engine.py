@@ -66,9 +66,12 @@ class RecordValidator:
         issues = [] if structural_ok else self.structural.explain(record)
         return issues + self.semantic.explain(record, document, segment_text)
 
-    def passes(self, record: dict[str, Any], text: str, segment_text: str | None) -> bool:
-        """Whether ``record`` has no problem at all (what :meth:`check` decides first)."""
-        return bool(self._is_valid(record)) and self._ok(record, text, segment_text)
+    def passes(
+        self, record: dict[str, Any], text: str, segment_text: str | None, *, built: bool = False
+    ) -> bool:
+        """Whether ``record`` has no problem at all (what :meth:`check` decides first);
+        ``built``: read by the fast path from ``segment_text`` (:meth:`SemanticChecker.ok`)."""
+        return bool(self._is_valid(record)) and self._ok(record, text, segment_text, built=built)
 
 
 def record_validator(
@@ -206,7 +209,9 @@ class ValidationRun:
         if (
             document is not None
             and record_id not in self.seen
-            and self.validator(record["layer"]).passes(record, document.text, item.segment_text)
+            and self.validator(record["layer"]).passes(
+                record, document.text, item.segment_text, built=True
+            )
         ):
             self.seen.add(record_id)
             self.report.add_valid(Annotation.from_record(record) if self.keep else None, [])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotate.errors import LabelStudioError
-from annotate.labelstudio.rest import Api, as_api, retrying
+from annotate.labelstudio.rest import Api, StatusError, as_api, retrying
 
 __all__ = [
     "TITLE_MAX_LEN",
@@ -106,6 +106,7 @@ def ensure_project(
         if not ids:
             created = api.call("POST", "api/projects/", json={"title": title, **wanted})
             return _first_of_racing_creations(api, title, int(created["id"]))
+        _drop_empty_copies(api, ids)
         current = get_project(api, ids[0])
         changed = {k: v for k, v in wanted.items() if current.get(k) != v}
         if changed:
@@ -122,7 +123,19 @@ def _first_of_racing_creations(api: Api, title: str, mine: int) -> tuple[int, bo
     that both pushes import into the same project."""
     ids = _project_ids(api, title)
     first = ids[0] if ids else mine
-    if first == mine:
-        return mine, True
-    api.call("DELETE", f"api/projects/{mine}/")
-    return first, False
+    _drop_empty_copies(api, ids)
+    return first, first == mine
+
+
+def _drop_empty_copies(api: Api, ids: list[int]) -> None:
+    """Delete the projects after the lowest id that hold no task. Racing creations leave
+    them: a creation the server saved but answered with an error (SQLite's "database is
+    locked" under two pushes) is retried, and the retry finds the lowest id, not its own.
+    Every push imports into the lowest id only, so an empty higher one is nobody's."""
+    for project_id in ids[1:]:
+        try:
+            if int(get_project(api, project_id).get("task_number") or 0) == 0:
+                api.call("DELETE", f"api/projects/{project_id}/")
+        except StatusError as exc:
+            if exc.status_code != 404:  # the other push deleted it first
+                raise

@@ -125,13 +125,19 @@ class DaskExecutor:
                     f"the Dask scheduler at {self.address} did not answer: {exc}", hint=_HINT
                 ) from None
             return self
-        self._cluster = LocalCluster(
-            n_workers=self.n_workers or default_jobs(),
-            threads_per_worker=1,  # the predictors' models are not shared between threads
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        import dask
+
+        # A worker samples its own stacks every 10 ms and the GIL every 1 ms by default:
+        # CPU taken from the predictions, which on a machine with as many workers as cores
+        # has no spare core to run on. The cluster we start for the run turns them off.
+        with dask.config.set(_QUIET_WORKERS):
+            self._cluster = LocalCluster(
+                n_workers=self.n_workers or default_jobs(),
+                threads_per_worker=1,  # the predictors' models are not shared between threads
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
         self._client = Client(self._cluster, set_as_default=False)
         return self
 
@@ -165,6 +171,13 @@ class DaskExecutor:
             result=_result,
             cancel=lambda future: future.cancel(),
         )
+
+
+_QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+}
 
 
 def _result(future: Any) -> Any:

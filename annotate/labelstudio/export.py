@@ -258,6 +258,9 @@ class _ZipMember:
         self.close()
 
 
+_TASK_KEYS = frozenset({"data", "annotations", "completions", "predictions", "drafts"})
+
+
 def read_export(
     source: str | Path | BinaryIO,
     *,
@@ -295,7 +298,7 @@ def read_export(
             stats.received += 1
             issue = Issue("not-a-task", f"a task must be an object, got {type(entry).__name__}")
             yield _broken(entry, issue, file, where, None)
-        elif {"data", "annotations", "completions", "predictions", "drafts"} & set(entry):
+        elif not _TASK_KEYS.isdisjoint(entry):
             stats.formats["legacy" if "completions" in entry else "json"] += 1
             yield from _full_task(
                 entry, where, layer, include_predictions, stats, file, options, fast

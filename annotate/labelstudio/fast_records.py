@@ -87,7 +87,9 @@ def fast_record(
     spans, relations, judgement = built
     prediction = origin == "prediction"
     lead_time = ann.get("lead_time")
-    created_at = timestamp(ann.get("created_at"))
+    created_at = ann.get("created_at")
+    if type(created_at) is not str:
+        created_at = timestamp(created_at)
     model_version = ann.get("model_version") if prediction else None
     score = ann.get("score") if prediction else None
     if not (
@@ -97,7 +99,9 @@ def fast_record(
         and (model_version is None or type(model_version) is str)
     ):
         return None
-    ann_id = as_id(ann.get("id"))
+    ann_id = ann.get("id")
+    if type(ann_id) is not int:
+        ann_id = as_id(ann_id)
     kind = "prediction" if prediction else ("adjudication" if ctx.adjudication else "annotation")
     return {
         "record_id": f"{ctx.key}#{kind}:{who if ann_id is None else ann_id}",

@@ -5,12 +5,14 @@ what it takes; one command's own options stay in its module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from annotate.cli._output import FormatOpt
+from annotate.errors import ConfigError
 
 __all__ = [
     "AddressOpt",
@@ -30,6 +32,7 @@ __all__ = [
     "PinsOpt",
     "PrefixOpt",
     "ProjectLayersOpt",
+    "predictor_list",
 ]
 
 # the inputs: a corpus and label exports
@@ -71,7 +74,36 @@ PrefixOpt = Annotated[
     str | None, typer.Option(help="Project title prefix used by push (default: the project's).")
 ]
 
-# where the predictors run
+# which predictors, where they run
+NO_PREDICTORS = "none"
+
+
+def predictor_list(value: str | None, *, default: Sequence[str] = ()) -> list[str]:
+    """The names a ``--predictors`` value gives, the same in every command: comma-separated
+    names (white space around each and empty items ignored, a repeated name kept once), or
+    ``none`` (any case) for no predictor; not given (``None``): ``default``. An unknown name
+    is a :class:`ConfigError` naming it, with the closest known name."""
+    if value is None:
+        names = list(default)
+    else:
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        if [n.casefold() for n in names] == [NO_PREDICTORS]:
+            return []
+    if any(n.casefold() == NO_PREDICTORS for n in names):
+        raise ConfigError(
+            f"--predictors {value!r}: {NO_PREDICTORS!r} is not a predictor",
+            hint=f"pass --predictors {NO_PREDICTORS} alone for no predictions, or only names",
+        )
+    if names:
+        from annotate.preannotate import predictor_names, unknown_predictor
+
+        known = set(predictor_names())
+        for name in names:
+            if name not in known:
+                raise unknown_predictor(name)
+    return list(dict.fromkeys(names))
+
+
 JobsOpt = Annotated[
     int | None,
     typer.Option(help="Processes for the predictors (default: every core).", min=1),

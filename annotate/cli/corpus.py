@@ -24,6 +24,7 @@ from annotate.cli._options import (
     JobsOpt,
     LangOpt,
     NoCacheOpt,
+    predictor_list,
 )
 from annotate.cli._output import FormatOpt, output_format, print_json, print_table
 from annotate.labelstudio.task_files import TASK_SHARD_SIZE
@@ -90,7 +91,10 @@ def tasks(
     layer: Annotated[str, typer.Option(help="The layer to make tasks for.")] = "entities",
     unit: Annotated[str, typer.Option(help="sentence, paragraph or document.")] = "paragraph",
     predictors: Annotated[
-        str | None, typer.Option(help="Comma-separated predictors, e.g. entities.rules.")
+        str | None,
+        typer.Option(
+            help="Comma-separated predictors, e.g. entities.rules, or 'none' (the default)."
+        ),
     ] = None,
     out_file: Annotated[
         Path,
@@ -137,7 +141,7 @@ def tasks(
             out=sys.stdout if to_stdout else out_file,
             out_dir=out_dir,
             unit=unit_,
-            predictors=[n.strip() for n in (predictors or "").split(",") if n.strip()],
+            predictors=predictor_list(predictors),
             lang=lang or project.language,
             engine=engine,
             workers=jobs,

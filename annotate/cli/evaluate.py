@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from annotate.cli._app import _layers, _progress, app
-from annotate.cli._options import ArticlesOpt, JsonOpt, LayersOpt
+from annotate.cli._options import ArticlesOpt, JsonOpt, LayersOpt, predictor_list
 from annotate.cli._output import Format, FormatOpt, output_format, print_json, print_table
 from annotate.evaluate import EvalResult
 
@@ -50,7 +50,7 @@ def evaluate(
         say("predicting and scoring")
         results = evaluate_against_gold(
             gold_set(articles=articles, pins=pins, exports=gold or [], progress=say),
-            predictors=[n.strip() for n in (predictors or "").split(",") if n.strip()],
+            predictors=predictor_list(predictors),
             predicted_exports=predicted or [],
             annotator=annotator,
             layers=_layers(layers),

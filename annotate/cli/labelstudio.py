@@ -25,6 +25,7 @@ from annotate.cli._options import (
     NoCacheOpt,
     PrefixOpt,
     ProjectLayersOpt,
+    predictor_list,
 )
 from annotate.cli._output import FormatOpt, output_format, print_json, print_table
 from annotate.errors import ConfigError
@@ -120,7 +121,6 @@ def push(
     )
     project = current_project()
     names = _layers(layers or ",".join(project.layers))
-    chosen = ",".join(project.predictors) if predictors is None else predictors.replace(" ", "")
     options = {
         "prefix": prefix or project.prefix,
         "guidelines": guidelines or project.guidelines,
@@ -138,7 +138,7 @@ def push(
                 corpus_of(project, path),
                 layers=names,
                 unit=_unit(unit),
-                predictors=[] if chosen == "none" else [n for n in chosen.split(",") if n],
+                predictors=predictor_list(predictors, default=project.predictors),
                 lang=lang or project.language,
                 skip_invalid=skip_invalid,
                 all_documents=all_documents,

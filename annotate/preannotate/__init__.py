@@ -54,6 +54,7 @@ __all__ = [
     "predictor_names",
     "register",
     "run_predictors",
+    "unknown_predictor",
 ]
 
 # From this many documents on, ``n_process=None`` means several processes.
@@ -165,10 +166,20 @@ def get_predictor(name: str, options: PredictorOptions | None = None) -> Predict
     try:
         factory = PREDICTORS[name]
     except KeyError:
-        raise ConfigError(
-            f"unknown predictor {name!r}; known: {', '.join(sorted(PREDICTORS)) or 'none'}"
-        ) from None
+        raise unknown_predictor(name) from None
     return factory(options or PredictorOptions())
+
+
+def unknown_predictor(name: str) -> ConfigError:
+    """The error for a name the registry does not have: the closest known name, else the
+    known ones."""
+    from annotate.text import did_you_mean
+
+    _load_builtin()
+    known = sorted(PREDICTORS)
+    return ConfigError(
+        f"unknown predictor {name!r}; {did_you_mean(name, known) if known else 'known: none'}"
+    )
 
 
 def boilerplate_ranges(document: Document) -> list[tuple[int, int]]:

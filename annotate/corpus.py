@@ -31,7 +31,7 @@ import json
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -47,16 +47,10 @@ __all__ = ["SUFFIXES", "make_document", "normalise", "read_articles", "split_sen
 
 SUFFIXES = (".txt", ".md", ".jsonl", ".jsonl.gz")
 
-_META_KEYS = {
-    "lang",
-    "title",
-    "url",
-    "license",
-    "machine_translated",
-    "source_lang",
-    "source_text",
-    "boilerplate",
-}
+_META_KEYS = {"lang", "title", "url", "license", "machine_translated", "source_lang"}
+_META_KEYS |= {"source_text", "boilerplate"}
+# an empty file is a partial corpus (a write cut short or a wrong file), never nothing to do
+_EMPTY_HINT = "put the article's text in it (a .jsonl: one JSON object per line), or remove it"
 
 
 def normalise(text: str) -> tuple[str, list[str]]:
@@ -171,7 +165,7 @@ def make_document(
     text, applied = normalise(text)
     applied = list(dict.fromkeys([*(normalisation or []), *applied]))
     if not text.strip():
-        raise CorpusError("the article is empty", file=source_path)
+        raise CorpusError("the article is empty", file=source_path, hint=_EMPTY_HINT)
     if source_text is not None:
         source_text, _ = normalise(source_text)
     boiler = set(boilerplate or [])
@@ -280,7 +274,9 @@ def _read_file(
     path: Path, defaults: dict[str, Any], problems: Problems = None
 ) -> Iterator[Document]:
     if _suffix(path) in (".jsonl", ".jsonl.gz"):
-        yield from _read_jsonl(path, defaults, problems)
+        if not (yield from _read_jsonl(path, defaults, problems)):
+            what = "no article: the file is empty or only blank lines"
+            raise CorpusError(what, file=path, hint=_EMPTY_HINT)
         return
     raw = _read_text(path)
     meta = {**defaults, **_sidecar(path)}
@@ -298,15 +294,17 @@ def _read_file(
 
 def _read_jsonl(
     path: Path, defaults: dict[str, Any], problems: Problems = None
-) -> Iterator[Document]:
+) -> Generator[Document, None, bool]:
     """The documents of a JSON Lines file (gzip-compressed for ``.jsonl.gz``), read line by
-    line, never whole; a bad line goes to ``problems`` (see below)."""
-    lineno = 0
+    line, never whole; a bad line goes to ``problems`` (see below). Returns whether the file
+    had a line that is not blank."""
+    lineno, found = 0, False
     try:
         with _open_lines(path) as lines:
             for lineno, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
+                found = True
                 try:
                     yield _jsonl_document(path, lineno, line, defaults)
                 except CorpusError as exc:
@@ -320,6 +318,7 @@ def _read_jsonl(
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         what = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise CorpusError(f"cannot read after line {lineno}: {what}", file=path) from exc
+    return found
 
 
 def _open_lines(path: Path) -> IO[str]:

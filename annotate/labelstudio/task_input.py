@@ -114,6 +114,7 @@ def read_task_files(path: Path, *, problems: list[CorpusError]) -> Iterator[dict
     the bad ones are added to ``problems``."""
     known = set(layer_names())
     for file in task_files(path):
+        where = ""
         try:
             for where, item in _items(file):
                 try:
@@ -124,3 +125,12 @@ def read_task_files(path: Path, *, problems: list[CorpusError]) -> Iterator[dict
                     problems.append(exc)
         except CorpusError as exc:
             problems.append(exc)
+            continue
+        if not where:  # an empty file: a shard cut short or the wrong file, never "no task"
+            problems.append(
+                CorpusError(
+                    "no task: the file is empty (an empty array or only blank lines)",
+                    file=file,
+                    hint="make the tasks again with annotate tasks, or remove the file",
+                )
+            )

@@ -29,6 +29,7 @@ __all__ = [
     "PARQUET_LAYOUTS",
     "SEGMENT_FEATURES",
     "annotation_rows",
+    "class_labels",
     "document_rows",
     "encoded_columns",
     "features_of",
@@ -367,12 +368,16 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def class_labels(features: datasets.Features) -> dict[str, list[str]]:
+    """The names of every ClassLabel column of ``features``."""
+    return {n: f.names for n, f in features.items() if isinstance(f, datasets.ClassLabel)}
+
+
 def iter_rows(path: Path, *, batch_size: int = 10_000) -> Iterator[dict[str, Any]]:
     """The rows :func:`read_rows` gives, read ``batch_size`` at a time (a shard of millions
     of rows is never all Python objects); a damaged file raises as it is read."""
     file = pq.ParquetFile(path)
-    features = datasets.Features.from_arrow_schema(file.schema_arrow)
-    labels = {n: f.names for n, f in features.items() if isinstance(f, datasets.ClassLabel)}
+    labels = class_labels(datasets.Features.from_arrow_schema(file.schema_arrow))
     for batch in file.iter_batches(batch_size=batch_size):
         rows = batch.to_pylist()
         for name, names in labels.items():

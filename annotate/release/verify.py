@@ -13,26 +13,27 @@ Every problem is reported, each with the file and row it is about.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from annotate.model import Issue
 from annotate.pins import file_sha256
 from annotate.release.manifest import MANIFEST, read_manifest
 from annotate.release.shards import config_files
-from annotate.release.tables import features_of, iter_rows, read_rows, row_id_column
+from annotate.release.tables import class_labels, features_of, read_rows, row_id_column
 from annotate.release.verify_load import load_configs
+from annotate.release.verify_rows import RowChecks, decode_labels, document_problems, row_validator
 
 __all__ = ["VerifyReport", "verify_release"]
 
 _MAX_PER_FILE = 1000
+BATCH_ROWS = 10_000  # rows read at a time
 Progress = Callable[[str], None]
 
 
@@ -118,37 +119,49 @@ def _schema_copy(root: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _row_validator(layer_schema: dict[str, Any]) -> tuple[Any, list[str]]:
-    """A validator of a row's span fields (label and choices) from a layer schema, and the
-    columns it reads."""
-    items = layer_schema.get("properties", {}).get("spans", {}).get("items", {})
-    props = items.get("properties", {})
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "properties": props,
-        "required": [r for r in items.get("required", []) if r in props],
-    }
-    return jsonschema.Draft202012Validator(schema), list(props)
-
-
-def _source_side(row: dict[str, Any]) -> bool:
-    """Whether a layer or annotations row is a span marked on the source side."""
-    if row.get("side") == "source":
-        return True
-    attributes = row.get("attributes")
-    return isinstance(attributes, str) and '"side": "source"' in attributes
-
-
 def _unreadable(exc: Exception, rel: str) -> Issue:
     return Issue("unreadable", f"cannot read the parquet file: {exc}", file=rel)
 
 
-def _readable(rows: Iterator[dict[str, Any]], rel: str, report: VerifyReport) -> Iterator[Any]:
-    try:
-        yield from rows
-    except Exception as exc:  # damage found past the footer, as the rows are read
-        report.problems.append(_unreadable(exc, rel))
+def _batches(file: pq.ParquetFile, rel: str, report: VerifyReport) -> Iterator[pa.RecordBatch]:
+    """The file's record batches; damage found past the footer, as they are read, is
+    reported and ends the file."""
+    batches = file.iter_batches(batch_size=BATCH_ROWS)
+    while True:
+        try:
+            batch = next(batches, None)
+        except Exception as exc:  # pyarrow raises many kinds on a damaged file
+            report.problems.append(_unreadable(exc, rel))
+            return
+        if batch is None:
+            return
+        yield batch
+
+
+def _row_checks(
+    config: str,
+    rel: str,
+    schemas: dict[str, dict[str, Any]],
+    texts: tuple[dict[str, str], dict[str, str]],
+    features: Any,
+) -> RowChecks:
+    judgements: dict[str, list[Any]] = {}
+    for layer, schema in schemas.items():
+        if "x-annotate" in schema:
+            judgement = schema.get("properties", {}).get("judgement", {}).get("enum")
+            judgements[layer] = judgement if judgement is not None else [None]
+    validator, columns, is_valid = row_validator(schemas.get(config) or {})
+    return RowChecks(
+        config,
+        rel,
+        *texts,
+        judgements,
+        validator,
+        columns,
+        is_valid,
+        ident=row_id_column(features) if config not in ("segments", "annotations") else None,
+        labels=class_labels(features),
+    )
 
 
 def _check_rows(
@@ -160,145 +173,40 @@ def _check_rows(
     report: VerifyReport,
     expected_rows: int | None,
 ) -> None:
-    path = root / rel
-    documents, sources = texts
-    problems: list[Issue] = []
+    """Every row of one data file: a batch at a time (shards are big), the rows the fast
+    pass cannot clear worded by the full checks, in row order."""
     try:
-        count = pq.ParquetFile(path).metadata.num_rows
-        features = features_of(path)
+        file = pq.ParquetFile(root / rel)
+        count = file.metadata.num_rows
+        features = features_of(root / rel)
     except Exception as exc:  # pyarrow raises many kinds on a damaged file
         report.problems.append(_unreadable(exc, rel))
         return
-    rows = _readable(iter_rows(path), rel, report)  # a batch at a time: shards are big
     report.rows += count
+    problems: list[Issue] = []
     if expected_rows is not None and count != expected_rows:
         problems.append(
             Issue("row-count", f"{count} rows, the manifest says {expected_rows}", file=rel)
         )
-    if config == "documents":
-        for i, r in enumerate(rows):
-            text = r.get("text") or ""
-            if hashlib.sha256(text.encode("utf-8")).hexdigest() != r.get("doc_id"):
-                problems.append(
-                    Issue(
-                        "doc-id",
-                        "doc_id is not the sha256 of the text",
-                        file=rel,
-                        json_path=f"$[{i}].doc_id",
-                    )
-                )
-        report.problems += problems[:_MAX_PER_FILE]
-        return
-    judgements: dict[str, list[Any]] = {}
-    for layer, schema in schemas.items():
-        if "x-annotate" in schema:
-            judgement = schema.get("properties", {}).get("judgement", {}).get("enum")
-            judgements[layer] = judgement if judgement is not None else [None]
-    layer_schema = schemas.get(config)
-    if config not in ("segments", "annotations") and layer_schema is None:
+    if config not in ("documents", "segments", "annotations") and config not in schemas:
         problems.append(
             Issue("no-schema", f"no schema/{config}.schema.json in the release", file=rel)
         )
         report.problems += problems
         return
-    validator, columns = _row_validator(layer_schema or {})
-    ident = row_id_column(features) if config not in ("segments", "annotations") else None
-    seen: dict[str, list[str]] = {}
-    for i, r in enumerate(rows):
-        where = f"$[{i}]"
-        text = documents.get(r.get("doc_id") or "")
-        if text is None:
-            problems.append(
-                Issue(
-                    "unknown-document",
-                    f"document {str(r.get('doc_id'))[:12]}… is not in the documents config",
-                    file=rel,
-                    json_path=f"{where}.doc_id",
-                )
-            )
-            continue
-        s0, s1 = r.get("segment_start"), r.get("segment_end")
-        if not (isinstance(s0, int) and isinstance(s1, int) and 0 <= s0 <= s1 <= len(text)):
-            problems.append(
-                Issue(
-                    "segment-range",
-                    f"segment [{s0}, {s1}) is outside the document ({len(text)})",
-                    file=rel,
-                    json_path=where,
-                )
-            )
-            continue
-        if _source_side(r):  # indexes the document's source text, anywhere in it
-            text, s0, s1 = sources.get(r["doc_id"], ""), 0, len(sources.get(r["doc_id"], ""))
-        if config == "annotations":
-            start, end = r.get("start"), r.get("end")
-            if start is not None and (
-                not isinstance(end, int)
-                or not s0 <= start < end <= s1
-                or text[start:end] != r.get("span_text")
-            ):
-                problems.append(
-                    Issue(
-                        "span-text",
-                        f"span [{start}, {end}) is outside its segment or its text differs",
-                        file=rel,
-                        json_path=where,
-                    )
-                )
-            continue
-        if config == "segments":
-            layer = str(r.get("layer"))
-            if layer not in judgements:
-                problems.append(
-                    Issue(
-                        "unknown-layer",
-                        f"layer {layer!r} has no schema",
-                        file=rel,
-                        json_path=f"{where}.layer",
-                    )
-                )
-            elif r.get("judgement") not in judgements[layer]:
-                problems.append(
-                    Issue(
-                        "schema",
-                        f"judgement {r.get('judgement')!r} is not one of {judgements[layer]}",
-                        file=rel,
-                        json_path=f"{where}.judgement",
-                    )
-                )
-            continue
-        start, end = r.get("start"), r.get("end")
-        if not (isinstance(start, int) and isinstance(end, int) and s0 <= start < end <= s1):
-            problems.append(
-                Issue(
-                    "offsets",
-                    f"span [{start}, {end}) is not a non-empty part of its segment [{s0}, {s1})",
-                    file=rel,
-                    json_path=where,
-                )
-            )
-        elif text[start:end] != r.get("span_text"):
-            problems.append(
-                Issue(
-                    "text-mismatch",
-                    f"span_text {r.get('span_text')!r} differs from the document's {text[start:end]!r}",
-                    file=rel,
-                    json_path=f"{where}.span_text",
-                )
-            )
-        if ident and not r.get(ident):
-            problems.append(
-                Issue("schema", f"{ident} is empty", file=rel, json_path=f"{where}.{ident}")
-            )
-        instance = {c: r[c] for c in columns if c in r and not isinstance(r[c], bool)}
-        key = json.dumps(instance, sort_keys=True, default=str)
-        if key not in seen:
-            seen[key] = [
-                f"{'.'.join(map(str, e.absolute_path)) or '$'}: {e.message}"
-                for e in validator.iter_errors(instance)
-            ]
-        for message in seen[key]:
-            problems.append(Issue("schema", message, file=rel, json_path=where))
+    checks = _row_checks(config, rel, schemas, texts, features)
+    offset = 0
+    for batch in _batches(file, rel, report):
+        if config == "documents":
+            rows = batch.to_pylist()
+            decode_labels(rows, checks.labels)
+            problems += document_problems(rows, offset, rel)
+        elif suspects := checks.suspects(batch):
+            rows = batch.take(pa.array(suspects, pa.int64())).to_pylist()
+            decode_labels(rows, checks.labels)
+            for i, r in zip(suspects, rows, strict=True):
+                problems += checks.word(offset + i, r)
+        offset += batch.num_rows
     if len(problems) > _MAX_PER_FILE:
         extra = len(problems) - _MAX_PER_FILE
         problems = [

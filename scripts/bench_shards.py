@@ -23,13 +23,18 @@ in its own child process, so that each peak RSS (``ru_maxrss``) is its own:
   ``pa.Table.from_pylist`` and one ``pyarrow.parquet.write_table`` (one file: no shards,
   no other config, no card);
 - ``bare-read``: the release's own parquet files read with
-  ``ParquetFile.iter_batches(batch_size=10_000)``, each batch made Python lists.
+  ``ParquetFile.iter_batches(batch_size=10_000)``, each batch made Python lists;
+- ``bare-scan``: the same batches, not made Python objects (the read and decoding alone).
+
+``verify`` is compared with ``bare-read`` and ``bare-scan`` of the same files, in the same
+run; ``--verify`` runs only ``build``, ``verify`` and the two bare reads.
 
 ``--slope`` runs ``gold`` and ``build`` at N and 2N spans and prints how much the peak RSS
 grows per million spans, for the build and for the gold set it starts from.
 
     .venv/bin/python scripts/bench_shards.py                      # 5M spans, the issue's size
     .venv/bin/python scripts/bench_shards.py --spans 1000000 --slope
+    .venv/bin/python scripts/bench_shards.py --spans 1000000 --verify
     .venv/bin/python scripts/bench_shards.py --spans 200000 --max-shard-size 5MB  # quick
 """
 
@@ -179,6 +184,20 @@ def _bare_read(out: Path, spans: int, max_size: str) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "rows": counts}
 
 
+def _bare_scan(out: Path, spans: int, max_size: str) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
+    start = time.perf_counter()
+    manifest = json.loads((_release(out) / "manifest.json").read_text(encoding="utf-8"))
+    counts = {}
+    for config, files in manifest["data_files"].items():
+        counts[config] = 0
+        for rel in files:
+            batches = pq.ParquetFile(_release(out) / rel).iter_batches(batch_size=BATCH)
+            counts[config] += sum(batch.num_rows for batch in batches)
+    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "rows": counts}
+
+
 PHASES = {
     "gold": _gold_only,
     "build": _build,
@@ -187,7 +206,9 @@ PHASES = {
     "load-arrow": _load_arrow,
     "bare-write": _bare_write,
     "bare-read": _bare_read,
+    "bare-scan": _bare_scan,
 }
+VERIFY_PHASES = ["build", "verify", "bare-read", "bare-scan"]
 
 
 def _child(phase: str, out: Path, spans: int, max_size: str) -> dict[str, Any]:
@@ -206,6 +227,9 @@ def main() -> None:
     parser.add_argument("--spans", type=int, default=5_000_000)
     parser.add_argument("--max-shard-size", default="500MB", help="as annotate build takes it")
     parser.add_argument("--slope", action="store_true", help="peak RSS at N and 2N spans")
+    parser.add_argument(
+        "--verify", action="store_true", help="only build, verify and the bare reads"
+    )
     parser.add_argument("--phase", choices=list(PHASES))
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -218,7 +242,11 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="bench-shards-") as tmp:
         out = Path(tmp)
-        phases = {p: _child(p, out, args.spans, args.max_shard_size) for p in PHASES}
+        names = VERIFY_PHASES if args.verify else list(PHASES)
+        phases = {p: _child(p, out, args.spans, args.max_shard_size) for p in names}
+    if args.verify:
+        _verify_report(args, phases)
+        return
     _report(args, phases)
 
 
@@ -243,6 +271,25 @@ def _slope(args: argparse.Namespace) -> None:
     print(json.dumps({"sizes": sizes, "peaks": peaks, "per_million": per_m}))
 
 
+def _verify_lines(args: argparse.Namespace, phases: dict[str, dict[str, Any]]) -> None:
+    v, read, scan = (phases[p] for p in ("verify", "bare-read", "bare-scan"))
+    assert v["ok"], v["problems"]
+    assert v["rows"] == sum(read["rows"].values()) == sum(scan["rows"].values()), (v, read)
+    print(f"verify(load=False) of {v['rows']:,} rows ({args.spans:,} entity spans):")
+    for name, base in (("iter_batches + to_pydict", read), ("iter_batches alone", scan)):
+        print(
+            f"  verify {v['seconds']:.2f} s, peak {v['peak_mb']:.0f} MB | {name} "
+            f"{base['seconds']:.2f} s, peak {base['peak_mb']:.0f} MB | time ratio "
+            f"{v['seconds'] / base['seconds']:.2f}, peak ratio {v['peak_mb'] / base['peak_mb']:.2f}"
+        )
+
+
+def _verify_report(args: argparse.Namespace, phases: dict[str, dict[str, Any]]) -> None:
+    _verify_lines(args, phases)
+    print(f"load average at end: {os.getloadavg()}")
+    print(json.dumps({"spans": args.spans, "phases": phases}))
+
+
 def _report(args: argparse.Namespace, phases: dict[str, dict[str, Any]]) -> None:
     b, v, lo, br = (phases[p] for p in ("build", "verify", "load", "bare-read"))
     assert lo["rows"] == br["rows"] == phases["load-arrow"]["rows"], (lo, br)
@@ -254,7 +301,7 @@ def _report(args: argparse.Namespace, phases: dict[str, dict[str, Any]]) -> None
     print(
         f"gold set alone: {phases['gold']['seconds']:.1f} s, peak {phases['gold']['peak_mb']:.0f} MB"
     )
-    print(f"verify (every row, no load): {v['seconds']:.1f} s, peak {v['peak_mb']:.0f} MB, ok")
+    _verify_lines(args, phases)
     pairs = [
         (
             "build_release (all configs)",

@@ -34,11 +34,11 @@ def _dumps(obj: Any) -> str:
 
 
 def _written(record: dict[str, Any], *, plain: bool) -> str:
-    out = io.StringIO()
+    out = io.BytesIO()
     writer = RecordWriter(valid_path=None, quarantine_path=None)
     writer._files["valid"] = out  # the writer's own file, in memory
     writer.valid(record, plain=plain)
-    return out.getvalue()
+    return out.getvalue().decode("utf-8")
 
 
 def _fast_items_agree(path: Path) -> int:

@@ -356,17 +356,18 @@ def _full_task(
         annotations = []
     elif not annotations and not drafts:
         stats.skip(SKIP_NO_ANNOTATION)
-    units = [("annotation", f"{where}.{key}[{i}]", a) for i, a in enumerate(annotations or [])]
+    # (origin, list, index, item): an item's JSON path is only spelt when needed
+    units = [("annotation", key, i, a) for i, a in enumerate(annotations or ())]
     predictions = task.get("predictions") or []
     if not isinstance(predictions, list):
         predictions = [predictions]
     for i, p in enumerate(predictions):
         stats.predictions += 1
         if include_predictions:
-            units.append(("prediction", f"{where}.predictions[{i}]", p))
+            units.append(("prediction", "predictions", i, p))
         else:
             stats.skip(SKIP_PREDICTION)
-    for origin, apath, ann in units:
+    for origin, listed, index, ann in units:
         if origin == "annotation":
             stats.annotations += 1
         if isinstance(ann, dict) and (ann.get("was_cancelled") or ann.get("skipped")):
@@ -377,7 +378,7 @@ def _full_task(
             issue = Issue(
                 "not-an-annotation",
                 f"an annotation must be an object, got {type(ann).__name__}",
-                json_path=apath,
+                json_path=f"{where}.{listed}[{index}]",
             )
             yield _broken(ann, issue, file, where, task_id)
             continue
@@ -393,7 +394,7 @@ def _full_task(
             issue = Issue(
                 "wrong-type",
                 f"result must be a list, got {type(result).__name__}",
-                json_path=f"{apath}.result",
+                json_path=f"{where}.{listed}[{index}].result",
             )
             yield _broken(ann, issue, file, where, task_id)
             continue
@@ -403,7 +404,17 @@ def _full_task(
             who = annotator_of(ann.get("completed_by"))
         record = fast_record(ctx, ann, result, origin, who) if fast else None
         full = partial(
-            _full_unit, ctx, ann, result, origin, who, apath, file, task, options, stats.labels
+            _full_unit,
+            ctx,
+            ann,
+            result,
+            origin,
+            who,
+            (where, listed, index),
+            file,
+            task,
+            options,
+            stats.labels,
         )
         yield full() if record is None else RecordItem(record, ctx.text, full)
 
@@ -414,13 +425,15 @@ def _full_unit(
     result: list[Any],
     origin: str,
     who: str | None,
-    apath: str,
+    at: tuple[str, str, int],
     file: str | None,
     task: dict[str, Any],
     options: ForeignOptions,
     counts: MapCounts,
 ) -> ReadItem:
-    """One annotation of a full task read by the full path (every issue worded)."""
+    """One annotation of a full task read by the full path (every issue worded); ``at``:
+    the task's JSON path, the list the annotation is in and its index there."""
+    apath = f"{at[0]}.{at[1]}[{at[2]}]"
     rpath = f"{apath}.result"
     entries = [ResultEntry(r, rpath, i, True) for i, r in enumerate(result)]
     entries = _mapped(entries, ctx, options.label_map, counts)

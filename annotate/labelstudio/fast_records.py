@@ -177,7 +177,9 @@ def _results(
                 and type(start) is int
                 and type(end) is int
                 and 0 <= start < end <= size
-                and text == raw[start:end]
+                and type(text) is str
+                and len(text) == end - start
+                and raw.startswith(text, start)  # == raw[start:end], no slice made
                 and (score is None or plain_number(score))
             ):
                 return None

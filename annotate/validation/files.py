@@ -17,10 +17,12 @@ output).
 
 from __future__ import annotations
 
+import gc
 import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -63,11 +65,27 @@ def read_into(
         foreign=foreign,
         fast=not run.keep,  # a kept run builds Annotation objects: the full path does
     )
-    for n, item in enumerate(items, 1):
-        run.item(item)
-        if progress is not None and n % _PROGRESS_EVERY == 0:
-            progress(f"{path}: {n} records")
+    with _fewer_collections():
+        for n, item in enumerate(items, 1):
+            run.item(item)
+            if progress is not None and n % _PROGRESS_EVERY == 0:
+                progress(f"{path}: {n} records")
     return stats
+
+
+@contextmanager
+def _fewer_collections(young: int = 50_000) -> Iterator[None]:
+    """The cycle collector's young generation collected every ``young`` allocations
+    rather than 700 while an export streams: a task and its records are trees, freed as
+    soon as they are done with, so that the collector only ever finds the few objects
+    alive at the time (2-3% of a run, for nothing). Memory stays flat: nothing waits for
+    a collection to be freed."""
+    old = gc.get_threshold()
+    gc.set_threshold(young, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def add_stats(report: Report, stats: ExportStats) -> None:

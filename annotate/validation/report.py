@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, TextIO
+from typing import IO, Any, BinaryIO
 
 import orjson
 
@@ -186,6 +186,9 @@ class Report:
             self.log.add(w, self.warnings)
 
 
+_WRITE_BUFFER = 1 << 20
+
+
 def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -196,13 +199,15 @@ class RecordWriter:
 
     def __init__(self, *, valid_path: Path | None, quarantine_path: Path | None) -> None:
         self.paths = {"valid": valid_path, "quarantine": quarantine_path}
-        self._files: dict[str, TextIO] = {}
+        self._files: dict[str, BinaryIO] = {}
 
     def __enter__(self) -> RecordWriter:
         for kind, path in self.paths.items():
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self._files[kind] = path.with_name(path.name + ".part").open("w", encoding="utf-8")
+                # bytes (UTF-8) written straight: orjson gives them, json.dumps's are encoded
+                part = path.with_name(path.name + ".part")
+                self._files[kind] = part.open("wb", buffering=_WRITE_BUFFER)
         return self
 
     def __exit__(
@@ -237,7 +242,7 @@ class RecordWriter:
             return
         fh.flush()  # what was written here first, then the part's bytes as they are
         with part.open("rb") as src:
-            shutil.copyfileobj(src, fh.buffer, 1 << 20)
+            shutil.copyfileobj(src, fh, 1 << 20)
         part.unlink()
 
     def valid(self, record: dict[str, Any], *, plain: bool = False) -> None:
@@ -249,16 +254,16 @@ class RecordWriter:
             return
         if plain:
             try:
-                fh.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode())
+                fh.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
                 return
             except TypeError:  # an int past 64 bits: json.dumps writes it
                 pass
-        fh.write(_dump(record) + "\n")
+        fh.write((_dump(record) + "\n").encode("utf-8"))
 
     def quarantined(self, item: Quarantined) -> None:
         fh = self._files.get("quarantine")
         if fh is not None:
-            fh.write(_dump(item.to_dict()) + "\n")
+            fh.write((_dump(item.to_dict()) + "\n").encode("utf-8"))
 
 
 def write_report(report: Report, path: Path) -> None:

@@ -17,8 +17,10 @@ import orjson
 import pytest
 
 from annotate.corpus import read_articles
+from annotate.errors import ExportError
 from annotate.labelstudio.export import ReadItem, RecordItem, read_export
-from annotate.labelstudio.fast_records import plain_number
+from annotate.labelstudio.fast_records import TypedTask, plain_number, typed_decoder
+from annotate.labelstudio.json_items import array_items
 from annotate.validate import run_validation, validate_exports
 from annotate.validation.report import RecordWriter, write_outputs
 
@@ -188,19 +190,62 @@ EDITS: dict[str, tuple[str, Edit]] = {
 }
 
 
+# How an export is laid out decides how its tasks after the first are read: an indented
+# one is cut by its separator and each task decoded by msgspec from its bytes; in a
+# compact one written by json.dumps the separator (", {\"id\":") is also between result
+# items, so ijson reads it and its tasks are converted into the structs.
+LAYOUTS = {"indented": {"indent": 2}, "compact": {}}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_a_task_broken_in_a_small_way_reads_the_same_on_both_paths(
-    name: str, tmp_path: Path
+    name: str, layout: str, tmp_path: Path
 ) -> None:
     case, edit = EDITS[name]
     tasks = json.loads((BAD / "cases" / f"{case}.json").read_text(encoding="utf-8"))
     changed = copy.deepcopy(tasks)
     edit(changed[0]["annotations"][0])
     export = tmp_path / "export.json"
-    export.write_text(json.dumps(tasks + changed, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(tasks + changed, ensure_ascii=False, **LAYOUTS[layout])
+    export.write_text(text, encoding="utf-8")
     assert _fast_items_agree(export) >= (2 if name.startswith("unchanged") else 1)
     streamed, kept = _streamed_and_kept([export], BAD / "articles", tmp_path)
     assert streamed == kept
+
+
+def test_tasks_after_the_first_are_decoded_into_structs_from_their_bytes() -> None:
+    """The typed decoding is what makes the fast path fast: check that it is used."""
+    tasks = json.loads((BAD / "cases" / "valid-entities.json").read_text(encoding="utf-8"))
+    data = json.dumps(tasks * 3, ensure_ascii=False, indent=2).encode("utf-8")
+    items = list(array_items(io.BytesIO(data), typed=typed_decoder))
+    assert isinstance(items[0], dict)  # the first is read exactly, as plain JSON
+    assert all(isinstance(t, TypedTask) for t in items[1:]) and len(items) == 3 * len(tasks)
+    assert [t.as_dict() for t in items[1:]] == (tasks * 3)[1:]
+
+
+def test_a_foreign_task_after_one_made_by_annotate_takes_the_full_path(tmp_path: Path) -> None:
+    tasks = json.loads((BAD / "cases" / "valid-entities.json").read_text(encoding="utf-8"))
+    foreign = copy.deepcopy(tasks[0])
+    foreign["data"] = {"text": foreign["data"]["text"], "title": "deux champs de texte"}
+    export = tmp_path / "mixed.json"
+    export.write_text(json.dumps([tasks[0], foreign], indent=2), encoding="utf-8")
+
+    def read(fast: bool) -> list[Any]:
+        out: list[Any] = []
+        try:
+            for item in read_export(export, fast=fast, on_error="report"):
+                if isinstance(item, RecordItem):
+                    out.append(item.record)
+                elif item.annotation is not None:
+                    out.append(item.annotation.to_record())
+                else:
+                    out.append([i.to_dict() for i in item.issues])
+        except ExportError as exc:  # which field is the text: the full path asks
+            out.append(exc.message)
+        return out
+
+    assert read(True) == read(False)
 
 
 @pytest.mark.parametrize(

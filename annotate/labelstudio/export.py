@@ -40,7 +40,13 @@ from annotate.labelstudio.export_records import (
     make_record,
     task_context,
 )
-from annotate.labelstudio.fast_records import RecordItem, fast_record
+from annotate.labelstudio.fast_records import (
+    RecordItem,
+    TypedTask,
+    fast_record,
+    typed_decoder,
+    typed_task,
+)
 from annotate.labelstudio.json_items import array_items
 from annotate.layers import LAYERS, get_layer
 from annotate.layers.base import FROM_NAME
@@ -113,9 +119,10 @@ class _Prefixed:
 
 
 def _entries(
-    fh: BinaryIO, name: str, stats: ExportStats, on_error: OnError
+    fh: BinaryIO, name: str, stats: ExportStats, on_error: OnError, typed: bool = False
 ) -> Iterator[tuple[str, Any]]:
-    """``(json path, entry)`` for each top-level entry of the export."""
+    """``(json path, entry)`` for each top-level entry of the export (with ``typed``, an
+    entry after a first task made by annotate may be a :class:`TypedTask`)."""
     try:
         head = fh.read(65536)
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
@@ -146,7 +153,7 @@ def _entries(
                 count = 1
                 yield "$", obj
             return
-        for obj in array_items(stream):
+        for obj in array_items(stream, typed=typed_decoder if typed else None):
             yield f"$[{count}]", obj
             count += 1
     except (ijson.JSONError, OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
@@ -181,10 +188,11 @@ def iter_tasks(source: str | Path | BinaryIO) -> Iterator[dict[str, Any]]:
 
 
 def _open(
-    source: str | Path | BinaryIO, stats: ExportStats, on_error: OnError
+    source: str | Path | BinaryIO, stats: ExportStats, on_error: OnError, typed: bool = False
 ) -> Iterator[tuple[str, Any]]:
     if not isinstance(source, str | Path):
-        yield from _entries(source, getattr(source, "name", "<stream>"), stats, on_error)
+        name = getattr(source, "name", "<stream>")
+        yield from _entries(source, name, stats, on_error, typed)
         return
     path = Path(source)
     try:
@@ -196,7 +204,7 @@ def _open(
         stats.errors.append(Issue("unreadable", msg, file=str(path), json_path="$"))
         return
     with fh:
-        yield from _entries(fh, str(path), stats, on_error)
+        yield from _entries(fh, str(path), stats, on_error, typed)
 
 
 def _reason(exc: BaseException) -> str:
@@ -292,17 +300,24 @@ def read_export(
     )
     if layer is None and options.label_map is not None:
         layer = options.label_map.layer
-    for where, entry in _open(source, stats, on_error):
+    typed = fast and options.label_map is None
+    for where, entry in _open(source, stats, on_error, typed):
         stats.tasks += 1
+        if typed and type(entry) is dict:  # the first task, or one ijson read
+            entry = typed_task(entry) or entry
+        if type(entry) is TypedTask:
+            read = _typed_task(entry, where, layer, include_predictions, stats, file, options)
+            if read is not None:
+                yield from read
+                continue
+            entry = entry.as_dict()  # not in the common shape: read as JSON
         if not isinstance(entry, dict):
             stats.received += 1
             issue = Issue("not-a-task", f"a task must be an object, got {type(entry).__name__}")
             yield _broken(entry, issue, file, where, None)
         elif not _TASK_KEYS.isdisjoint(entry):
             stats.formats["legacy" if "completions" in entry else "json"] += 1
-            yield from _full_task(
-                entry, where, layer, include_predictions, stats, file, options, fast
-            )
+            yield from _full_task(entry, where, layer, include_predictions, stats, file, options)
         else:
             stats.formats["json-min"] += 1
             yield from _min_row(entry, where, layer, stats, file, options)
@@ -324,8 +339,7 @@ def _full_task(
     stats: ExportStats,
     file: str | None,
     options: ForeignOptions,
-    fast: bool = False,
-) -> Iterator[ReadItem | RecordItem]:
+) -> Iterator[ReadItem]:
     task_id = task.get("id")
     key = "annotations" if "annotations" in task else "completions"
     annotations = task.get(key)
@@ -341,7 +355,6 @@ def _full_task(
         if isinstance(data, dict) and "doc_id" in data
         else _to_names(annotations, task.get("predictions") if include_predictions else None),
     )
-    fast = fast and options.label_map is None
     drafts = task.get("drafts")
     if drafts:
         stats.skip(SKIP_DRAFT, len(drafts) if isinstance(drafts, list) else 1)
@@ -402,21 +415,78 @@ def _full_task(
             who: str | None = str(ann.get("model_version") or "prediction")
         else:
             who = annotator_of(ann.get("completed_by"))
-        record = fast_record(ctx, ann, result, origin, who) if fast else None
-        full = partial(
-            _full_unit,
-            ctx,
-            ann,
-            result,
-            origin,
-            who,
-            (where, listed, index),
-            file,
-            task,
-            options,
-            stats.labels,
+        yield _full_unit(
+            ctx, ann, result, origin, who, (where, listed, index), file, task, options, stats.labels
         )
-        yield full() if record is None else RecordItem(record, ctx.text, full)
+
+
+def _typed_task(
+    typed: TypedTask,
+    where: str,
+    layer: str | None,
+    include_predictions: bool,
+    stats: ExportStats,
+    file: str | None,
+    options: ForeignOptions,
+) -> list[RecordItem] | None:
+    """The records of a task made by annotate whose every annotation is in the common
+    shape (:func:`fast_record`), counted as :func:`_full_task` counts them; ``None``,
+    before anything is counted, for any other task (the full path reads it)."""
+    task = typed.task
+    annotations, predictions = task.annotations, task.predictions or []
+    if not annotations or task.drafts:
+        return None  # (the full path counts the drafts, the task without annotation)
+    data = task.data
+    if type(data) is not dict or "doc_id" not in data:
+        return None  # a foreign task: its text field is looked for by the full path
+    ctx = task_context(data, task.id, layer, f"{where}.data", file, options)
+    if isinstance(ctx, Issue):
+        return None
+    units = [("annotations", i, u) for i, u in enumerate(annotations)]
+    if include_predictions:
+        units += [("predictions", i, u) for i, u in enumerate(predictions)]
+    items, cancelled = [], 0
+    for listed, index, unit in units:
+        if unit.was_cancelled or unit.skipped:
+            cancelled += 1
+            continue
+        if listed == "annotations":
+            origin, who = "annotation", annotator_of(unit.completed_by)
+        else:
+            origin, who = "prediction", str(unit.model_version or "prediction")
+        record = fast_record(ctx, unit, origin, who)
+        if record is None:
+            return None
+        at = (where, listed, index)
+        full = partial(_typed_full, typed, ctx, at, origin, who, file, options, stats.labels)
+        items.append(RecordItem(record, ctx.text, full))
+    stats.formats["json"] += 1
+    stats.annotations += len(annotations)
+    stats.predictions += len(predictions)
+    stats.received += len(items)
+    if cancelled:
+        stats.skip(SKIP_CANCELLED, cancelled)
+    if predictions and not include_predictions:
+        stats.skip(SKIP_PREDICTION, len(predictions))
+    return items
+
+
+def _typed_full(
+    typed: TypedTask,
+    ctx: TaskContext,
+    at: tuple[str, str, int],
+    origin: str,
+    who: str | None,
+    file: str | None,
+    options: ForeignOptions,
+    counts: MapCounts,
+) -> ReadItem:
+    """An annotation of a typed task (``at``: the task's path, list and index), read by
+    the full path from the task's JSON."""
+    task = typed.as_dict()
+    ann = task[at[1]][at[2]]
+    result = ann.get("result") or []
+    return _full_unit(ctx, ann, result, origin, who, at, file, task, options, counts)
 
 
 def _full_unit(

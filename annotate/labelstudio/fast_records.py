@@ -2,12 +2,16 @@
 
 Most annotations of an export that annotate made are clean: every result item has the
 shape Label Studio writes (one label, whole-number offsets inside the task's text,
-``value.text`` equal to the text there, the layer's own controls, string ids).
-:func:`fast_record` builds the record of such an annotation directly: the very dict that
-:func:`~annotate.labelstudio.export_records.make_record` and ``Annotation.to_record()``
-give, key for key and in the same order, without a :class:`~annotate.model.Span` or a
+``value.text`` equal to the text there, the layer's own controls, string ids). Such a
+task is decoded by ``msgspec`` into typed structs (:func:`typed_decoder`: only the fields
+the reader looks at, the rest skipped without being built, which is most of what reading
+costs), and :func:`fast_record` builds the record of each annotation from them: the very
+dict that :func:`~annotate.labelstudio.export_records.make_record` and
+``Annotation.to_record()`` give, key for key and in the same order, without a
+:class:`~annotate.model.Span` or a
 :class:`~annotate.labelstudio.export_context.Locator` on the way. For anything else it
-returns ``None`` and the reader takes the full path, which words every issue.
+returns ``None`` and the reader takes the full path (the task decoded again as plain
+JSON), which words every issue.
 
 It never reports a problem: the items it accepts are exactly those on which the full path
 finds none, and a record it built that then fails a check is read again by the full path
@@ -19,10 +23,16 @@ Every number it lets through is written by ``orjson`` exactly as ``json.dumps`` 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+import ijson
+import msgspec
+import orjson
+from msgspec import UNSET, Struct, UnsetType
 
 from annotate.labelstudio.export_context import TaskContext, as_id, timestamp
 from annotate.layers.base import SOURCE_NAME
@@ -31,7 +41,14 @@ from annotate.schemas import SchemaSet
 if TYPE_CHECKING:
     from annotate.labelstudio.export_records import ReadItem
 
-__all__ = ["RecordItem", "fast_record", "plain_number"]
+__all__ = [
+    "RecordItem",
+    "TypedTask",
+    "fast_record",
+    "plain_number",
+    "typed_decoder",
+    "typed_task",
+]
 
 
 @dataclass(slots=True)
@@ -45,6 +62,108 @@ class RecordItem:
     full: Callable[[], ReadItem]
 
 
+# ---------------------------------------------------------------------- typed tasks
+# The fields the fast path reads, each as loose as JSON (``Any``) unless the shape itself
+# is what makes an item common (a result item is an object, its value an object). A
+# field left out of the JSON is ``None`` where the full path reads it with ``.get``, and
+# ``UNSET`` where it tells a missing key from a null one. An object of another shape
+# (a result item that is a string) fails the decoding: the reader decodes it as JSON.
+class _Value(Struct):
+    start: Any = None
+    end: Any = None
+    text: Any = None
+    labels: Any = UNSET
+    choices: Any = None
+
+
+class _Region(Struct):
+    type: Any = None
+    value: _Value | None = None
+    id: Any = None
+    from_name: Any = None
+    to_name: Any = None
+    score: Any = None
+    from_id: Any = None  # a relation's
+    to_id: Any = None
+    labels: Any = None
+
+
+class _Unit(Struct):  # an annotation or a prediction
+    id: Any = None
+    completed_by: Any = None
+    result: list[_Region] | None = None
+    was_cancelled: Any = None
+    skipped: Any = None
+    ground_truth: Any = False
+    created_at: Any = None
+    lead_time: Any = None
+    model_version: Any = None  # a prediction's
+    score: Any = None
+
+
+class _Task(Struct):
+    id: Any = None
+    data: Any = None  # a plain dict: the task context reads it as the full path does
+    annotations: list[_Unit] | UnsetType = UNSET
+    predictions: list[_Unit] | None = None
+    drafts: Any = None
+
+
+_DECODE = msgspec.json.Decoder(_Task).decode
+
+
+class TypedTask:
+    """A task decoded into structs, and its JSON text or the plain JSON it was made
+    from (for :meth:`as_dict`)."""
+
+    __slots__ = ("_dict", "task", "view")
+
+    def __init__(
+        self, task: _Task, view: memoryview | None, plain: dict[str, Any] | None = None
+    ) -> None:
+        self.task, self.view, self._dict = task, view, plain
+
+    def as_dict(self) -> dict[str, Any]:
+        """The task as plain JSON, as the full path reads it (``orjson``; ``ijson`` for
+        what orjson refuses, such as an integer past 64 bits)."""
+        if self._dict is None:
+            assert self.view is not None
+            try:
+                self._dict = orjson.loads(self.view)
+            except orjson.JSONDecodeError:
+                wrapped = io.BytesIO(b"[" + bytes(self.view) + b"]")
+                self._dict = next(ijson.items(wrapped, "item", use_float=True))
+        return self._dict
+
+
+def _typed(view: memoryview) -> TypedTask | None:
+    try:
+        return TypedTask(_DECODE(view), view)
+    except msgspec.DecodeError:  # not this shape, or not whole: the JSON reader decides
+        return None
+
+
+def typed_task(plain: dict[str, Any]) -> TypedTask | None:
+    """A task already read as plain JSON (the first of an export, or one that ``ijson``
+    read), in structs; ``None`` if not in their shape or not made by annotate."""
+    data = plain.get("data")
+    if type(data) is not dict or "doc_id" not in data:
+        return None
+    try:
+        return TypedTask(msgspec.convert(plain, _Task), None, plain)
+    except msgspec.ValidationError:
+        return None
+
+
+def typed_decoder(first: Any) -> Callable[[memoryview], TypedTask | None] | None:
+    """The typed decoder for the items after ``first``, when ``first`` is a task made by
+    annotate (a foreign export's tasks take the full path: decoding them twice is not
+    worth it)."""
+    data = first.get("data") if type(first) is dict else None
+    return _typed if type(data) is dict and "doc_id" in data else None
+
+
+# ---------------------------------------------------------------------- records
 @dataclass(frozen=True, slots=True)
 class _Controls:
     segment: frozenset[str]  # per-segment choices (the judgement)
@@ -74,24 +193,24 @@ def plain_number(value: Any) -> bool:
 
 
 def fast_record(
-    ctx: TaskContext, ann: dict[str, Any], result: list[Any], origin: str, who: str | None
+    ctx: TaskContext, ann: _Unit, origin: str, who: str | None
 ) -> dict[str, Any] | None:
-    """The record of annotation ``ann`` (a dict whose ``result`` list is ``result``) of a
-    task made by annotate, or ``None`` when any item is not in the common shape (then the
-    full path reads it)."""
+    """The record of annotation (or prediction: ``origin``) ``ann`` of a task made by
+    annotate, or ``None`` when any item is not in the common shape (then the full path
+    reads it)."""
     if not who or ctx.document is not None or ctx.offsets.changed:
         return None
-    built = _results(ctx, result)
+    built = _results(ctx, ann.result or ())
     if built is None:
         return None
     spans, relations, judgement = built
     prediction = origin == "prediction"
-    lead_time = ann.get("lead_time")
-    created_at = ann.get("created_at")
+    lead_time = ann.lead_time
+    created_at = ann.created_at
     if type(created_at) is not str:
         created_at = timestamp(created_at)
-    model_version = ann.get("model_version") if prediction else None
-    score = ann.get("score") if prediction else None
+    model_version = ann.model_version if prediction else None
+    score = ann.score if prediction else None
     if not (
         plain_number(lead_time)
         and plain_number(score)
@@ -99,7 +218,7 @@ def fast_record(
         and (model_version is None or type(model_version) is str)
     ):
         return None
-    ann_id = ann.get("id")
+    ann_id = ann.id
     if type(ann_id) is not int:
         ann_id = as_id(ann_id)
     kind = "prediction" if prediction else ("adjudication" if ctx.adjudication else "annotation")
@@ -113,7 +232,7 @@ def fast_record(
         "annotation_id": ann_id,
         "task_id": ctx.task_id,
         "origin": kind,
-        "ground_truth": bool(ann.get("ground_truth", False)),
+        "ground_truth": bool(ann.ground_truth),
         "model_version": model_version,
         "score": score,
         "lead_time": lead_time,
@@ -125,7 +244,7 @@ def fast_record(
 
 
 def _results(
-    ctx: TaskContext, result: list[Any]
+    ctx: TaskContext, result: list[_Region] | tuple[()]
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]], Any] | None:
     """Spans (document offsets), relations and judgement of a result list in the common
     shape, as the layer's ``from_ls_result`` gives them; ``None`` for anything else.
@@ -140,38 +259,27 @@ def _results(
     extras: list[tuple[str, str, Any]] = []  # (region id, control, value)
     judgement: Any = None
     for n, item in enumerate(result):
-        if type(item) is not dict:
+        if item.to_name == SOURCE_NAME:
             return None
-        get = item.get
-        if get("to_name") == SOURCE_NAME:
-            return None
-        rtype = get("type")
+        rtype = item.type
         if rtype == "relation":
             rel = _relation(item, controls.default_relation)
             if rel is None:
                 return None
             relations.append(rel)
             continue
-        value = get("value")
-        if type(value) is not dict:
+        value = item.value
+        if value is None:
             return None
         if (
             rtype == "labels"
             or rtype == "hypertextlabels"
-            or (rtype != "choices" and rtype != "textarea" and "labels" in value)
+            or (rtype != "choices" and rtype != "textarea" and value.labels is not UNSET)
         ):
-            try:  # each is there in the common shape (a missing one fails the checks below)
-                labels, start, end, text = (
-                    value["labels"],
-                    value["start"],
-                    value["end"],
-                    value["text"],
-                )
-            except KeyError:
-                return None
+            labels, start, end, text = value.labels, value.start, value.end, value.text
             if type(labels) is not list or len(labels) != 1:
                 return None
-            label, score = labels[0], get("score")
+            label, score = labels[0], item.score
             if not (
                 type(label) is str
                 and type(start) is int
@@ -183,7 +291,7 @@ def _results(
                 and (score is None or plain_number(score))
             ):
                 return None
-            rid = get("id")
+            rid = item.id
             if type(rid) is not str or not rid:
                 rid = f"r{n}" if rid is None or rid == "" or type(rid) is bool else str(rid)
             span = {
@@ -197,11 +305,11 @@ def _results(
                 span["score"] = score
             spans.append(span)
             continue
-        name = get("from_name")
+        name = item.from_name
         if type(name) is not str or name not in controls.known:
             return None  # an unknown control: a warning the full path words
         if rtype == "choices":
-            choices = value.get("choices")
+            choices = value.choices
             if type(choices) is not list or not all(type(c) is str for c in choices):
                 return None
             chosen = choices[0] if choices else None
@@ -209,13 +317,13 @@ def _results(
                 judgement = chosen
                 continue
         elif rtype == "textarea" and name not in controls.segment:
-            texts = value.get("text")
+            texts = value.text
             if texts is not None and type(texts) is not list:
                 return None
             chosen = "\n".join(t for t in texts or () if isinstance(t, str)).strip() or None
         else:
             return None
-        owner = get("id")
+        owner = item.id
         if type(owner) is not str:
             return None
         extras.append((owner, name, chosen))
@@ -230,11 +338,11 @@ def _results(
     return spans, relations, judgement
 
 
-def _relation(item: dict[str, Any], default: str | None) -> dict[str, str] | None:
-    src, dst = item.get("from_id"), item.get("to_id")
+def _relation(item: _Region, default: str | None) -> dict[str, str] | None:
+    src, dst = item.from_id, item.to_id
     if src is None or src == "" or dst is None or dst == "":
         return None
-    labels = item.get("labels")
+    labels = item.labels
     label: str | None
     if labels is None or labels == []:
         label = default

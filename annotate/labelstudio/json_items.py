@@ -17,7 +17,7 @@ items, their numbering and the error messages are those of a plain ``ijson.items
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import ijson
@@ -134,11 +134,21 @@ def _separator(data: bytes, end: int, nxt: int) -> tuple[bytes, int]:
     return data[end:key_end], nxt - end
 
 
-def array_items(stream: Readable) -> Iterator[Any]:
+Typed = Callable[[memoryview], Any]  # an item's bytes → the item decoded, or None
+
+
+def array_items(
+    stream: Readable, *, typed: Callable[[Any], Typed | None] | None = None
+) -> Iterator[Any]:
     """The items of the JSON array ``stream`` holds (optional white space, then ``[``);
     raises what ``ijson.items(stream, "item", use_float=True)`` would, after the items
     before the fault. Where ijson takes over, it is given the original bytes from the
-    item before (read again, left out), so that its messages quote the same text."""
+    item before (read again, left out), so that its messages quote the same text.
+
+    ``typed``, given the first item, may give a decoder for the items after it: each
+    cut is first given to it, and what it returns (not ``None``) is the item, as it
+    only returns something for a slice that is one whole JSON object (which makes the
+    cut right, as orjson's decoding does); ``None`` and the slice is decoded as JSON."""
     buf = _Buffer(b"", stream)
     buf.more(0)
     at = _skip_ws(buf, 0)
@@ -160,21 +170,30 @@ def array_items(stream: Readable) -> Iterator[Any]:
     while len(buf.data) - nxt < 64 and not buf.eof:
         buf.more(0)
     sep, brace = _separator(buf.data, end, nxt)
-    yield from _cut_by(buf, start, end, sep, brace)
+    yield from _cut_by(buf, start, end, sep, brace, typed(item) if typed else None)
 
 
-def _cut_by(buf: _Buffer, prev: int, end: int, sep: bytes, brace: int) -> Iterator[Any]:
+def _cut_by(
+    buf: _Buffer, prev: int, end: int, sep: bytes, brace: int, typed: Typed | None
+) -> Iterator[Any]:
     """The items after the one at ``prev`` ending at ``end`` (followed by ``sep``), each
-    cut where ``sep`` is next found and decoded by orjson; ijson takes over where that
-    fails."""
+    cut where ``sep`` is next found and decoded (``typed``, or orjson); ijson takes over
+    where that fails."""
     start = end + brace
     scan, misses = start, 0
     while True:
         data = buf.data
         c = data.find(sep, scan)
         if c >= 0:
+            view = memoryview(data)[start:c]
+            if typed is not None:
+                got = typed(view)
+                if got is not None:
+                    yield got
+                    prev, start, scan, misses = start, c + brace, c + brace, 0
+                    continue
             try:
-                item = orjson.loads(memoryview(data)[start:c])
+                item = orjson.loads(view)
             except orjson.JSONDecodeError as exc:
                 misses += 1
                 if misses > _MAX_MISSES or not _cut_short(exc):
@@ -192,8 +211,13 @@ def _cut_by(buf: _Buffer, prev: int, end: int, sep: bytes, brace: int) -> Iterat
             continue
         tail = data.rstrip(_WS)
         if tail.endswith(b"]"):  # the last item, then the end of the array
+            view = memoryview(tail)[start:-1]
+            got = typed(view) if typed is not None else None
+            if got is not None:
+                yield got
+                return
             try:
-                item = orjson.loads(memoryview(tail)[start:-1])
+                item = orjson.loads(view)
             except orjson.JSONDecodeError:
                 break
             yield item

@@ -18,7 +18,7 @@ import pytest
 
 from annotate.corpus import read_articles
 from annotate.errors import ExportError
-from annotate.labelstudio.export import ReadItem, RecordItem, read_export
+from annotate.labelstudio.export import ExportStats, ReadItem, RecordItem, read_export
 from annotate.labelstudio.fast_records import TypedTask, plain_number, typed_decoder
 from annotate.labelstudio.json_items import array_items
 from annotate.validate import run_validation, validate_exports
@@ -271,3 +271,26 @@ def test_plain_numbers_are_written_alike_by_orjson_and_json(value: Any, plain: b
     assert _written(record, plain=plain) == _dumps(record) + "\n"
     if plain and value != 2**70:
         assert orjson.dumps(record).decode() == _dumps(record)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"completions": []}, {"drafts": [{"result": []}]}, {"predictions": {"result": []}}],
+    ids=["completions", "drafts", "lone-prediction"],
+)
+def test_a_task_with_more_than_annotations_is_counted_as_the_full_path_counts_it(
+    extra: dict[str, Any], tmp_path: Path
+) -> None:
+    tasks = json.loads((BAD / "cases" / "valid-entities.json").read_text(encoding="utf-8"))
+    export = tmp_path / "export.json"
+    text = json.dumps([*tasks, {**tasks[0], **extra}], ensure_ascii=False, indent=2)
+    export.write_text(text, encoding="utf-8")
+    streamed, kept = _streamed_and_kept([export], BAD / "articles", tmp_path)
+    assert streamed == kept
+    counted = []
+    for fast in (True, False):
+        stats = ExportStats()
+        for _ in read_export(export, fast=fast, stats=stats):
+            pass
+        counted.append(stats)
+    assert counted[0] == counted[1]

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, cast
 
 import ijson
+from msgspec import UNSET
 
 from annotate.errors import ExportError
 from annotate.labelstudio.export_records import (
@@ -434,8 +435,8 @@ def _typed_task(
     before anything is counted, for any other task (the full path reads it)."""
     task = typed.task
     annotations, predictions = task.annotations, task.predictions or []
-    if not annotations or task.drafts:
-        return None  # (the full path counts the drafts, the task without annotation)
+    if not annotations or task.drafts or task.completions is not UNSET:
+        return None  # (the full path counts the drafts, a legacy task, one without annotation)
     data = task.data
     if type(data) is not dict or "doc_id" not in data:
         return None  # a foreign task: its text field is looked for by the full path

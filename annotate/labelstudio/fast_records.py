@@ -107,6 +107,7 @@ class _Task(Struct):
     annotations: list[_Unit] | UnsetType = UNSET
     predictions: list[_Unit] | None = None
     drafts: Any = None
+    completions: Any = UNSET  # a legacy task (counted as one by the full path)
 
 
 _DECODE = msgspec.json.Decoder(_Task).decode

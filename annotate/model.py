@@ -367,6 +367,7 @@ class GoldSet:
     layer: str | None = None  # the layer of exports annotate did not make
     foreign: ForeignOptions | None = None  # how those were read (text field, config, map)
     agreement_definition: int = AGREEMENT_DEFINITION  # how disputes were told (disputes.py)
+    lang: str | None = None  # the language of articles without one (None: detected)
 
     @property
     def records(self) -> list[Annotation]:

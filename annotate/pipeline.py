@@ -28,6 +28,7 @@ Progress = Callable[[str], None]
 def gold_set(
     *,
     articles: Path | Sequence[Path] | Sequence[Document] | None,
+    lang: str | None = None,
     pins: Path | None = None,
     exports: Sequence[Path] = (),
     schemas: SchemaSet | None = None,
@@ -39,6 +40,8 @@ def gold_set(
     """Read the corpus (paths, or documents already read), validate the given exports
     and those ``pins`` names (each checked by sha256) against ``schemas`` (default: the
     active set; a rebuild passes the release's own copy), and choose the gold of every task.
+    ``lang`` is the language of articles whose metadata names none (the project's, as
+    ``push`` made their tasks with; ``None``: detected, as releases that record none).
 
     ``layer`` and ``foreign`` (text field, labeling config, label map) are for exports
     annotate did not make; their tasks' texts are documents then (``articles`` may be
@@ -52,7 +55,7 @@ def gold_set(
     paths = [p for p in given if isinstance(p, Path)]
     if paths:
         say("reading the corpus")
-        documents.update((d.id, d) for d in read_articles(paths))
+        documents.update((d.id, d) for d in read_articles(paths, lang=lang))
     export_paths = label_exports(pins, exports)
     if not export_paths:
         raise ConfigError("no label exports to read", hint="pass --pins or --export")
@@ -76,4 +79,5 @@ def gold_set(
         layer=layer,
         foreign=foreign,
         agreement_definition=agreement_definition,
+        lang=lang,
     )

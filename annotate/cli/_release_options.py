@@ -156,9 +156,11 @@ def _gold(
 ) -> GoldSet:
     """The gold set of the corpus and the pinned (or given) exports."""
     from annotate.pipeline import gold_set
+    from annotate.project import current_project
 
     return gold_set(
         articles=articles,
+        lang=current_project().language,  # as push and validate read the corpus
         pins=_default_pins(pins, export),
         exports=export or [],
         layer=layer,

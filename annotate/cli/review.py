@@ -59,7 +59,10 @@ def review(
     names = _layers(layers or ",".join(project.layers))
     with _progress("review") as say:
         gold = gold_set(
-            articles=corpus_of(project, articles), pins=pins or project.pins, progress=say
+            articles=corpus_of(project, articles),
+            lang=project.language,
+            pins=pins or project.pins,
+            progress=say,
         )
         if list_only:
             found = disagreements(gold, layers=names, all_tasks=all_tasks)

@@ -237,6 +237,7 @@ def write_metadata(
             if data.agreement_definition > 1
             else {}
         ),
+        **({"corpus_lang": data.corpus_lang} if data.corpus_lang else {}),  # absent: detected
         **({"viewer": f"{VIEWER_DIR}/index.html"} if data.viewer else {}),
         # absent: format 1, which releases before 3.0.0 were drawn in (they keep their bytes)
         **({"viewer_format": data.viewer_format} if data.viewer and data.viewer_format > 1 else {}),

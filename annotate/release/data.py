@@ -105,6 +105,9 @@ class ReleaseData:
     # how raters' versions were compared (annotate.disputes.span_keyer): the gold set's,
     # recorded in the manifest (``agreement_definition``) from 2 on; releases without: 1
     agreement_definition: int = AGREEMENT_DEFINITION
+    # the language the corpus was read with for articles naming none (the manifest's
+    # ``corpus_lang``); None: detected, as every release before it
+    corpus_lang: str | None = None
     # the Hub card's settings, recorded in the manifest (``card``); None: a release made
     # before them (1.0.0, 2.0.0), whose card keeps the metadata and files it had
     card: CardSettings | None = field(default_factory=CardSettings)
@@ -266,6 +269,7 @@ def release_data(
         )
     data.schemas = gold.schemas
     data.agreement_definition = gold.agreement_definition
+    data.corpus_lang = gold.lang
     (progress or (lambda _msg: None))("assembling the tables")
     with using_schemas(gold.schemas):  # the rows are made now, from the gold
         return data.assemble()

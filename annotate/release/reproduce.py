@@ -141,6 +141,7 @@ def reproduce_release(
         say(f"rebuilding {dataset} {version} (parquet layout {layout})")
         gold = gold_set(
             articles=articles,
+            lang=manifest.get("corpus_lang"),  # releases that record none detected it
             pins=pins,
             exports=exports or [],
             schemas=SchemaSet.from_directory(release / SCHEMA_DIR),

@@ -6,8 +6,8 @@ layer's ``to_ls_result``. The spans are written below by their text, so that a t
 change one of them and build a second release.
 
 Test modules get everything through fixtures (``paths``, ``document``, ``layers``,
-``make_span``, ``make_exports``, ``exports``, ``build``): test directories have no
-``__init__.py``, so a test cannot import this module by name.
+``make_span``, ``make_exports``, ``write_export_of``, ``exports``, ``build``): test
+directories have no ``__init__.py``, so a test cannot import this module by name.
 """
 
 from __future__ import annotations
@@ -247,6 +247,13 @@ def make_span(document: Document) -> Callable[..., Span]:
     return lambda *args, **kw: span(document, *args, **kw)
 
 
+@pytest.fixture(scope="session")
+def write_export_of() -> Callable[..., Path]:
+    """``write_export_of(path, document, layer, spans, paragraphs=[…])``: one export of any
+    document (see :func:`write_export`)."""
+    return write_export
+
+
 @pytest.fixture
 def make_exports(tmp_path: Path, document: Document) -> Callable[[str, Layers], list[Path]]:
     """``make_exports(name, layers)``: the three exports of ``layers`` under labels/<name>."""
@@ -277,7 +284,7 @@ def build(tmp_path: Path) -> Callable[..., BuildResult]:
     ) -> BuildResult:
         kw.setdefault("articles", ARTICLES)
         return build_release(
-            gold_set(articles=kw.pop("articles"), exports=exports),
+            gold_set(articles=kw.pop("articles"), lang=kw.pop("lang", None), exports=exports),
             out=tmp_path / out,
             dataset="demo",
             version=version,

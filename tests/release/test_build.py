@@ -163,13 +163,15 @@ def test_another_process_builds_the_same_bytes(build, exports, tmp_path, paths):
     from annotate.project import load_project
     from annotate.release.card_settings import CardSettings
 
+    project = load_project(paths.root / "annotate.toml")
     here = build(
         exports,
         out="here",
+        lang=project.language,  # the corpus is read in it, as the CLI reads it
         formats=("conll", "spacy", "mqm"),
         card_template=None,
         notes=notes,
-        card_settings=CardSettings.from_project(load_project(paths.root / "annotate.toml")),
+        card_settings=CardSettings.from_project(project),
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     env.pop("SOURCE_DATE_EPOCH", None)

@@ -34,8 +34,12 @@ __all__ = ["issue_line", "validate"]
 @app.command()
 def validate(
     exports: Annotated[
-        list[Path], typer.Argument(help="Raw Label Studio exports (JSON or JSON_MIN).")
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="Raw Label Studio exports (JSON or JSON_MIN; default: those the project's "
+            "pins name, which build and release read)."
+        ),
+    ] = None,
     articles: Annotated[
         Path | None,
         typer.Option(
@@ -103,6 +107,10 @@ def validate(
     """Validate the annotations of raw Label Studio exports: every problem of every record,
     with its file, task, annotation, annotator and JSON path.
 
+    Without EXPORTS, the exports the project's pins name (the last pull of each layer): a
+    labels/*/*.json glob also reads every export pulled before, which pull keeps for the
+    releases made from them.
+
     Reads current JSON exports, JSON_MIN and Label Studio 0.x ``completions`` as a stream.
     Valid records go to --output, rejected ones (whole, with their reasons) to --quarantine;
     cancelled annotations, drafts and tasks without annotation are counted as skipped.
@@ -124,7 +132,7 @@ def validate(
       with --strict, any problem at all (quarantined record, warning, input);
     2 bad usage (unknown option or --layer, --whitespace not flag/fix).
 
-    Example: annotate validate data/labels/*/*.json -o build/valid.jsonl --quarantine build/quarantine.jsonl
+    Example: annotate validate -o build/valid.jsonl --quarantine build/quarantine.jsonl
     """
     from annotate.corpus import read_articles
     from annotate.project import current_project
@@ -135,6 +143,7 @@ def validate(
     if whitespace not in ("flag", "fix"):
         raise ConfigError(f"--whitespace must be 'flag' or 'fix', not {whitespace!r}")
     project = current_project()
+    exports = exports or _pinned_exports(project.pins)
     if articles is not None:
         corpus = [articles]
     elif project.corpus:
@@ -220,3 +229,16 @@ def _print_report(report: Report, quarantine: Path | None, fmt: Format) -> None:
     unmapped = report.labels.unmapped_message()
     if unmapped:
         out.print(escape(unmapped), soft_wrap=True)
+
+
+def _pinned_exports(pins: Path) -> list[Path]:
+    """The exports ``pins`` names, for a validate given none."""
+    from annotate.pins import label_exports
+
+    if not pins.is_file():
+        raise ConfigError(
+            "no exports given, and the project has no pins file",
+            file=pins,
+            hint="pass the exports to validate, or run annotate pull first",
+        )
+    return label_exports(pins)

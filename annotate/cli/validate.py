@@ -132,7 +132,7 @@ def validate(
       with --strict, any problem at all (quarantined record, warning, input);
     2 bad usage (unknown option or --layer, --whitespace not flag/fix).
 
-    Example: annotate validate -o build/valid.jsonl --quarantine build/quarantine.jsonl
+    Example: annotate validate -o build/valid.jsonl --quarantine build/quarantine.jsonl --report build/report.json
     """
     from annotate.corpus import read_articles
     from annotate.project import current_project

@@ -41,6 +41,7 @@ from annotate.labelstudio.sync import (
     bad_input_error,
     guidelines_html,
     guidelines_text,
+    nothing_to_push_error,
     project_title,
 )
 from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
@@ -80,6 +81,7 @@ class PushSurvey:
     good: int = 0
     chars: int = 0  # of the good documents' text
     unit: str = ""  # the task files' (a corpus is segmented by the push's own)
+    task_files: bool = False  # surveyed task files (push --tasks), not articles
     problems: list[CorpusError] = field(default_factory=list)
 
 
@@ -115,7 +117,7 @@ def survey_tasks(path: Path, *, layers: Sequence[str]) -> PushSurvey:
     layers not in ``layers`` are left out; ``documents`` counts distinct documents."""
     from annotate.labelstudio.task_input import read_task_files
 
-    survey = PushSurvey({n: set() for n in layers}, dict.fromkeys(layers, 0))
+    survey = PushSurvey({n: set() for n in layers}, dict.fromkeys(layers, 0), task_files=True)
     documents: dict[str, set[int]] = {n: set() for n in layers}
     for task in read_task_files(path, problems=survey.problems):
         data = task["data"]
@@ -350,6 +352,8 @@ def _push(
     say = progress or (lambda _m: None)
     if survey.problems and (not skip_invalid or not survey.good):
         raise bad_input_error(survey.problems, path=path, any_good=bool(survey.good))
+    if not any(survey.keys.values()):
+        raise nothing_to_push_error(list(survey.keys), path=path, task_files=survey.task_files)
     client = open_api(url=url, api_key=api_key)
     opened = _open_projects(
         client,

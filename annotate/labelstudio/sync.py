@@ -40,6 +40,7 @@ __all__ = [
     "bad_input_error",
     "guidelines_html",
     "guidelines_text",
+    "nothing_to_push_error",
     "project_title",
     "pull",
     "push",
@@ -130,6 +131,26 @@ def bad_input_error(
         if any_good
         else "no valid article is left to push",
     )
+
+
+def nothing_to_push_error(
+    layers: Sequence[str], *, path: Path | Sequence[Path], task_files: bool = False
+) -> CorpusError:
+    """The error that stops a push that has no task for any of its layers (an empty table
+    with exit 0 looked like a push done)."""
+    names = ", ".join(layers)
+    if task_files:
+        what = f"the task files hold no task of the layers {names}"
+        hint = "pass --layers with the layers the tasks were made for (their data.layer)"
+    else:
+        what = f"no document of the articles gets a task of the layers {names}"
+        hint = (
+            "translation_errors (MQM) is only for machine-translated articles (metadata "
+            "machine_translated or source_lang): mark them so, pass --all-documents to push "
+            "it for every article, or choose other --layers"
+        )
+    file = path if isinstance(path, Path) else None
+    return CorpusError(f"{what}; nothing was pushed", file=file, hint=hint)
 
 
 @dataclass(slots=True)

@@ -1,7 +1,7 @@
-"""An empty input file is refused, never taken for "nothing to do" (found by following the
+"""An empty input is refused, never taken for "nothing to do" (found by following the
 README as a new team: a corpus shard with no line made `annotate tasks --out-dir` write an
 empty `tasks-00000.json` and `push` print an empty table, both with exit 0; `push --tasks`
-of an empty task file did the same)."""
+of an empty task file did the same, and so did a push whose layers no article gets)."""
 
 from __future__ import annotations
 
@@ -102,3 +102,23 @@ def test_push_tasks_of_an_empty_shard_stops_before_connecting(no_server) -> None
     assert result.exit_code == 1, result.output
     assert "tasks-00001.json" in result.output and "no task" in result.output
     assert "nothing was pushed" in result.output and "not configured" not in result.output
+
+
+def test_push_of_layers_no_article_gets_stops_before_connecting(no_server) -> None:
+    corpus = no_server / "articles"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Airbus a livré 60 avions à Toulouse.\n", encoding="utf-8")
+    result = runner.invoke(app, ["push", "articles", "--layers", "translation_errors"])
+    assert result.exit_code == 1, result.output
+    assert "no document of the articles gets a task" in result.output
+    assert "nothing was pushed" in result.output and "--all-documents" in result.output
+    assert "not configured" not in result.output and "Traceback" not in result.output
+
+
+def test_push_tasks_of_other_layers_stops_before_connecting(no_server) -> None:
+    task = {"data": {"text": "Alice.", "task_key": "k", "layer": "entities", "doc_id": "d"}}
+    (no_server / "tasks.json").write_text(json.dumps([task]))
+    result = runner.invoke(app, ["push", "tasks.json", "--tasks", "--layers", "claims"])
+    assert result.exit_code == 1, result.output
+    assert "no task of the layers claims" in result.output and "--layers" in result.output
+    assert "not configured" not in result.output and "Traceback" not in result.output

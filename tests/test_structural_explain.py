@@ -36,6 +36,15 @@ def _rejected() -> list[dict[str, Any]]:
     return [q.record for q in report.quarantined if q.record is not None]
 
 
+_TOP_EDITS = [
+    lambda r: r.update(lead_time="12", created_at=7, ground_truth="yes"),
+    lambda r: r.update(segment={"start": "0"}, annotator=None, extra=1),
+    lambda r: r.update(relations="none", judgement=[1], spans={"a": 1}),
+    lambda r: r.pop("doc_id", None) and r.update(task_key=5, origin="someone"),
+    lambda r: r.update(layer="claims", score="high", model_version=3),
+]
+
+
 def test_the_errors_are_those_of_the_plain_validator() -> None:
     schemas = active_schemas()
     records = _rejected()
@@ -45,6 +54,11 @@ def test_the_errors_are_those_of_the_plain_validator() -> None:
             for span in broken["spans"]:
                 span["label"] = "Nothing"
                 span.pop("id", None)
+            records.append(broken)
+    for record in list(records):  # broken in several places at the top level too
+        for edit in _TOP_EDITS:
+            broken = copy.deepcopy(record)
+            edit(broken)
             records.append(broken)
     failing = 0
     for record in records:

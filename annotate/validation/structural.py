@@ -55,23 +55,43 @@ def _compiled(schemas: SchemaSet, layer: str) -> Any:
     return _rs.validator_for(schemas.load(layer), registry=_rs_registry(schemas))
 
 
-def _item_checks(schemas: dict[str, dict[str, Any]], registry: Any) -> dict[int, Any]:
+def _pointer(pointer: str, key: Any) -> str:
+    return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+# keywords whose result depends on what the subschemas around them evaluated, or that
+# the two validators read differently (``format`` asserts only in jsonschema here): in
+# a schema set with any of them, no property is stepped over
+_WHOLE_ONLY = ("format", "unevaluatedProperties", "unevaluatedItems", "$dynamicRef")
+
+
+def _item_checks(
+    schemas: dict[str, dict[str, Any]], registry: Any, *, properties: bool = False
+) -> dict[int, Any]:
     """``id`` of every ``items`` subschema in ``schemas`` (the very objects ``jsonschema``
-    walks) → the compiled ``is_valid`` of that subschema, reached by its absolute URI and
-    JSON pointer in ``registry`` (the compiled validator's)."""
+    walks), and with ``properties`` of every subschema of a ``properties`` keyword → the
+    compiled ``is_valid`` of that subschema, reached by its absolute URI and JSON pointer
+    in ``registry`` (the compiled validator's)."""
     out: dict[int, Any] = {}
+
+    def check(value: Any, uri: str, here: str) -> None:
+        if not isinstance(value, dict) or not here.isascii():
+            return
+        try:
+            compiled = _rs.validator_for({"$ref": f"{uri}#{here}"}, registry=registry)
+        except Exception:  # not compiled: that subschema is walked
+            return
+        out[id(value)] = compiled.is_valid
 
     def walk(node: Any, uri: str, pointer: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                here = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
-                if key == "items" and isinstance(value, dict) and here.isascii():
-                    try:
-                        compiled = _rs.validator_for({"$ref": f"{uri}#{here}"}, registry=registry)
-                    except Exception:  # not compiled: that subschema is walked
-                        compiled = None
-                    if compiled is not None:
-                        out[id(value)] = compiled.is_valid
+                here = _pointer(pointer, key)
+                if key == "items":
+                    check(value, uri, here)
+                elif key == "properties" and properties and isinstance(value, dict):
+                    for name, sub in value.items():
+                        check(sub, uri, _pointer(here, name))
                 walk(value, uri, here)
         elif isinstance(node, list):
             for i, value in enumerate(node):
@@ -85,9 +105,9 @@ def _item_checks(schemas: dict[str, dict[str, Any]], registry: Any) -> dict[int,
 @cache
 def _explainer(schemas: SchemaSet, layer: str) -> jsonschema.protocols.Validator:
     """The layer's ``jsonschema`` validator, which words every error, made to step over
-    the array items the compiled validator finds valid: they have no error to word, and
-    only the failing spans of a failing record are walked (explaining a record with one
-    bad span costs about what one span does, not the record).
+    the array items and the properties the compiled validator finds valid: they have no
+    error to word, and only the failing spans of a failing record are walked (explaining
+    a record with one bad span costs about what one span does, not the record).
 
     ``jsonschema`` picks the class of a schema that names its ``$schema``, so the set's
     schemas are used here without that key (each is Draft 2020-12, as the registry then
@@ -97,7 +117,9 @@ def _explainer(schemas: SchemaSet, layer: str) -> jsonschema.protocols.Validator
     if _rs is None or any(s.get("$schema", _DRAFT) != _DRAFT for s in parsed.values()):
         return slow  # pragma: no cover
     copies = {n: {k: v for k, v in s.items() if k != "$schema"} for n, s in parsed.items()}
-    checks = _item_checks(copies, _rs_registry(schemas))
+    text = "".join(schemas.files.values())
+    whole = any(f'"{k}"' in text for k in _WHOLE_ONLY)
+    checks = _item_checks(copies, _rs_registry(schemas), properties=not whole)
 
     def items(validator: Any, items: Any, instance: Any, schema: Any) -> Iterator[Any]:
         check = checks.get(id(items))
@@ -108,11 +130,23 @@ def _explainer(schemas: SchemaSet, layer: str) -> jsonschema.protocols.Validator
             if not check(element):
                 yield from validator.descend(instance=element, schema=items, path=index)
 
+    def properties(validator: Any, properties: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if not validator.is_type(instance, "object"):
+            return
+        for name, sub in properties.items():
+            if name in instance:
+                check = checks.get(id(sub))
+                if check is not None and check(instance[name]):
+                    continue  # valid: nothing to word
+                yield from validator.descend(instance[name], sub, path=name, schema_path=name)
+
     registry: Registry = Registry().with_resources(
         (s.get("$id", n), Resource.from_contents(s, default_specification=DRAFT202012))
         for n, s in copies.items()
     )
-    cls = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"items": items})
+    cls = jsonschema.validators.extend(
+        jsonschema.Draft202012Validator, {"items": items, "properties": properties}
+    )
     root = copies[f"{layer}.schema.json"]
     return cast(
         jsonschema.protocols.Validator,

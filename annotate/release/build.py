@@ -39,6 +39,7 @@ from annotate.names import check_dataset_name, check_version, path_under
 from annotate.pins import file_sha256
 from annotate.release.card import release_card
 from annotate.release.card_settings import CardSettings
+from annotate.release.card_templates import agreement_plot_format
 from annotate.release.data import ReleaseData, release_data
 from annotate.release.diff_view import diff_pages_path
 from annotate.release.formats import FORMATS, check_formats, write_formats
@@ -108,7 +109,11 @@ def _write_data(
         say("drawing the plot")
         write_plot(data.layers(), data, path=root / PLOT)
         if data.card is not None:
-            write_agreement_plot(data.agreement, path=root / AGREEMENT_PLOT)
+            write_agreement_plot(
+                data.agreement,
+                path=root / AGREEMENT_PLOT,
+                plot_format=agreement_plot_format(data.card_input),
+            )
         data.card_numbers()
         file_rows = {  # in config order
             path: rows for config in data.configs for path, rows in started[config].result().items()
@@ -202,6 +207,7 @@ def write_metadata(
             version=version,
             configs=data.configs,
             viewer_format=data.viewer_format,
+            agreement_definition=data.agreement_definition,
         )
     if changelog is not None:
         (root / CHANGELOG).write_text(changelog, encoding="utf-8")

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import ReleaseError
+from annotate.model import AGREEMENT_DEFINITION
 from annotate.release.viewer_io import NOT_LAYERS as _NOT_LAYERS
 from annotate.release.viewer_io import ViewerResult
 from annotate.release.viewer_io import colors as _colors
@@ -40,8 +41,10 @@ from annotate.release.viewer_io import read as _read
 __all__ = ["VIEWER_DIR", "VIEWER_FORMAT", "VIEWER_FORMATS", "ViewerResult", "write_viewer"]
 
 VIEWER_DIR = "viewer"
-VIEWER_FORMATS = (1, 2)  # 1: drawn by displaCy (2.0.0); 2: drawn in the browser from its rows
-VIEWER_FORMAT = 2  # what a new viewer is written in
+# 1: drawn by displaCy (2.0.0); 2: drawn in the browser from its rows (2.1.0); 3: as 2, the
+# raters' spans marked as disputes or notes by annotate.disputes (viewer_marks)
+VIEWER_FORMATS = (1, 2, 3)
+VIEWER_FORMAT = 3  # what a new viewer is written in
 Progress = Callable[[str], None]
 
 
@@ -66,13 +69,16 @@ def write_viewer(
     version: str | None = None,
     configs: list[str] | None = None,
     viewer_format: int = VIEWER_FORMAT,
+    agreement_definition: int | None = None,
     progress: Progress | None = None,
 ) -> ViewerResult:
     """Write the viewer of ``release`` into ``out`` (default ``<release>/viewer``).
     ``dataset``, ``version`` and ``configs`` default to the release's manifest (a release
-    being written has none yet). ``viewer_format`` is one of :data:`VIEWER_FORMATS`: 2
-    (:mod:`annotate.release.viewer_data`: pages drawn in the browser from their rows), or
-    1 (drawn here with displaCy), which releases that record no format were made with."""
+    being written has none yet). ``viewer_format`` is one of :data:`VIEWER_FORMATS`: 3
+    or 2 (:mod:`annotate.release.viewer_data`: pages drawn in the browser from their rows;
+    3 marks disputes and notes by :mod:`annotate.release.viewer_marks`, under
+    ``agreement_definition``, default the manifest's), or 1 (drawn here with displaCy),
+    which releases that record no format were made with."""
     say = progress or (lambda _msg: None)
     out = out or release / VIEWER_DIR
     if viewer_format not in VIEWER_FORMATS:
@@ -83,13 +89,23 @@ def write_viewer(
         )
     if dataset is None or version is None or configs is None:
         manifest = _manifest(release)
+        # a manifest without one: definition 1
+        agreement_definition = agreement_definition or manifest.get("agreement_definition", 1)
     else:
         manifest = {"dataset": dataset, "version": version, "configs": configs}
+    definition = agreement_definition or AGREEMENT_DEFINITION  # a release being written
     out.mkdir(parents=True, exist_ok=True)
-    if viewer_format == 2:
+    if viewer_format > 1:
         from annotate.release.viewer_data import write_pages
 
-        return write_pages(release, out, manifest, progress=say)
+        return write_pages(
+            release,
+            out,
+            manifest,
+            viewer_format=viewer_format,
+            agreement_definition=definition,
+            progress=say,
+        )
     return _write_displacy(release, out, manifest, say)
 
 

@@ -138,9 +138,18 @@ def _summary(
     }
 
 
-def write_pages(release: Path, out: Path, manifest: dict[str, Any], *, progress: Any) -> Any:
-    """Write the format-2 viewer of ``release`` into ``out``: one page per document and
-    the index, split into pages of :data:`INDEX_PAGE_SIZE` documents."""
+def write_pages(
+    release: Path,
+    out: Path,
+    manifest: dict[str, Any],
+    *,
+    viewer_format: int = 2,
+    agreement_definition: int = 1,
+    progress: Any,
+) -> Any:
+    """Write the format-2 (or 3: :mod:`annotate.release.viewer_marks`) viewer of
+    ``release`` into ``out``: one page per document and the index, split into pages of
+    :data:`INDEX_PAGE_SIZE` documents."""
     from annotate.release.viewer_io import NOT_LAYERS, ViewerResult
     from annotate.release.viewer_io import files as _files
     from annotate.release.viewer_io import read as _read
@@ -152,11 +161,19 @@ def write_pages(release: Path, out: Path, manifest: dict[str, Any], *, progress:
     layers = [_layer(release, c) for c in configs if c not in NOT_LAYERS]
     raw = None
     if "annotations" in configs:  # the script reads neither who made the gold nor how
-        raw = read_columns(_files(release, "annotations"), drop=_RAW_UNUSED)
+        if viewer_format == 2:
+            raw = read_columns(_files(release, "annotations"), drop=_RAW_UNUSED)
+        else:
+            raw = _marked(release, _files(release, "annotations"), agreement_definition)
     env = environment()
-    page = env.get_template("document2.html")
+    page = env.get_template(f"document{viewer_format}.html")
     common = {"dataset": manifest["dataset"], "version": manifest["version"]}
-    common |= {"style": STYLE, "script": SCRIPT}
+    if viewer_format == 2:
+        common |= {"style": STYLE, "script": SCRIPT}
+    else:
+        from annotate.release.viewer_marks import STYLE3, script
+
+        common |= {"style": STYLE + STYLE3, "script": script(SCRIPT)}
     result = ViewerResult(out)
     index_rows = []
     progress(f"writing {len(docs)} document pages")
@@ -183,6 +200,23 @@ def write_pages(release: Path, out: Path, manifest: dict[str, Any], *, progress:
         index_rows.append({"page": name, **_summary(doc, layers, raters)})
     result.pages[:0] = _write_index(env, out, common, layers, index_rows)
     return result
+
+
+def _marked(release: Path, files: list[Path], definition: int) -> Columns:
+    """The raw rows with each one's mark (viewer format 3), told under the release's own
+    schema copy (which fields are free text)."""
+    from annotate.release.viewer_marks import MARK_COLUMN, rater_marks
+    from annotate.schemas import SchemaSet, using_schemas
+
+    columns = read_columns(files)
+    doc_ids: list[str] = [""] * sum(last - first for first, last in columns.where.values())
+    for doc_id, (first, last) in columns.where.items():
+        doc_ids[first:last] = [doc_id] * (last - first)
+    with using_schemas(SchemaSet.from_directory(release / "schema")):
+        columns.values[MARK_COLUMN] = rater_marks(columns.values, doc_ids, definition=definition)
+    for name in _RAW_UNUSED:
+        columns.values.pop(name, None)
+    return columns
 
 
 def _write_index(

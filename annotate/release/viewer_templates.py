@@ -309,6 +309,8 @@ _DOCUMENT2 = """{% extends "base.html" %}
 
 @cache
 def environment() -> jinja2.Environment:
+    from annotate.release.viewer_marks import document_template
+
     env = jinja2.Environment(
         loader=jinja2.DictLoader(
             {
@@ -320,6 +322,7 @@ def environment() -> jinja2.Environment:
                 "diff_document.html": _DIFF_DOCUMENT,
                 "index2.html": _INDEX2,
                 "document2.html": _DOCUMENT2,
+                "document3.html": document_template(_DOCUMENT2),
             }
         ),
         autoescape=True,

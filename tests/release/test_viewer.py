@@ -81,3 +81,31 @@ def test_the_index_is_split_into_pages(tmp_path, monkeypatch):
     assert names[:2] == ["index.html", "index-2.html"]
     first = (tmp_path / "v" / "index.html").read_text(encoding="utf-8")
     assert first.count("<tr><td><a href=") == 1 and 'href="index-2.html"' in first
+
+
+def test_format_3_pages_carry_each_raters_mark_under_the_release_definition(tmp_path):
+    """Format 3's rows carry a mark told by annotate.disputes: under definition 2 the MQM
+    spans worded otherwise are notes; under definition 1 (a manifest without one) the same
+    spans are disputes and nothing is a note. The adjudicator's rows are never marked."""
+    release = Path(__file__).resolve().parents[2] / "releases/stargate-fr-annotations/2.1.0"
+    marks = {}
+    for definition in (1, 2):
+        out = write_viewer(
+            release,
+            out=tmp_path / str(definition),
+            viewer_format=3,
+            agreement_definition=definition,
+        ).out
+        html = next(out.glob("doc-*.html")).read_text(encoding="utf-8")
+        payload = re.search(r'<script type="application/json" id="vw-data">(.*?)</script>', html)
+        assert payload is not None
+        raw = json.loads(payload[1])["raw"]
+        marks[definition] = list(zip(raw["annotator"], raw["mark"], strict=True))
+    for definition in (1, 2):
+        assert {m for _, m in marks[definition]} <= {None, "dispute", "note"}
+    assert not [m for _, m in marks[1] if m == "note"]
+    notes = [i for i, (_, m) in enumerate(marks[2]) if m == "note"]
+    assert notes and all(marks[1][i][1] == "dispute" for i in notes)
+    rows = pq.read_table(release / "annotations" / "train.parquet").to_pylist()
+    (adjudicator,) = {r["annotator"] for r in rows if r["origin"] == "adjudication"}
+    assert all(m is None for a, m in marks[1] + marks[2] if a == adjudicator)

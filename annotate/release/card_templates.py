@@ -10,7 +10,8 @@ new file and a new entry here, and :data:`DEFAULT_CARD` names the one new releas
   agreement plot, considerations, citation, license; one load snippet); release 2.1.0's.
 - ``annotate:release/cards/v3.md``: v2 with the agreement on the per-region choices and
   judgements as ``annotate agreement`` reports it: observed agreement, Cohen's kappa and
-  Krippendorff's alpha with the number of items, pairwise and over all raters.
+  Krippendorff's alpha with the number of items, pairwise and over all raters; its
+  ``agreement.png`` draws kappa and alpha too (``agreement_plot`` 2).
 
 (1.0.0 was built with a template of the project, the root ``dataset_card.md``.)
 """
@@ -29,6 +30,7 @@ __all__ = [
     "PACKAGE_CARDS",
     "PACKAGE_PREFIX",
     "PackageCard",
+    "agreement_plot_format",
     "package_card",
     "package_card_name",
     "recorded_card",
@@ -46,6 +48,9 @@ class PackageCard:
     name: str  # how a manifest names it (``card_template``, and its input path)
     file: str  # under annotate/release/cards/
     sha256: str  # of the file: a test checks that no recorded template changed
+    # agreement.png's choices: 1 observed agreement (2.1.0), 2 Cohen's κ and Krippendorff's
+    # α as the card's tables (annotate.release.plot)
+    agreement_plot: int = 1
 
     @property
     def path(self) -> Path:
@@ -69,6 +74,7 @@ PACKAGE_CARDS: dict[str, PackageCard] = {
             "annotate:release/cards/v3.md",
             "v3.md",
             "74d00910d2bfcc24f22ee810a61d52bf0f16d4769487bfc0f88a16096bbb5d2c",
+            agreement_plot=2,
         ),
     )
 }
@@ -85,6 +91,13 @@ def package_card(name: str) -> PackageCard:
             f"unknown package card template {name!r}",
             hint=f"known: {', '.join(PACKAGE_CARDS)}; the release may need a newer annotate",
         ) from None
+
+
+def agreement_plot_format(card_input: str) -> int:
+    """How ``agreement.png`` draws the choices for a release rendered with the template a
+    manifest names ``card_input``: the package card's format; a project's template: 1."""
+    card = PACKAGE_CARDS.get(card_input)
+    return card.agreement_plot if card is not None else 1
 
 
 def package_card_name(path: Path) -> str | None:

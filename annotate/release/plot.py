@@ -16,7 +16,7 @@ from typing import Any
 from annotate.layers import Layer
 from annotate.layers.presentation import BAR_COLOUR, ReleaseView
 
-__all__ = ["AGREEMENT_PLOT", "PLOT", "write_agreement_plot", "write_plot"]
+__all__ = ["AGREEMENT_PLOT", "PLOT", "agreement_panels", "write_agreement_plot", "write_plot"]
 
 PLOT = "label_distribution.png"
 AGREEMENT_PLOT = "agreement.png"  # Hub cards only (releases with card settings)
@@ -43,19 +43,36 @@ def write_plot(layers: Sequence[Layer], data: ReleaseView, *, path: Path) -> lis
     return titles
 
 
-def write_agreement_plot(agreement: dict[str, list[dict[str, Any]]], *, path: Path) -> bool:
+def write_agreement_plot(
+    agreement: dict[str, list[dict[str, Any]]], *, path: Path, plot_format: int = 1
+) -> bool:
     """Draw the agreement between raters into ``path``: span F1 per layer, matching rule
-    and pair of raters; the agreement on the per-region choices; Krippendorff's alpha of
-    the segment judgements (a panel for each that has rows). Returns whether there was
-    anything to draw (a release annotated once per task has no agreement: no file)."""
-    import matplotlib.style
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    and pair of raters; then, in ``plot_format`` 1 (release 2.1.0), the observed agreement
+    on the per-region choices and Krippendorff's alpha of the segment judgements; in 2 (card
+    v3), as the card's tables: Cohen's kappa of every choice and judgement per pair of
+    raters, and Krippendorff's alpha per pair and over all raters (a panel for each that
+    has rows; undefined values left out). Returns whether there was anything to draw (a
+    release annotated once per task has no agreement: no file)."""
+    panels = agreement_panels(agreement, plot_format=plot_format)
+    if not panels:
+        return False
+    _draw(panels, path)
+    return True
 
-    panels = [
-        (title, [(" · ".join(str(r[k]) for k in keys), float(r[value])) for r in rows])
-        for title, rows, keys, value in (
-            ("Spans: F1", agreement.get("spans", []), ("layer", "matching", "annotators"), "f1"),
+
+def agreement_panels(
+    agreement: dict[str, list[dict[str, Any]]], *, plot_format: int = 1
+) -> list[tuple[str, list[tuple[str, float]]]]:
+    """The panels :func:`write_agreement_plot` draws: (title, [(bar name, value)])."""
+    span_panel = (
+        "Spans: F1",
+        agreement.get("spans", []),
+        ("layer", "matching", "annotators"),
+        "f1",
+    )
+    if plot_format == 1:
+        wanted = [
+            span_panel,
             (
                 "Per-region choices: agreement",
                 agreement.get("attributes", []),
@@ -68,11 +85,27 @@ def write_agreement_plot(agreement: dict[str, list[dict[str, Any]]], *, path: Pa
                 ("layer", "annotators"),
                 "alpha",
             ),
-        )
-        if rows
+        ]
+    else:
+        choices = agreement.get("choices", [])
+        keys = ("layer", "choice", "annotators")
+        wanted = [
+            span_panel,
+            ("Per-region choices and judgements: Cohen's κ", choices, keys, "kappa"),
+            ("Per-region choices and judgements: Krippendorff's α", choices, keys, "alpha"),
+        ]
+    return [
+        (title, [(" · ".join(str(r[k]) for k in keys), float(r[value])) for r in rows])
+        for title, all_rows, keys, value in wanted
+        if (rows := [r for r in all_rows if r.get(value) is not None])
     ]
-    if not panels:
-        return False
+
+
+def _draw(panels: list[tuple[str, list[tuple[str, float]]]], path: Path) -> None:
+    import matplotlib.style
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     # one panel under the other, each as tall as its bars, the bars' names at the left
     heights = [0.8 + 0.3 * len(values) for _, values in panels]
     with matplotlib.style.context("default"):
@@ -91,4 +124,3 @@ def write_agreement_plot(agreement: dict[str, list[dict[str, Any]]], *, path: Pa
             ax.set_ylim(len(values) - 0.5, -0.5)  # the first at the top, bars of one height
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, format="png", dpi=100, metadata={"Software": None})
-    return True

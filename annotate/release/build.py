@@ -244,6 +244,12 @@ def write_metadata(
             else {}
         ),
         **({"corpus_lang": data.corpus_lang} if data.corpus_lang else {}),  # absent: detected
+        # absent: 1, a changelog of data changes only (annotate.release.made)
+        **(
+            {"changelog_format": data.changelog_format}
+            if changelog is not None and data.changelog_format > 1
+            else {}
+        ),
         **({"viewer": f"{VIEWER_DIR}/index.html"} if data.viewer else {}),
         # absent: format 1, which releases before 3.0.0 were drawn in (they keep their bytes)
         **({"viewer_format": data.viewer_format} if data.viewer and data.viewer_format > 1 else {}),

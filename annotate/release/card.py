@@ -132,6 +132,7 @@ def card_context(data: ReleaseData) -> dict[str, Any]:
             "attribute_agreement": data.agreement.get("attributes", []),
             "judgement_agreement": data.agreement.get("judgements", []),
             "choice_agreement": data.agreement.get("choices", []),
+            "disputes": data.disputes.to_dict() if data.disputes is not None else None,
             "created": data.created,
         }
     )

@@ -51,6 +51,7 @@ class PackageCard:
     # agreement.png's choices: 1 observed agreement (2.1.0), 2 Cohen's κ and Krippendorff's
     # α as the card's tables (annotate.release.plot)
     agreement_plot: int = 1
+    adds: str = ""  # what it shows that the one before did not (a changelog line)
 
     @property
     def path(self) -> Path:
@@ -73,8 +74,10 @@ PACKAGE_CARDS: dict[str, PackageCard] = {
         PackageCard(
             "annotate:release/cards/v3.md",
             "v3.md",
-            "74d00910d2bfcc24f22ee810a61d52bf0f16d4769487bfc0f88a16096bbb5d2c",
+            "d2d83f8aadb962a699a652c37cc107195e4b0fc4f1ce2d39b607cc0014a57e8c",
             agreement_plot=2,
+            adds="per choice and judgement observed agreement, Cohen's κ and Krippendorff's α, "
+            "pairwise and over all raters, and the raters' disputes and notes",
         ),
     )
 }

@@ -102,6 +102,9 @@ class ReleaseDiff:
     # rows of the ``annotations`` config added / removed / changed per layer, but those of
     # the gold's own annotation: a new rater's work changes the release, the gold may not
     raw: dict[str, dict[str, int]] = field(default_factory=dict)
+    # (level, what): how the release is made changed (annotate.release.made; changelog
+    # format 2 only, so the entries of releases before it rebuild as they were)
+    made: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -111,6 +114,7 @@ class ReleaseDiff:
             or self.schema_removed
             or self.schema_added
             or any(any(c.values()) for c in self.raw.values())
+            or self.made
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,6 +125,11 @@ class ReleaseDiff:
             "schema": {"removed": self.schema_removed, "added": self.schema_added},
             "configs": {k: v.to_dict() for k, v in self.configs.items()},
             "raw_annotations": self.raw,
+            **(
+                {"made": [{"level": lv, "change": what} for lv, what in self.made]}
+                if self.made
+                else {}
+            ),
         }
 
     def summary(self) -> str:
@@ -131,6 +140,7 @@ class ReleaseDiff:
             lines.append(f"- schema: {what} (removed or renamed)")
         for what in self.schema_added:
             lines.append(f"- schema: {what} (added)")
+        lines += [f"- {_md(what)}" for _, what in self.made]
         docs = ", ".join(f"{len(v)} {k}" for k, v in self.documents.items() if v)
         if docs:
             lines.append(f"- documents: {docs}")
@@ -151,6 +161,8 @@ class ReleaseDiff:
             if any(c.values()):
                 counts = ", ".join(f"{n} {k}" for k, n in c.items() if n)
                 lines.append(f"- {layer} of the other annotators (raw rows): {counts}")
+        if self.made and len(lines) == len(self.made):
+            lines.append("- no change in the data")
         return "\n".join(lines) if lines else "- no change in the data"
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import datasets
 import pyarrow as pa
 
-from annotate.agreement import pairwise_agreement
+from annotate.agreement import agreement_report
 from annotate.errors import ReleaseError
 from annotate.layers import LAYERS, Layer, get_layer
 from annotate.model import AGREEMENT_DEFINITION, Annotation, Document, GoldSet
@@ -34,6 +34,7 @@ from annotate.release.card import card_context
 from annotate.release.card_settings import CardSettings
 from annotate.release.card_templates import DEFAULT_CARD, package_card, package_card_name
 from annotate.release.decisions import ANNOTATION_PROVENANCE_FEATURES, SEGMENT_PROVENANCE_FEATURES
+from annotate.release.made import CHANGELOG_FORMAT, DisputeCounts, dispute_counts
 from annotate.release.rows import GoldRows, RowSource, row_configs
 from annotate.release.shards import ShardLimits
 from annotate.release.tables import (
@@ -108,6 +109,11 @@ class ReleaseData:
     # the language the corpus was read with for articles naming none (the manifest's
     # ``corpus_lang``); None: detected, as every release before it
     corpus_lang: str | None = None
+    # the raters' disputes and notes under it (release.made); None: no agreement computed
+    disputes: DisputeCounts | None = None
+    records: list[Annotation] = field(default_factory=list)  # the raters' versions
+    # what the changelog entry lists (release.made): recorded from 2 on; releases without: 1
+    changelog_format: int = CHANGELOG_FORMAT
     # the Hub card's settings, recorded in the manifest (``card``); None: a release made
     # before them (1.0.0, 2.0.0), whose card keeps the metadata and files it had
     card: CardSettings | None = field(default_factory=CardSettings)
@@ -270,6 +276,9 @@ def release_data(
     data.schemas = gold.schemas
     data.agreement_definition = gold.agreement_definition
     data.corpus_lang = gold.lang
+    data.records = gold.records
+    if data.disputes is not None and gold.agreement_definition != data.disputes.definition:
+        data.disputes = dispute_counts(gold.records, definition=gold.agreement_definition)
     (progress or (lambda _msg: None))("assembling the tables")
     with using_schemas(gold.schemas):  # the rows are made now, from the gold
         return data.assemble()
@@ -284,7 +293,10 @@ def _release_data(
     provenance: bool,
 ) -> ReleaseData:
     documents = gold.documents
-    agreement = pairwise_agreement(gold.records)
+    report = agreement_report(gold.records)
+    agreement = report.card_tables()
+    found = (len(report.disagreements), len(report.notes))
+    disputes = dispute_counts([], definition=AGREEMENT_DEFINITION, known=found)
     for table in agreement.values():
         for row in table:
             if row["annotators"] != "all":  # a pair: "a vs b"; else every rater of a layer
@@ -310,6 +322,7 @@ def _release_data(
         created_from=created_from,
         lock=_lock_hash(project_root),
         agreement=agreement,
+        disputes=disputes,
         notes=notes_text,
         foreign=foreign_settings(gold.layer, gold.foreign),
         provenance=provenance,

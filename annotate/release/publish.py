@@ -39,6 +39,7 @@ from annotate.release.formats import FORMATS, check_formats
 from annotate.release.guard import Acceptance, check_publishable
 from annotate.release.hub import HubResult, hub_token
 from annotate.release.hub import push_to_hub as push
+from annotate.release.made import made_changes
 from annotate.release.manifest import read_manifest
 from annotate.release.shards import ShardLimits
 from annotate.release.version import (
@@ -208,6 +209,8 @@ def compare_with(
             load_snapshot(dataset_dir / previous),
             load_snapshot(tmp, configs=data.configs, version="new"),
         )
+        if data.changelog_format > 1:  # and what changed in how it is made
+            diff.made = made_changes(read_manifest(dataset_dir / previous), data)
     return diff, propose_bump(diff, previous)
 
 

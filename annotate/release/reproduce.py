@@ -163,6 +163,7 @@ def reproduce_release(
         data.layout, data.viewer = layout, bool(manifest.get("viewer"))
         data.fingerprints = bool(manifest.get("config_fingerprints"))
         data.viewer_format, data.diff_pages = manifest.get("viewer_format", 1), "diff" in manifest
+        data.changelog_format = manifest.get("changelog_format", 1)
         data.shards = ShardLimits.from_manifest(manifest)  # None: made before sharding
         data.card = CardSettings.from_manifest(manifest)  # None: a card made before them
         data.accepted = check_as_recorded(gold, manifest)

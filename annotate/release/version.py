@@ -116,6 +116,8 @@ def propose_bump(diff: ReleaseDiff | None, previous: str | None) -> BumpProposal
             patch.append(f"{_n(c['changed'], what)} corrected")
         if c["removed"]:
             patch.append(f"{_n(c['removed'], what)} removed")
+    for made_level, what in diff.made:  # how the release is made (annotate.release.made)
+        (minor if made_level == "minor" else patch).append(what)
     for layer, c in diff.raw.items():
         what, by = f"raw {layer} row", "of the other annotators"
         if c["added"]:

@@ -198,3 +198,32 @@ def test_diff_json_and_working_inputs(build, exports, make_exports, second_versi
     assert working.to_dict()["configs"] == data["configs"]
     assert working.b == "working"
     assert diff_releases(first.path, first.path).empty
+
+
+def test_how_a_release_is_made_is_a_change_of_its_own(tmp_path, paths, exports):
+    """Changelog format 2: the same rows under a new card template and viewer format (and
+    the agreement definition of a gold set) are a minor release whose entry says so; a
+    release made the same way again is still refused as unchanged."""
+
+    def run(**kw):
+        return release(
+            gold_set(articles=paths.articles, exports=exports, **kw.pop("gold", {})),
+            out=tmp_path / "releases",
+            dataset="demo",
+            project_root=paths.root,
+            formats=(),
+            **kw,
+        )
+
+    run(card_template=paths.card, viewer=False, gold={"agreement_definition": 1})
+    second = run()  # the package's card v3, the viewer, definition 2
+    assert (second.proposal.level, second.version) == ("minor", "1.1.0")
+    reasons = "\n".join(second.proposal.reasons)
+    assert "minor: card: template dataset_card.md → annotate:release/cards/v3.md" in reasons
+    assert "minor: viewer: format none → 3" in reasons
+    assert "patch: agreement: definition 1 → 2" in reasons
+    assert "- no change in the data" in second.changelog_entry
+    manifest = read_manifest(second.path)
+    assert manifest["changelog_format"] == 2 and manifest["agreement_definition"] == 2
+    with pytest.raises(ReleaseError, match=r"nothing changed since 1\.1\.0"):
+        run()

@@ -349,6 +349,7 @@ def test_a_release_built_with_the_package_card_reproduces_with_it(project):
 def test_a_release_ships_its_viewer_and_reproduces_it(project):
     from annotate.release.publish import release
     from annotate.release.verify import verify_release
+    from annotate.release.viewer import VIEWER_FORMAT
 
     made = release(
         gold_set(
@@ -362,7 +363,8 @@ def test_a_release_ships_its_viewer_and_reproduces_it(project):
     )
     manifest = read_manifest(made.path)
     assert manifest["viewer"] == "viewer/index.html"
-    assert manifest["viewer_format"] == 2  # drawn in the browser; 2.0.0 records none: 1
+    # drawn in the browser, disputes and notes marked; 2.1.0 records 2, 2.0.0 none: 1
+    assert manifest["viewer_format"] == VIEWER_FORMAT == 3
     listed = {e["path"] for e in manifest["files"]}
     assert "viewer/index.html" in listed
     assert any(p.startswith("viewer/doc-") for p in listed)

@@ -171,14 +171,16 @@ def get_predictor(name: str, options: PredictorOptions | None = None) -> Predict
 
 
 def unknown_predictor(name: str) -> ConfigError:
-    """The error for a name the registry does not have: the closest known name, else the
-    known ones."""
-    from annotate.text import did_you_mean
+    """The error for a name the registry does not have: the known names, and the closest
+    one as a hint."""
+    from annotate.text import closest
 
     _load_builtin()
     known = sorted(PREDICTORS)
+    best = closest(name, known)
     return ConfigError(
-        f"unknown predictor {name!r}; {did_you_mean(name, known) if known else 'known: none'}"
+        f"unknown predictor {name!r}; known: {', '.join(known) or 'none'}",
+        hint=f"did you mean {best!r}?" if best else None,
     )
 
 

@@ -102,7 +102,7 @@ def test_an_unknown_predictor_is_named_with_the_closest_known_one(
     got, result = command(monkeypatch, "entities.rules, entities.rule")
     assert result.exit_code == 2, result.output  # bad usage
     assert got is None  # nothing was run
-    assert "unknown predictor 'entities.rule'" in result.output
+    assert "unknown predictor 'entities.rule'; known: " in result.output  # the known ones
     assert "did you mean 'entities.rules'?" in result.output
     assert "Traceback" not in result.output
 

@@ -13,13 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from annotate.errors import ReleaseError
 from annotate.model import GoldChoice, GoldSet
+from annotate.pins import file_sha256
 from annotate.validate import Report
 
-__all__ = ["Acceptance", "accepted_section", "check_as_recorded", "check_publishable"]
+__all__ = [
+    "Acceptance",
+    "accepted_section",
+    "changed_inputs",
+    "check_as_recorded",
+    "check_publishable",
+]
 
 UNKNOWN_DOCUMENT = "unknown-document"
 
@@ -102,12 +110,43 @@ def check_publishable(
     return accepted
 
 
-def check_as_recorded(gold: GoldSet, manifest: dict[str, Any]) -> dict[str, int]:
+def check_as_recorded(
+    gold: GoldSet, manifest: dict[str, Any], *, root: Path = Path(".")
+) -> dict[str, int]:
     """:func:`check_publishable` for a rebuild: it accepts what the release's manifest
-    records that it accepted, no more."""
-    return check_publishable(
-        gold.report, Acceptance.from_manifest(manifest), needs_review=gold.needs_review()
-    )
+    records that it accepted, no more. When it refuses and inputs the manifest records
+    (under ``root``) changed since, the error names them: an edited article leaves its
+    annotations without their document, and the refusal alone blamed the corpus path."""
+    try:
+        return check_publishable(
+            gold.report, Acceptance.from_manifest(manifest), needs_review=gold.needs_review()
+        )
+    except ReleaseError as exc:
+        changed = changed_inputs(manifest, root)
+        if not changed:
+            raise
+        raise ReleaseError(
+            f"{len(changed)} input(s) of the release changed since it was built: "
+            f"{', '.join(changed)}; the rebuild stopped: {exc.message}",
+            hint="restore them (git checkout) to reproduce the release; a new release "
+            "(annotate release) publishes the changed inputs",
+        ) from exc
+
+
+def changed_inputs(manifest: dict[str, Any], root: Path) -> list[str]:
+    """The manifest's input files whose sha256 differs under ``root``, or that are gone
+    (inputs of the package itself, ``annotate:…``, are not files of the project)."""
+    changed = []
+    for entry in manifest.get("inputs") or []:
+        rel = str(entry.get("path", ""))
+        if rel.startswith("annotate:"):
+            continue
+        path = root / rel
+        if not path.is_file():
+            changed.append(f"{rel} (missing)")
+        elif file_sha256(path) != entry.get("sha256"):
+            changed.append(rel)
+    return changed
 
 
 SHOWN_TASKS = 10  # tasks named in the refusal; the rest are counted

@@ -166,7 +166,7 @@ def reproduce_release(
         data.changelog_format = manifest.get("changelog_format", 1)
         data.shards = ShardLimits.from_manifest(manifest)  # None: made before sharding
         data.card = CardSettings.from_manifest(manifest)  # None: a card made before them
-        data.accepted = check_as_recorded(gold, manifest)
+        data.accepted = check_as_recorded(gold, manifest, root=project_root)
         options: dict[str, Any] = {
             "dataset": dataset,
             "version": version,

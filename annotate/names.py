@@ -10,6 +10,7 @@ failing with a traceback after the whole build).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from os import PathLike
@@ -18,8 +19,10 @@ from pathlib import Path
 from annotate.errors import ConfigError
 
 __all__ = [
+    "HUB_LICENSES",
     "SEMVER",
     "check_dataset_name",
+    "check_license",
     "check_prefix",
     "check_repo_id",
     "check_version",
@@ -38,6 +41,18 @@ DATASET_MAX_LEN = 96  # the Hub's limit for a repository name
 # characters) and may name folders of pulled labels: words, digits, spaces, - _ .
 _PREFIX = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 ._-]*[A-Za-z0-9])?$")
 PREFIX_MAX_LEN = 30
+# The license identifiers a Hub card's `license` takes (huggingface/hub-docs,
+# docs/hub/repositories-licenses.md); any other license is "other" with a name and a link.
+_HUB_LICENSE_IDS = """apache-2.0 mit openrail bigscience-openrail-m creativeml-openrail-m
+    bigscience-bloom-rail-1.0 bigcode-openrail-m afl-3.0 artistic-2.0 bsl-1.0 bsd bsd-2-clause
+    bsd-3-clause bsd-3-clause-clear c-uda cc cc0-1.0 cc-by-2.0 cc-by-2.5 cc-by-3.0 cc-by-4.0
+    cc-by-sa-3.0 cc-by-sa-4.0 cc-by-nc-2.0 cc-by-nc-3.0 cc-by-nc-4.0 cc-by-nd-4.0
+    cc-by-nc-nd-3.0 cc-by-nc-nd-4.0 cc-by-nc-sa-2.0 cc-by-nc-sa-3.0 cc-by-nc-sa-4.0
+    cdla-sharing-1.0 cdla-permissive-1.0 cdla-permissive-2.0 wtfpl ecl-2.0 epl-1.0 epl-2.0
+    etalab-2.0 eupl-1.1 agpl-3.0 gfdl gpl gpl-2.0 gpl-3.0 lgpl lgpl-2.1 lgpl-3.0 isc lppl-1.3c
+    ms-pl mpl-2.0 odc-by odbl openrail++ osl-3.0 postgresql ofl-1.1 ncsa unlicense zlib pddl
+    lgpl-lr deepfloyd-if-license llama2 llama3 llama3.1 llama3.2 gemma unknown other"""
+HUB_LICENSES = frozenset(_HUB_LICENSE_IDS.split())
 
 
 def check_dataset_name(name: str) -> str:
@@ -53,6 +68,21 @@ def check_dataset_name(name: str) -> str:
             hint="e.g. --dataset stargate-fr-annotations",
         )
     return name
+
+
+def check_license(license: str) -> str:
+    """``license`` if the Hub knows it (:data:`HUB_LICENSES`); a ConfigError naming the
+    closest one otherwise: the card would publish a license nobody can read."""
+    if license in HUB_LICENSES:
+        return license
+    close = difflib.get_close_matches(str(license).lower(), sorted(HUB_LICENSES), n=1)
+    did_you_mean = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ConfigError(
+        f"license {license!r} is not a Hub license identifier{did_you_mean}",
+        hint="use one in lower case, e.g. cc-by-4.0 or cc-by-nc-sa-4.0 (the list: "
+        "https://huggingface.co/docs/hub/repositories-licenses), or license 'other' with "
+        "license_name and license_link in annotate.toml",
+    )
 
 
 def check_version(version: str) -> str:

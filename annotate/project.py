@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from annotate.errors import ConfigError
+from annotate.names import check_license
 
 __all__ = [
     "PROJECT_FILE",
@@ -297,6 +298,7 @@ def init_project(
         )
     if directory.exists() and not directory.is_dir():
         raise ConfigError("not a directory", file=directory)
+    check_license(license)
     (directory / "articles").mkdir(parents=True, exist_ok=True)
     for rel, text in (
         ("guidelines.md", packaged_guidelines()),

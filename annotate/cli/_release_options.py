@@ -112,6 +112,7 @@ def _settings(
     *, out_dir: Path | None, dataset: str | None, card: Path | None, license: str | None
 ) -> dict[str, Any]:
     """The release options not given on the command line, from annotate.toml."""
+    from annotate.names import check_license
     from annotate.project import current_project, dataset_of
     from annotate.release.card_settings import CardSettings
 
@@ -121,7 +122,7 @@ def _settings(
         "out": out_dir or project.releases or Path("releases"),
         "dataset": dataset_of(project, dataset),
         "card_template": card or project.card,  # None: the toolkit's
-        "license": license or project.license,
+        "license": check_license(license or project.license),
         "project_root": project.root,  # inputs are recorded relative to it
     }
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
+import datasets
 import pyarrow as pa
 
 from annotate.layers import LAYERS, get_layer
@@ -72,17 +73,29 @@ def stream_tables(
 ) -> dict[str, pa.Table]:
     """One Arrow table per config of ``features`` from a stream of groups of rows (config →
     rows, in release order), each converted :data:`~annotate.release.shards.CHUNK_ROWS`
-    rows at a time: a table has one chunk per that many rows, and a config that small is
-    exactly what :func:`~annotate.release.tables.to_table` makes of its rows."""
+    rows at a time, or sooner when the rows waiting hold that many items in their lists of
+    structs (a ``segments`` row holds the provenance of every span of its task: 10,000 of
+    them were a million spans' dicts): a table has one chunk per that many rows (or items),
+    and a config that small is exactly what :func:`~annotate.release.tables.to_table` makes
+    of its rows."""
     pending: dict[str, list[dict[str, Any]]] = {config: [] for config in features}
+    items: dict[str, int] = dict.fromkeys(features, 0)  # in the lists of the rows pending
+    nested = {config: _struct_lists(feats) for config, feats in features.items()}
     batches: dict[str, list[pa.RecordBatch]] = {config: [] for config in features}
     for group in groups:
         for config, rows in group.items():
             chunk = pending[config]
             chunk += rows
+            if nested[config]:
+                items[config] += _items(rows, nested[config])
             while len(chunk) >= CHUNK_ROWS:
                 batches[config] += to_table(chunk[:CHUNK_ROWS], features[config]).to_batches()
                 del chunk[:CHUNK_ROWS]
+                items[config] = _items(chunk, nested[config])
+            if items[config] >= CHUNK_ROWS:
+                batches[config] += to_table(chunk, features[config]).to_batches()
+                chunk.clear()
+                items[config] = 0
     for config, chunk in pending.items():
         if chunk:
             batches[config] += to_table(chunk, features[config]).to_batches()
@@ -90,6 +103,19 @@ def stream_tables(
         config: pa.Table.from_batches(batches[config], schema=feats.arrow_schema)
         for config, feats in features.items()
     }
+
+
+def _struct_lists(features: Any) -> list[str]:
+    """The columns of ``features`` that are lists of structs."""
+    return [
+        name
+        for name, feat in features.items()
+        if isinstance(feat, datasets.List) and isinstance(feat.feature, dict)
+    ]
+
+
+def _items(rows: list[dict[str, Any]], columns: list[str]) -> int:
+    return sum(len(row.get(c) or ()) for row in rows for c in columns)
 
 
 class ListRows:

@@ -120,6 +120,20 @@ def test_a_big_config_is_converted_a_chunk_of_rows_at_a_time():
     assert table.equals(whole)
 
 
+def test_segments_rows_are_converted_before_their_provenance_holds_a_chunk_of_spans():
+    # 100 spans a task: 10,000 segments rows waiting were the provenance of a million spans
+    gold = synthetic_gold_set(3 * CHUNK_ROWS + 500, per_doc=1_000, per_task=100)
+    data = release_data(gold)
+    table = data.table("segments")
+    items = [sum(len(p) for p in c.to_pylist()) for c in table.column("provenance").chunks]
+    assert sum(items) == 3 * CHUNK_ROWS + 500 and len(items) > 1
+    assert all(n < CHUNK_ROWS + 1_000 for n in items)  # never more than a group past it
+    whole = to_table(
+        _every_row_then_sorted(gold, provenance=True)["segments"], data.features("segments")
+    )
+    assert table.equals(whole)
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

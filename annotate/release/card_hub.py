@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+import datasets
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from annotate.release.card_fields import cell, config_fields, dataset_info, example_row
 from annotate.release.card_settings import CardSettings, bibtex
 
@@ -109,19 +113,38 @@ def _people(data: ReleaseData) -> list[dict[str, Any]]:
     for layer in data.layers():
         if not layer.person_labels:
             continue
-        names: Counter[Any] = Counter()
+        mentions, names = 0, 0
         if {"label", "span_text"} <= set(data.features(layer.name)):
-            names = data.count(layer.name, "label", "span_text")
-        mine = {text: n for (label, text), n in names.items() if label in layer.person_labels}
+            mentions, names = _person_mentions(data, layer)
         out.append(
             {
                 "layer": layer.name,
                 "labels": ", ".join(layer.person_labels),
-                "mentions": sum(mine.values()),
-                "names": len(mine),
+                "mentions": mentions,
+                "names": names,
             }
         )
     return out
+
+
+def _person_mentions(data: ReleaseData, layer: Any) -> tuple[int, int]:
+    """How many rows of a layer carry one of its person labels, and how many distinct
+    names (``span_text``) they have: counted by Arrow on those rows (not a Counter of
+    every label and text of the layer, a Python tuple per distinct span text). With
+    several person labels, a name found under more than one counts the mentions of the
+    last of its (label, name) groups, as the card has always counted them."""
+    if len(layer.person_labels) > 1:
+        counted = data.count(layer.name, "label", "span_text")
+        mine = {text: n for (label, text), n in counted.items() if label in layer.person_labels}
+        return sum(mine.values()), len(mine)
+    table = data.table(layer.name).select(["label", "span_text"])
+    feature = data.features(layer.name)["label"]
+    wanted: list[Any] = list(layer.person_labels)
+    if isinstance(feature, datasets.ClassLabel):
+        wanted = [feature.names.index(x) for x in wanted if x in feature.names]
+    value_set = pa.array(wanted, type=table.schema.field("label").type)
+    rows = table.filter(pc.is_in(table["label"], value_set=value_set))
+    return rows.num_rows, pc.count_distinct(rows["span_text"], mode="all").as_py()
 
 
 def _corpus(data: ReleaseData) -> dict[str, Any]:

@@ -9,14 +9,17 @@ an object that starts at a ``{`` ends at exactly one place, so a slice that deco
 *is* the item, and a guess that falls inside a string just fails and the next one is
 tried. Memory holds one buffer of :data:`CHUNK` bytes (or the largest item).
 
+An item with 19 digits in a row (an integer yajl may refuse: ``|n| >= 2**63``, which orjson
+reads up to 64 bits and past them as a rounded float) is read again by ijson alone.
 Everything else — an array of other things than objects, an item ``orjson`` refuses
-(``NaN``, integers past 64 bits, bad UTF-8) or a file that ends early — is handed, from
+(``NaN``, bad UTF-8), an item ijson refuses or a file that ends early — is handed, from
 the item where it happened, to ``ijson``, which reads the rest as it always has: the
 items, their numbering and the error messages are those of a plain ``ijson.items`` pass.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -37,6 +40,11 @@ class Readable(Protocol):
 
 _MAX_MISSES = 16  # guesses that failed for one item before ijson takes over
 _MAX_FIRST = 4096  # '}' tried as the end of the first item
+# Every digit as "0", every other byte as "x": a run of 19 digits in an item (an integer
+# yajl may refuse as too big for 64 signed bits; or a long float, a long number in a
+# string) is found with bytes.find, and such an item is read by ijson (:func:`_exact`).
+_DIGITS = bytes(48 if 48 <= b <= 57 else 120 for b in range(256))
+_LONG = b"0" * 19
 
 
 class _Rest:
@@ -71,6 +79,7 @@ class _Buffer:
 
     def __init__(self, head: bytes, stream: Readable) -> None:
         self.data, self.stream, self.eof = head, stream, False
+        self.digits = head.translate(_DIGITS)  # data with its digits marked (_DIGITS)
 
     def more(self, start: int) -> int:
         """Read more (at least a chunk, and as much as is held); drop ``data[:start]``;
@@ -81,7 +90,22 @@ class _Buffer:
         extra = self.stream.read(max(CHUNK, len(kept)))
         self.eof = not extra
         self.data = kept + extra
+        self.digits = self.digits[start:] + extra.translate(_DIGITS)
         return start
+
+
+_REFUSED = object()  # an item ijson refuses (an integer past 64 signed bits)
+
+
+def _exact(buf: _Buffer, start: int, end: int, item: Any) -> Any:
+    """``item``, decoded by orjson from ``buf.data[start:end]``; if that holds a run of 19
+    digits, the item as ijson reads it (its numbers are then ijson's), or :data:`_REFUSED`."""
+    if buf.digits.find(_LONG, start, end) < 0:
+        return item
+    try:
+        return next(ijson.items(io.BytesIO(buf.data[start:end]), "", use_float=True))
+    except ijson.JSONError:
+        return _REFUSED
 
 
 def _skip_ws(buf: _Buffer, at: int) -> int:
@@ -109,11 +133,14 @@ def _first(buf: _Buffer, start: int) -> tuple[int, Any] | None:
             continue
         tries += 1
         try:
-            return q + 1, orjson.loads(memoryview(buf.data)[start : q + 1])
+            item = orjson.loads(memoryview(buf.data)[start : q + 1])
         except orjson.JSONDecodeError as exc:
             if not _cut_short(exc):
                 return None
             q += 1
+            continue
+        item = _exact(buf, start, q + 1, item)
+        return None if item is _REFUSED else (q + 1, item)
     return None
 
 
@@ -186,7 +213,7 @@ def _cut_by(
         c = data.find(sep, scan)
         if c >= 0:
             view = memoryview(data)[start:c]
-            if typed is not None:
+            if typed is not None and buf.digits.find(_LONG, start, c) < 0:
                 got = typed(view)
                 if got is not None:
                     yield got
@@ -200,6 +227,9 @@ def _cut_by(
                     break
                 scan = c + 1
                 continue
+            item = _exact(buf, start, c, item)
+            if item is _REFUSED:
+                break
             yield item
             prev, start, scan, misses = start, c + brace, c + brace, 0
             continue
@@ -212,13 +242,17 @@ def _cut_by(
         tail = data.rstrip(_WS)
         if tail.endswith(b"]"):  # the last item, then the end of the array
             view = memoryview(tail)[start:-1]
-            got = typed(view) if typed is not None else None
+            long = buf.digits.find(_LONG, start, len(tail) - 1) >= 0
+            got = typed(view) if typed is not None and not long else None
             if got is not None:
                 yield got
                 return
             try:
                 item = orjson.loads(view)
             except orjson.JSONDecodeError:
+                break
+            item = _exact(buf, start, len(tail) - 1, item)
+            if item is _REFUSED:
                 break
             yield item
             return

@@ -157,11 +157,21 @@ def _entries(
         for obj in array_items(stream, typed=typed_decoder if typed else None):
             yield f"$[{count}]", obj
             count += 1
-    except (ijson.JSONError, OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+    except (
+        ijson.JSONError,
+        UnicodeDecodeError,  # yajl passes a surrogate's UTF-8 bytes, Python refuses them
+        OSError,
+        EOFError,
+        zlib.error,
+        zipfile.BadZipFile,
+    ) as exc:
         # a compressed export fails while it is read: truncated or corrupt
         where = "$" if first == b"{" else f"$[{count}]"
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        kind = "JSON" if isinstance(exc, ijson.JSONError) else "compressed data"
+        if isinstance(exc, UnicodeDecodeError):
+            detail = f"a string is not UTF-8 ({exc.reason}; a lone surrogate written raw?)"
+        json_fault = isinstance(exc, ijson.JSONError | UnicodeDecodeError)
+        kind = "JSON" if json_fault else "compressed data"
         msg = f"invalid {kind} after {count} complete task(s): {detail}"
         yield from _fail(stats, on_error, "invalid-json", msg, name, where)
         return
@@ -593,7 +603,7 @@ def _min_row(
 
 def _layer_controls(layer: Any) -> set[str]:
     """The control names of a layer, which are results, not task data, in JSON_MIN."""
-    if layer not in LAYERS:
+    if not isinstance(layer, str) or layer not in LAYERS:
         return set()
     tax = get_layer(str(layer)).taxonomy
     return {FROM_NAME, *tax.choices, *tax.text_fields}

@@ -143,7 +143,10 @@ def annotator_of(completed_by: Any) -> str | None:
 def timestamp(value: Any) -> Any:
     # Label Studio 0.x wrote created_at as seconds since the epoch.
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=UTC).isoformat().replace("+00:00", "Z")
+        try:
+            return datetime.fromtimestamp(value, tz=UTC).isoformat().replace("+00:00", "Z")
+        except (OverflowError, OSError, ValueError):  # no time (NaN, past year 9999): as is
+            return value
     return value
 
 
@@ -195,7 +198,7 @@ def task_context(
     if not isinstance(data, dict):
         return Issue("task-data", "the task has no data object", json_path=data_path)
     name = data.get("layer") or layer
-    if name not in LAYERS:
+    if not isinstance(name, str) or name not in LAYERS:  # (a list is not a key)
         where = f"{data_path}.layer" if "layer" in data else data_path
         if name is None:
             return Issue(

@@ -225,7 +225,7 @@ def _prepare(
                 kept.append(entry)
             continue
         name = source_control(item)
-        if name not in known:
+        if type(name) is not str or name not in known:  # (a list is not a key)
             best = closest(str(name), known)
             issues.append(
                 Issue(
@@ -249,11 +249,19 @@ def _prepare(
                 entry,
             )
             continue
+        if rtype == "textarea" and not (got is None or isinstance(got, str | list)):
+            fault(
+                "wrong-type",
+                f"text must be a list of text, got {got!r}",
+                f"{entry.value_path}.text",
+                entry,
+            )
+            continue
         if name in segment_names:
             loc.judgement = entry
         else:
             rid = item.get("id")
-            if rid in loc.dropped:
+            if type(rid) is str and rid in loc.dropped:
                 continue
             loc.attrs[(str(rid), str(name))] = (entry, field_name)
         items.append(item)

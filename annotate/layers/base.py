@@ -322,6 +322,7 @@ class Layer(LayerRelease):
                 target.attrs[str(name)] = choices[0] if choices else None
             elif item.get("type") == "textarea":
                 texts = value.get("text") or []
+                texts = [texts] if isinstance(texts, str) else texts  # one text, not its letters
                 joined = "\n".join(t for t in texts if isinstance(t, str)).strip()
                 target.attrs[str(name)] = joined or None
         return out

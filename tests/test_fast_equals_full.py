@@ -1,0 +1,347 @@
+"""A streamed validation run (the fast paths: ``json_items.array_items`` cuts the array,
+``fast_records.fast_record`` builds the common record, ``RecordWriter.valid(plain=True)``
+writes it with orjson) gives exactly what the full path gives — ``ijson.items`` for the
+array, every annotation read by ``read_export(..., fast=False)`` — on generated exports
+(``tests/fuzzing.py``: real ones broken in every way we could think of): the same valid
+JSONL bytes, quarantine bytes, JSON report, counts, and for the CLI the same stdout and
+exit code. And every record the fast reader builds is the full reader's, with no issue."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import ijson
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from annotate.cli import app
+from annotate.errors import AnnotateError
+from annotate.labelstudio import export as export_module
+from annotate.labelstudio.export import ReadItem, RecordItem, read_export
+from annotate.validate import run_validation
+from annotate.validation import files as files_module
+from tests.fuzzing import BAD, ROOT, documents, exports, fuzz_settings, tagged
+from tests.synthetic import synthetic_documents
+
+OUTPUTS = ("valid.jsonl", "quarantine.jsonl", "report.json")
+
+
+def _ijson_items(stream: Any) -> Iterable[Any]:
+    return ijson.items(stream, "item", use_float=True)
+
+
+def _full_read(*args: Any, **kwargs: Any) -> Iterator[ReadItem | RecordItem]:
+    return read_export(*args, **{**kwargs, "fast": False})
+
+
+@contextmanager
+def full_path() -> Iterator[None]:
+    """Validation as it was before the fast paths: ijson reads the array, every annotation
+    is read by the full path (and every valid record written by ``json.dumps``)."""
+    with (
+        mock.patch.object(export_module, "array_items", _ijson_items),
+        mock.patch.object(files_module, "read_export", _full_read),
+    ):
+        yield
+
+
+def _run(paths: list[Path], out: Path, *, include_predictions: bool) -> dict[str, Any]:
+    """Everything a streamed run leaves: its files' bytes and its counts; or the
+    ``AnnotateError`` that stopped it (an export that needs a flag: several text fields).
+    Any other exception is a bug, and fails the test."""
+    try:
+        report = run_validation(
+            paths,
+            documents(),
+            include_predictions=include_predictions,
+            output=out / "valid.jsonl",
+            quarantine=out / "quarantine.jsonl",
+            report=out / "report.json",
+        )
+    except AnnotateError as exc:
+        return {"raised": (type(exc).__name__, str(exc))}
+    finally:
+        left = {name: (out / name).read_bytes() for name in OUTPUTS if (out / name).exists()}
+        shutil.rmtree(out, ignore_errors=True)
+    return {**left, "counts": report.counts(), "ok": report.ok, "clean": report.clean}
+
+
+def assert_same_run(paths: list[Path], out: Path, *, include_predictions: bool = False) -> None:
+    fast = _run(paths, out, include_predictions=include_predictions)
+    with full_path():
+        full = _run(paths, out, include_predictions=include_predictions)
+    assert fast.keys() == full.keys()
+    for key in full:
+        assert fast[key] == full[key], key
+
+
+def assert_fast_items_are_full(path: Path) -> None:
+    """Each annotation the fast reader builds reads by the full path with no issue at
+    all, into the same record (same keys, same order, same types)."""
+    items = read_export(path, fast=True, include_predictions=True, on_error="report")
+    try:
+        for item in items:
+            if isinstance(item, RecordItem):
+                full = item.full()
+                assert full.annotation is not None and full.issues == [], full.issues
+                assert tagged(full.annotation.to_record()) == tagged(item.record)
+                assert full.segment_text == item.segment_text
+    except AnnotateError:
+        pass  # the same error on both paths: assert_same_run compares them
+
+
+@contextmanager
+def _folder() -> Iterator[Path]:
+    """A temporary folder (hypothesis runs many examples per test: no fixture)."""
+    with tempfile.TemporaryDirectory(prefix="annotate-fuzz-") as tmp:
+        yield Path(tmp)
+
+
+@fuzz_settings(60)
+@given(st.data(), st.booleans())
+def test_a_broken_export_validates_alike_on_both_paths(
+    data: st.DataObject, include_predictions: bool
+) -> None:
+    _tasks, raw = exports(data)
+    with _folder() as tmp:
+        path = tmp / "export.json"
+        path.write_bytes(raw)
+        assert_fast_items_are_full(path)
+        assert_same_run([path], tmp / "out", include_predictions=include_predictions)
+
+
+@fuzz_settings(15)
+@given(st.data())
+def test_several_broken_exports_validate_alike_on_both_paths(data: st.DataObject) -> None:
+    """Records repeated across files (a duplicate only the order tells), one file after
+    another."""
+    with _folder() as tmp:
+        paths = []
+        for i in range(data.draw(st.integers(2, 3))):
+            _tasks, raw = exports(data, tasks=2, edits=2)
+            paths.append(tmp / f"{i}.json")
+            paths[-1].write_bytes(raw)
+        if data.draw(st.booleans()):
+            paths.append(paths[0])  # the same file twice: every record a duplicate
+        assert_same_run(paths, tmp / "out")
+
+
+# ---------------------------------------------------------------------- the CLI
+runner = CliRunner()
+
+
+def _articles(tmp: Path) -> Path:
+    """The documents the CLI reads: the bundled articles, the bad cases' one and the
+    synthetic ones (:func:`tests.fuzzing.documents`, the same ids)."""
+    folder = tmp / "articles"
+    folder.mkdir()
+    for src in (ROOT / "data" / "articles", BAD / "articles"):
+        for f in src.iterdir():
+            shutil.copy(f, folder / f.name)
+    for i, doc in enumerate(synthetic_documents(3, paragraphs=2, seed=11)):
+        (folder / f"synthetic-{i}.txt").write_text(doc.text, encoding="utf-8")
+    return folder
+
+
+def cli_run(paths: list[Path], articles: Path, out: Path, *extra: str) -> dict[str, Any]:
+    """Exit code, stdout and the files of one ``annotate validate``."""
+    args = ["validate", *map(str, paths), "--articles", str(articles)]
+    args += ["-o", str(out / OUTPUTS[0]), "--quarantine", str(out / OUTPUTS[1])]
+    result = runner.invoke(app, [*args, "--report", str(out / OUTPUTS[2]), *extra])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    left = {name: (out / name).read_bytes() for name in OUTPUTS if (out / name).exists()}
+    shutil.rmtree(out, ignore_errors=True)
+    return {"exit": result.exit_code, "stdout": result.stdout, **left}
+
+
+@fuzz_settings(6)
+@given(st.data(), st.sampled_from([(), ("--format", "json"), ("--strict",)]))
+def test_the_cli_says_the_same_on_both_paths(data: st.DataObject, extra: tuple[str, ...]) -> None:
+    _tasks, raw = exports(data)
+    with _folder() as tmp:
+        path = tmp / "export.json"
+        path.write_bytes(raw)
+        articles = _articles(tmp)
+        fast = cli_run([path], articles, tmp / "out", *extra)
+        with full_path():
+            full = cli_run([path], articles, tmp / "out", *extra)
+    assert fast == full
+
+
+def _exports_folder(data: st.DataObject, tmp: Path, files: int) -> list[Path]:
+    """A few edited exports; some hold the same tasks (duplicates across files)."""
+    folder = tmp / "exports"
+    folder.mkdir()
+    for i in range(files):
+        _tasks, raw = exports(data, tasks=2, edits=2)
+        (folder / f"{i}.json").write_bytes(raw)
+    return sorted(folder.iterdir())
+
+
+@fuzz_settings(3)
+@given(st.data())
+def test_jobs_2_says_what_jobs_1_says(data: st.DataObject) -> None:
+    """``validate --jobs 2`` (files on two worker processes, merged in order) against
+    ``--jobs 1`` on broken exports: stdout, exit code and every file alike."""
+    with _folder() as tmp:
+        paths = _exports_folder(data, tmp, data.draw(st.integers(2, 4)))
+        articles = _articles(tmp)
+        one = cli_run(paths, articles, tmp / "out", "--jobs", "1")
+        two = cli_run(paths, articles, tmp / "out", "--jobs", "2")
+    assert one == two
+
+
+@pytest.mark.slow
+@fuzz_settings(40)
+@given(st.data())
+def test_jobs_2_says_what_jobs_1_says_on_many_folders(data: st.DataObject) -> None:
+    """The deep run of the above (``pytest -m slow``)."""
+    with _folder() as tmp:
+        paths = _exports_folder(data, tmp, data.draw(st.integers(2, 6)))
+        articles = _articles(tmp)
+        fmt = data.draw(st.sampled_from(["text", "json"]))
+        one = cli_run(paths, articles, tmp / "out", "--jobs", "1", "--format", fmt)
+        two = cli_run(paths, articles, tmp / "out", "--jobs", "2", "--format", fmt)
+    assert one == two
+
+
+@pytest.mark.slow
+@fuzz_settings(400)
+@given(st.data())
+def test_many_broken_exports_validate_alike_on_both_paths(data: st.DataObject) -> None:
+    """The deep run (``pytest -m slow``; ``ANNOTATE_FUZZ_EXAMPLES`` scales it): longer
+    exports, more edits."""
+    _tasks, raw = exports(data, tasks=6, edits=8)
+    with _folder() as tmp:
+        path = tmp / "export.json"
+        path.write_bytes(raw)
+        assert_fast_items_are_full(path)
+        assert_same_run([path], tmp / "out", include_predictions=data.draw(st.booleans()))
+
+
+# ---------------------------------------------------------------------- what fuzzing found
+def _with_raw_surrogate(tmp: Path) -> Path:
+    """A task whose text holds a lone surrogate written as raw bytes (``ensure_ascii=False``
+    and ``surrogatepass``: ED A0 80), after a clean task: yajl lets the bytes through and
+    Python's UTF-8 decoder refuses them (a ``UnicodeDecodeError``, not an ijson error)."""
+    tasks = (BAD / "cases" / "valid-entities.json").read_bytes().decode("utf-8")
+    head, _, rest = tasks.partition('"text": "')
+    path = tmp / "surrogate.json"
+    path.write_bytes((head + '"text": "\ud800' + rest).encode("utf-8", "surrogatepass"))
+    return path
+
+
+def test_a_raw_lone_surrogate_is_an_input_error_of_its_file(tmp_path: Path) -> None:
+    """Found by the property tests: the run stopped with a bare ``UnicodeDecodeError``
+    (the CLI said 'a file is not UTF-8 text' without naming it, and validated no other
+    file); it is now the file's ``invalid-json`` error, on both paths, and the other
+    files are validated."""
+    bad = _with_raw_surrogate(tmp_path)
+    good = BAD / "cases" / "valid-entities.json"
+    out = tmp_path / "out"
+    report = run_validation([bad, good], documents(), output=out / "valid.jsonl")
+    (issue,) = report.input_errors
+    assert (issue.code, issue.file, issue.json_path) == ("invalid-json", str(bad), "$[0]")
+    assert "not UTF-8" in issue.message
+    assert report.valid_count > 0  # the good file's records
+    assert_same_run([bad, good], out)
+    result = cli_run([bad], _articles(tmp_path), tmp_path / "cli")
+    assert result["exit"] == 1
+    assert result["stdout"].startswith(f"{bad}:$[0]: invalid-json: ")
+
+
+def _with_correction(tmp: Path, text: Any) -> Path:
+    """The valid MQM case with a correction typed for its first region, ``value.text``
+    as given."""
+    tasks = json.loads((BAD / "cases" / "mqm-valid.json").read_text(encoding="utf-8"))
+    result = tasks[0]["annotations"][0]["result"]
+    region = next(r for r in result if r.get("type") == "labels")["id"]
+    item = {"id": region, "from_name": "correction", "to_name": "text", "type": "textarea"}
+    result.append({**item, "value": {"text": text}})
+    path = tmp / "correction.json"
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text", [5, 1.5, True, {"a": "b"}])
+def test_a_correction_that_is_not_text_is_a_wrong_type(text: Any, tmp_path: Path) -> None:
+    """Found by the property tests: a textarea whose ``value.text`` is a number stopped
+    the run with a bare ``TypeError`` ('int' object is not iterable; the CLI: 'this is a
+    bug in annotate'), and an object gave its keys as the correction; each is now a
+    ``wrong-type`` error at its path, the record quarantined."""
+    path = _with_correction(tmp_path, text)
+    report = run_validation([path], documents(), quarantine=tmp_path / "q.jsonl")
+    (issue,) = [i for i in report.record_errors if i.code == "wrong-type"]
+    assert issue.json_path.endswith(".value.text"), issue.json_path
+    assert report.quarantined_count == 1
+    assert_same_run([path], tmp_path / "out")
+
+
+def test_a_correction_given_as_one_text_is_that_text(tmp_path: Path) -> None:
+    """Found by the property tests: ``value.text`` given as one string (not a list of
+    them) became its letters, one per line ('f\\ni\\nx'); it is the text itself."""
+    path = _with_correction(tmp_path, "fix")
+    out = tmp_path / "valid.jsonl"
+    report = run_validation([path], documents(), output=out)
+    assert report.valid_count == 1
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["spans"][0].get("correction") == "fix"
+    assert_same_run([path], tmp_path / "out")
+
+
+def _first_of(result: list[Any], rtype: str) -> dict[str, Any]:
+    return next(r for r in result if r.get("type") == rtype)
+
+
+# case, the edit of its first task: each stopped the run with a bare exception
+CRASHES: dict[str, tuple[str, Any]] = {
+    "created-at-past-year-9999": (
+        "valid-entities",
+        lambda t: t["annotations"][0].update(created_at=1e300),
+    ),
+    "created-at-before-year-1": (
+        "valid-entities",
+        lambda t: t["annotations"][0].update(created_at=-1e20),
+    ),
+    "created-at-huge-int": (
+        "valid-entities",
+        lambda t: t["annotations"][0].update(created_at=2**62),
+    ),
+    "layer-a-list": ("valid-entities", lambda t: t["data"].update(layer=["entities"])),
+    "control-name-a-list": (
+        "claims-valid",
+        lambda t: _first_of(t["annotations"][0]["result"], "choices").update(
+            from_name=["modality"]
+        ),
+    ),
+    "region-field-id-a-list": (
+        "claims-valid",
+        lambda t: _first_of(t["annotations"][0]["result"], "choices").update(id=["c1"]),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRASHES))
+def test_odd_types_that_crashed_the_reader_are_reported(name: str, tmp_path: Path) -> None:
+    """Found by the property tests: each of these stopped ``annotate validate`` with a
+    bare ``OverflowError`` or ``TypeError`` (an epoch past what ``datetime`` holds; a
+    list where a name is looked up); now the record is validated and, wrong, quarantined
+    with its reasons, on both paths alike."""
+    case, edit = CRASHES[name]
+    tasks = json.loads((BAD / "cases" / f"{case}.json").read_text(encoding="utf-8"))
+    edit(tasks[0])
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    report = run_validation([path], documents(), quarantine=tmp_path / "q.jsonl")
+    assert report.counts()["balanced"]
+    assert report.quarantined_count + len(report.warnings) >= 1
+    assert_same_run([path], tmp_path / "out")

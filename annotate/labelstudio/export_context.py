@@ -126,7 +126,7 @@ def as_id(value: Any) -> int | str | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     text = str(value).strip()
-    return int(text) if text.isdigit() else (text or None)
+    return int(text) if text.isdecimal() else (text or None)  # (isdigit: "²", int refuses)
 
 
 def annotator_of(completed_by: Any) -> str | None:
@@ -156,7 +156,7 @@ def whole(value: Any) -> int | None:
 
 
 def _digits(value: Any) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value)
     return whole(value)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from annotate.labelstudio import json_items
 from annotate.labelstudio.json_items import array_items
-from tests.fuzzing import BYTE_PIECES, byte_edits, chunks, exports, fuzz_settings, tagged
+from tests.fuzzing import BYTE_PIECES, ROOT, byte_edits, chunks, exports, fuzz_settings, tagged
 
 Outcome = tuple[list[Any], tuple[str, str] | None]
 
@@ -118,3 +119,15 @@ def test_integers_past_64_signed_bits_are_refused_as_ijson_refuses_them(raw: byt
     'integer overflow'; a long run of digits in a string or a float reads alike."""
     for chunk in chunks():
         _same(raw, chunk)
+
+
+EXTERNAL = sorted((ROOT / "tests" / "data" / "external" / "labelstudio").glob("*.json"))
+
+
+@fuzz_settings(10)
+@given(st.sampled_from(EXTERNAL), st.data())
+def test_real_foreign_exports_read_as_ijson_reads_them(path: Path, data: st.DataObject) -> None:
+    """The Label Studio exports other people wrote (tasks of ~60k characters, JSON and
+    JSON_MIN; ``tests/data/external``), cut, spliced or padded."""
+    raw = byte_edits(data, path.read_bytes())
+    _same(raw, data.draw(st.sampled_from([4096, 1 << 20])))

@@ -8,6 +8,7 @@ exit code. And every record the fast reader builds is the full reader's, with no
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -225,3 +226,18 @@ def test_many_broken_exports_validate_alike_on_both_paths(data: st.DataObject) -
         path.write_bytes(raw)
         assert_fast_items_are_full(path)
         assert_same_run([path], tmp / "out", include_predictions=data.draw(st.booleans()))
+
+
+@pytest.mark.slow
+def test_a_small_export_cut_anywhere_validates_alike_on_both_paths(tmp_path: Path) -> None:
+    """A two-task export cut at every 3rd byte (every cut of its seam): the tasks before
+    the cut validated, the file's invalid-json, alike."""
+    tasks = json.loads((BAD / "cases" / "valid-entities.json").read_text(encoding="utf-8"))
+    second = json.loads(json.dumps(tasks[0]))
+    second["id"] = second["annotations"][0]["id"] = 2
+    raw = json.dumps([tasks[0], second], ensure_ascii=False).encode("utf-8")
+    seam = 1 + len(json.dumps(tasks[0], ensure_ascii=False).encode("utf-8"))  # the ','
+    path = tmp_path / "export.json"
+    for cut in sorted({*range(0, len(raw) + 1, 3), *range(seam - 12, seam + 12)}):
+        path.write_bytes(raw[:cut])
+        assert_same_run([path], tmp_path / "out")

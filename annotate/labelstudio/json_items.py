@@ -75,11 +75,12 @@ def _slow(head: bytes, stream: Readable, *, skip: int = 0) -> Iterator[Any]:
 
 
 class _Buffer:
-    """The bytes read so far that are not yet consumed: ``data[start:]``."""
+    """The bytes read so far that are not yet consumed: ``data[start:]``, and where in
+    them a run of 19 digits starts (``runs``, ascending; almost always none)."""
 
     def __init__(self, head: bytes, stream: Readable) -> None:
         self.data, self.stream, self.eof = head, stream, False
-        self.digits = head.translate(_DIGITS)  # data with its digits marked (_DIGITS)
+        self.runs: list[int] = []
 
     def more(self, start: int) -> int:
         """Read more (at least a chunk, and as much as is held); drop ``data[:start]``;
@@ -90,8 +91,20 @@ class _Buffer:
         extra = self.stream.read(max(CHUNK, len(kept)))
         self.eof = not extra
         self.data = kept + extra
-        self.digits = self.digits[start:] + extra.translate(_DIGITS)
+        # the new bytes, with the 18 before them (a run may straddle the two reads)
+        base = max(0, len(kept) - len(_LONG) + 1)
+        marks = self.data[base:].translate(_DIGITS)
+        runs = [r - start for r in self.runs if r >= start]
+        at = marks.find(_LONG)
+        while at >= 0:  # (a run found before ended in the kept bytes: none is found twice)
+            runs.append(base + at)
+            at = marks.find(_LONG, at + 1)
+        self.runs = runs
         return start
+
+    def long_number(self, start: int, end: int) -> bool:
+        """Whether ``data[start:end]`` holds a run of 19 digits."""
+        return any(start <= r <= end - len(_LONG) for r in self.runs)
 
 
 _REFUSED = object()  # an item ijson refuses (an integer past 64 signed bits)
@@ -100,7 +113,7 @@ _REFUSED = object()  # an item ijson refuses (an integer past 64 signed bits)
 def _exact(buf: _Buffer, start: int, end: int, item: Any) -> Any:
     """``item``, decoded by orjson from ``buf.data[start:end]``; if that holds a run of 19
     digits, the item as ijson reads it (its numbers are then ijson's), or :data:`_REFUSED`."""
-    if buf.digits.find(_LONG, start, end) < 0:
+    if not buf.runs or not buf.long_number(start, end):
         return item
     try:
         return next(ijson.items(io.BytesIO(buf.data[start:end]), "", use_float=True))
@@ -213,7 +226,7 @@ def _cut_by(
         c = data.find(sep, scan)
         if c >= 0:
             view = memoryview(data)[start:c]
-            if typed is not None and buf.digits.find(_LONG, start, c) < 0:
+            if typed is not None and not (buf.runs and buf.long_number(start, c)):
                 got = typed(view)
                 if got is not None:
                     yield got
@@ -242,7 +255,7 @@ def _cut_by(
         tail = data.rstrip(_WS)
         if tail.endswith(b"]"):  # the last item, then the end of the array
             view = memoryview(tail)[start:-1]
-            long = buf.digits.find(_LONG, start, len(tail) - 1) >= 0
+            long = bool(buf.runs) and buf.long_number(start, len(tail) - 1)
             got = typed(view) if typed is not None and not long else None
             if got is not None:
                 yield got

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from annotate.cli import app
 from annotate.errors import CorpusError
-from annotate.labelstudio.sync import read_push_input
+from annotate.labelstudio.push_stream import push_corpus
+from annotate.labelstudio.push_survey import survey_corpus
 
 runner = CliRunner()
 
@@ -30,9 +31,10 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def test_every_bad_file_and_line_is_listed_at_once(tmp_path):
+def test_every_bad_file_and_line_is_listed_at_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)  # it stops before connecting
     with pytest.raises(CorpusError) as caught:
-        read_push_input(corpus(tmp_path))
+        push_corpus(corpus(tmp_path), layers=["entities"])
     message = str(caught.value)
     assert "2 bad files or lines" in message and "nothing was pushed" in message
     assert "a.jsonl: line 2: invalid JSON" in message
@@ -40,9 +42,10 @@ def test_every_bad_file_and_line_is_listed_at_once(tmp_path):
     assert "--skip-invalid" in message
 
 
-def test_skip_invalid_keeps_the_good_ones_and_returns_the_bad(tmp_path):
-    got = read_push_input(corpus(tmp_path), skip_invalid=True)
-    assert [d.text for d in got.documents] == ["Alice rencontre Bob à Paris.", "Carol est à Lyon."]
+def test_the_survey_keeps_the_good_ones_and_lists_the_bad(tmp_path):
+    got = survey_corpus(corpus(tmp_path), layers=["entities"], unit="document")
+    assert got.good == 2 and got.documents == {"entities": 2}
+    assert len(got.keys["entities"]) == 2  # one task a document
     assert len(got.problems) == 2
 
 

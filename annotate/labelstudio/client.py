@@ -50,11 +50,13 @@ __all__ = [
     "ensure_user",
     "existing_task_keys",
     "find_project",
+    "import_batch",
     "import_tasks",
     "project_label_config",
     "submit_annotation",
     "task_count",
     "task_keys",
+    "unfinished_import",
 ]
 
 # Tasks per import request: the server's cost per request (auth, counters) is paid per batch.
@@ -236,7 +238,7 @@ def import_tasks(
     try:
         listed, before = task_keys(client, project_id, key_field=key_field)
     except LabelStudioError as exc:
-        raise _unfinished(exc, imported=0, of=len(tasks)) from exc
+        raise unfinished_import(exc, imported=0, of=len(tasks)) from exc
     existing = {k: ids[0] for k, ids in listed.items()}
     task_ids: dict[str, int] = {}
     pending: list[tuple[str, dict[str, Any]]] = []
@@ -255,15 +257,15 @@ def import_tasks(
     for start in range(0, len(pending), batch_size):
         batch = pending[start : start + batch_size]
         try:
-            _import_batch(client, project_id, batch, key_field=key_field, found=created)
+            import_batch(client, project_id, batch, key_field=key_field, found=created)
         except LabelStudioError as exc:
-            raise _unfinished(exc, imported=len(created), of=len(pending)) from exc
+            raise unfinished_import(exc, imported=len(created), of=len(pending)) from exc
     task_ids.update(created)
     return ImportResult(len(created), skipped, task_ids, before, created)
 
 
-def _unfinished(exc: LabelStudioError, *, imported: int, of: int) -> LabelStudioError:
-    """`exc` saying how far the push got, and that a rerun completes it."""
+def unfinished_import(exc: LabelStudioError, *, imported: int, of: int) -> LabelStudioError:
+    """`exc` saying that `imported` of the `of` new tasks got in, and that a rerun completes it."""
     return LabelStudioError(
         f"{exc.message}; {imported} of {of} new tasks were imported before the failure",
         file=exc.file,
@@ -287,7 +289,7 @@ def _post_tasks(client: Any, project_id: int, tasks: list[dict[str, Any]]) -> An
     )
 
 
-def _import_batch(
+def import_batch(
     client: Any,
     project_id: int,
     batch: list[tuple[str, dict[str, Any]]],
@@ -295,11 +297,10 @@ def _import_batch(
     key_field: str,
     found: dict[str, int],
 ) -> None:
-    """Import one batch, adding key -> task id of the tasks it created to `found`.
-
-    After a temporary failure the project's keys are listed again, inside the same retry
-    loop (a failed listing is retried like the import), and the batch is resent without
-    the tasks that reached the server."""
+    """Import one batch of (key, task) pairs not in the project yet, in one request, adding
+    key -> task id of each task it created to `found` (when it raises, those that got in).
+    After a temporary failure the keys are listed again inside the same retry loop, and the
+    batch is resent without the tasks that reached the server."""
     delay = rest.RETRY_FIRST_DELAY_S
     doing = f"importing {len(batch)} tasks into project {project_id}"
     for attempt in range(1, rest.RETRY_ATTEMPTS + 1):

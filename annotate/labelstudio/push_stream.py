@@ -2,17 +2,22 @@
 
 Two passes over the input, never held whole:
 
-1. **Survey** (:func:`survey_corpus`), before anything is sent: every article file and
-   ``.jsonl`` line is read and segmented, bad ones are collected (all of them, so one run
-   lists them), and only small digests are kept: per layer a 64-bit digest of each task
-   key, whether any document has a source text (the labeling config shows it), and
-   counts. A bad file or line stops the push here, unless ``skip_invalid``.
+1. **Survey** (:mod:`annotate.labelstudio.push_survey`), before anything is sent: every
+   article file and ``.jsonl`` line is read and segmented, bad ones are collected (all of
+   them, so one run lists them), and only small digests are kept: per layer a 64-bit
+   digest of each task key, whether any document has a source text (the labeling config
+   shows it), and counts. A bad file or line stops the push here, unless ``skip_invalid``.
 2. **Import**: the projects are made or updated and each one's task keys listed once (the
    digests of the keys already there); then the input is read again, in batches of
    documents whose predictions are computed on the engine (the prediction cache kept,
    :func:`annotate.preannotate.batches.stream_predictions`), each document's tasks are
    made and the new ones are sent in batches of the import endpoint's size
-   (:data:`annotate.labelstudio.client.IMPORT_BATCH_SIZE`).
+   (:data:`annotate.labelstudio.client.IMPORT_BATCH_SIZE`,
+   :func:`annotate.labelstudio.client.import_batch`: its retries and messages).
+
+The same import serves documents already in memory with their predictions
+(:func:`push_documents`, behind the library's ``annotate.push``), and task files
+(:func:`push_tasks`).
 
 What stays in memory is per task a digest of its key (the survey's, and the project's own
 keys), not its text; per project the ids of the tasks this push created, for the check
@@ -24,10 +29,9 @@ the new tasks were imported and that a rerun completes it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +39,7 @@ from annotate.corpus import read_articles
 from annotate.errors import CorpusError, LabelStudioError
 from annotate.labelstudio import client as ls
 from annotate.labelstudio.duplicates import remove_own_copies
-from annotate.labelstudio.rest import open_api
-from annotate.labelstudio.sync import (
+from annotate.labelstudio.push_setup import (
     PushResult,
     bad_input_error,
     guidelines_html,
@@ -44,92 +47,25 @@ from annotate.labelstudio.sync import (
     nothing_to_push_error,
     project_title,
 )
+from annotate.labelstudio.push_survey import (
+    PushSurvey,
+    key_digest,
+    layers_of,
+    survey_corpus,
+    survey_documents,
+    survey_tasks,
+)
+from annotate.labelstudio.rest import open_api
 from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.labelstudio.team import TeamSettings, apply_team_settings
 from annotate.layers import get_layer
-from annotate.model import Document, Unit, task_key
+from annotate.model import Document, Prediction, Unit
 from annotate.names import check_prefix
 
-__all__ = [
-    "PushSurvey",
-    "StreamedPush",
-    "key_digest",
-    "push_corpus",
-    "push_tasks",
-    "survey_corpus",
-    "survey_tasks",
-]
+__all__ = ["StreamedPush", "push_corpus", "push_documents", "push_tasks"]
 
 Progress = Callable[[str], None]
 Corpus = Path | Sequence[Path]
-
-
-def key_digest(key: str) -> int:
-    """A task key's 64-bit digest: what the survey keeps of each task."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-@dataclass(slots=True)
-class PushSurvey:
-    """What the first pass keeps: per layer the digests of its tasks' keys and how many
-    documents it applies to, whether any document has a source text, the bad files and
-    lines, and the count of good documents."""
-
-    keys: dict[str, set[int]]
-    documents: dict[str, int]
-    has_source: bool = False
-    good: int = 0
-    chars: int = 0  # of the good documents' text
-    unit: str = ""  # the task files' (a corpus is segmented by the push's own)
-    task_files: bool = False  # surveyed task files (push --tasks), not articles
-    problems: list[CorpusError] = field(default_factory=list)
-
-
-def _layers_of(document: Document, layers: Sequence[str], all_documents: bool) -> list[str]:
-    return [n for n in layers if all_documents or get_layer(n).applies_to(document)]
-
-
-def survey_corpus(
-    corpus: Corpus,
-    *,
-    layers: Sequence[str],
-    unit: Unit = "paragraph",
-    lang: str | None = None,
-    all_documents: bool = False,
-) -> PushSurvey:
-    """The first pass over the articles (see the module docstring); bad files and lines
-    are collected in ``problems``, not raised."""
-    survey = PushSurvey({n: set() for n in layers}, dict.fromkeys(layers, 0))
-    for document in read_articles(corpus, lang=lang, problems=survey.problems):
-        survey.good += 1
-        survey.chars += len(document.text)
-        survey.has_source = survey.has_source or bool(document.source_text)
-        for layer in _layers_of(document, layers, all_documents):
-            survey.documents[layer] += 1
-            keys = survey.keys[layer]
-            for seg in document.segments(unit):
-                keys.add(key_digest(task_key(document.id, layer, seg.start, seg.end)))
-    return survey
-
-
-def survey_tasks(path: Path, *, layers: Sequence[str]) -> PushSurvey:
-    """The first pass over task files (:mod:`annotate.labelstudio.task_input`): tasks of
-    layers not in ``layers`` are left out; ``documents`` counts distinct documents."""
-    from annotate.labelstudio.task_input import read_task_files
-
-    survey = PushSurvey({n: set() for n in layers}, dict.fromkeys(layers, 0), task_files=True)
-    documents: dict[str, set[int]] = {n: set() for n in layers}
-    for task in read_task_files(path, problems=survey.problems):
-        data = task["data"]
-        survey.good += 1
-        if data["layer"] not in survey.keys:
-            continue
-        survey.unit = survey.unit or str(data.get("unit") or "")
-        survey.has_source = survey.has_source or bool(data.get("source_text"))
-        survey.keys[data["layer"]].add(key_digest(data[KEY_FIELD]))
-        documents[data["layer"]].add(key_digest(str(data.get("doc_id"))))
-    survey.documents = {n: len(ids) for n, ids in documents.items()}
-    return survey
 
 
 @dataclass(slots=True)
@@ -177,12 +113,12 @@ class _Project:
             return
         found: dict[str, int] = {}
         try:
-            ls._import_batch(  # the client's import of one batch, retries included
+            ls.import_batch(
                 self.client, self.project_id, self.batch, key_field=KEY_FIELD, found=found
             )
         except LabelStudioError as exc:
             imported = len(self.created) + len(found)  # found: what reached the server
-            raise ls._unfinished(exc, imported=imported, of=self.new) from exc
+            raise ls.unfinished_import(exc, imported=imported, of=self.new) from exc
         self.created.extend(found.values())
         self.batch = []
 
@@ -250,9 +186,20 @@ def _corpus_tasks(
                 stack.callback(cache.close)
             pairs = stream_predictions(predictors, documents, engine=executor, cache=cache)
         for document, predictions in pairs:
-            for layer in _layers_of(document, layers, all_documents):
-                for task in make_tasks([document], layer, unit=unit, predictions=predictions):
-                    yield layer, task
+            yield from _document_tasks(document, layers, unit, all_documents, predictions)
+
+
+def _document_tasks(
+    document: Document,
+    layers: Sequence[str],
+    unit: Unit,
+    all_documents: bool,
+    predictions: Sequence[Prediction],
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(layer, task) for every task of the document in the layers offered for it."""
+    for layer in layers_of(document, layers, all_documents):
+        for task in make_tasks([document], layer, unit=unit, predictions=predictions):
+            yield layer, task
 
 
 def push_corpus(
@@ -284,7 +231,6 @@ def push_corpus(
     _check(push)
     ordered_predictors(predictors, PredictorOptions())  # an unknown predictor, before reading
     survey = survey_corpus(corpus, layers=layers, unit=unit, lang=lang, all_documents=all_documents)
-    survey.unit = unit
     if engine == "local" and workers is None and survey.chars < PARALLEL_FROM_CHARS:
         workers = 1  # a small corpus is predicted in this process, without a pool
 
@@ -304,6 +250,33 @@ def push_corpus(
         )
 
     return _push(survey, tasks, path=corpus, skip_invalid=skip_invalid, **push)
+
+
+def push_documents(
+    documents: Sequence[Document],
+    *,
+    layers: Sequence[str],
+    unit: Unit = "paragraph",
+    predictions: Iterable[Prediction] = (),
+    all_documents: bool = False,
+    **push: Any,
+) -> StreamedPush:
+    """Push documents already read, with the predictions already made for them (in one
+    list, as :func:`annotate.preannotate.run_predictors` returns), as :func:`push_corpus`
+    does: the same import, the same options but the corpus and predictor ones. The
+    documents are gone through twice (the survey, then the import)."""
+    _check(push)
+    survey = survey_documents(documents, layers=layers, unit=unit, all_documents=all_documents)
+    by_doc: dict[str, list[Prediction]] = {}
+    for prediction in predictions:
+        by_doc.setdefault(prediction.doc_id, []).append(prediction)
+
+    def tasks(chosen: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+        for document in documents:
+            found = by_doc.get(document.id, [])
+            yield from _document_tasks(document, chosen, unit, all_documents, found)
+
+    return _push(survey, tasks, path=(), skip_invalid=False, **push)
 
 
 def push_tasks(

@@ -25,8 +25,8 @@ from typing import Any
 from annotate.agreement import Disagreement, RaterVersion, task_disagreements
 from annotate.labelstudio import client as ls
 from annotate.labelstudio.duplicates import remove_own_duplicates
+from annotate.labelstudio.push_setup import review_title
 from annotate.labelstudio.rest import open_api
-from annotate.labelstudio.sync import review_title
 from annotate.labelstudio.tasks import KEY_FIELD, task_data
 from annotate.layers import get_layer, in_layer_order
 from annotate.model import Annotation, Document, GoldChoice, GoldSet, Segment

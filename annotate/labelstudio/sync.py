@@ -15,36 +15,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from annotate.corpus import read_articles
-from annotate.errors import CorpusError, FileWriteError
+from annotate.errors import FileWriteError
 from annotate.labelstudio import client as ls
-from annotate.labelstudio.duplicates import remove_own_duplicates
+from annotate.labelstudio.push_setup import PushResult, project_title, review_title
 from annotate.labelstudio.raw_exports import store_export
 from annotate.labelstudio.rest import open_api
-from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
-from annotate.labelstudio.team import LayerStatus, TeamSettings, apply_team_settings, project_status
-from annotate.layers import get_layer
+from annotate.labelstudio.team import LayerStatus, TeamSettings, project_status
 from annotate.model import Document, Unit
 from annotate.names import check_prefix, path_under
 from annotate.pins import read_pins, record_pull
 from annotate.preannotate import Prediction
 from annotate.sources.labeling_config import write_config_beside
 
-__all__ = [
+__all__ = [  # PushResult and the titles are push_setup's, re-exported
     "PullResult",
-    "PushInput",
     "PushResult",
-    "bad_input_error",
-    "guidelines_html",
-    "guidelines_text",
-    "nothing_to_push_error",
     "project_title",
     "pull",
     "push",
-    "read_push_input",
     "review_title",
     "status",
 ]
@@ -52,126 +43,16 @@ __all__ = [
 Progress = Callable[[str], None]
 
 
-def project_title(prefix: str, layer: str) -> str:
-    return f"{prefix} · {get_layer(layer).taxonomy.title}"
-
-
-def review_title(prefix: str, layer: str) -> str:
-    """The title of the layer's adjudication project (:mod:`annotate.labelstudio.review`)."""
-    return f"{prefix} · {layer} · review"
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def guidelines_text(guidelines: Path | None) -> str:
-    """The guidelines' Markdown: the file given, else the toolkit's own; a file that is
-    not there is an error (projects must not get empty instructions silently)."""
-    if guidelines is None:
-        from annotate.project import packaged_guidelines
-
-        return packaged_guidelines()
-    if not guidelines.is_file():
-        from annotate.errors import ConfigError
-
-        raise ConfigError(
-            "guidelines not found",
-            file=guidelines,
-            hint="pass --guidelines FILE, or set [paths] guidelines in annotate.toml",
-        )
-    return guidelines.read_text(encoding="utf-8")
-
-
-def guidelines_html(guidelines: Path | None, layer: str) -> str:
-    """The layer's section of the guidelines (from its ``## <Layer>`` heading to the next
-    ``## ``), rendered to HTML with tables, for the project's instructions."""
-    from markdown_it import MarkdownIt
-
-    text = guidelines_text(guidelines)
-    wanted = layer.replace("_", " ").lower()
-    sections = re.split(r"(?m)^(?=## )", text)
-    chosen = [
-        s for s in sections if s.startswith("## ") and s[3:].strip().lower().startswith(wanted)
-    ]
-    return MarkdownIt("commonmark").enable("table").render(chosen[0] if chosen else text)
-
-
-@dataclass(slots=True)
-class PushInput:
-    """The documents to push, and the bad files and lines left out (with ``skip_invalid``)."""
-
-    documents: list[Document]
-    problems: list[CorpusError]
-
-
-def read_push_input(
-    path: Path | Sequence[Path], *, lang: str | None = None, skip_invalid: bool = False
-) -> PushInput:
-    """Read the articles at ``path``, every bad file and line at once: any of them stops the
-    push before anything is sent (a CorpusError listing them all), unless
-    ``skip_invalid``, which keeps the good ones and returns the bad ones."""
-    problems: list[CorpusError] = []
-    documents = list(read_articles(path, lang=lang, problems=problems))
-    if problems and (not skip_invalid or not documents):
-        raise bad_input_error(problems, path=path, any_good=bool(documents))
-    return PushInput(documents, problems)
-
-
-def bad_input_error(
-    problems: Sequence[CorpusError], *, path: Path | Sequence[Path], any_good: bool
-) -> CorpusError:
-    """The error that stops a push over bad files or lines, listing every one of them."""
-    listing = "\n".join(f"  {p}" for p in problems)
-    return CorpusError(
-        f"{len(problems)} bad {'file or line' if len(problems) == 1 else 'files or lines'}"
-        f" in the articles; nothing was pushed:\n{listing}",
-        file=path if isinstance(path, Path) else None,
-        hint="fix them, or pass --skip-invalid to push the valid ones"
-        if any_good
-        else "no valid article is left to push",
-    )
-
-
-def nothing_to_push_error(
-    layers: Sequence[str], *, path: Path | Sequence[Path], task_files: bool = False
-) -> CorpusError:
-    """The error that stops a push that has no task for any of its layers (an empty table
-    with exit 0 looked like a push done)."""
-    names = ", ".join(layers)
-    if task_files:
-        what = f"the task files hold no task of the layers {names}"
-        hint = "pass --layers with the layers the tasks were made for (their data.layer)"
-    else:
-        what = f"no document of the articles gets a task of the layers {names}"
-        hint = (
-            "translation_errors (MQM) is only for machine-translated articles (metadata "
-            "machine_translated or source_lang): mark them so, pass --all-documents to push "
-            "it for every article, or choose other --layers"
-        )
-    file = path if isinstance(path, Path) else None
-    return CorpusError(f"{what}; nothing was pushed", file=file, hint=hint)
-
-
-@dataclass(slots=True)
-class PushResult:
-    layer: str
-    project_id: int
-    project_title: str
-    created_project: bool
-    tasks_created: int
-    tasks_skipped: int
-    duplicates_removed: int = 0  # this push's copies of tasks a concurrent push made first
-    documents: int = 0  # the documents the layer applies to (MQM: machine-translated)
-    settings_changed: list[str] = field(default_factory=list)  # project fields team set
-
-
 def push(
-    documents: list[Document],
+    documents: Sequence[Document],
     *,
     layers: Iterable[str],
     unit: Unit = "paragraph",
-    predictions: list[Prediction] | None = None,
+    predictions: Iterable[Prediction] | None = None,
     prefix: str = "annotate",
     guidelines: Path | None = None,
     all_documents: bool = False,
@@ -180,55 +61,32 @@ def push(
     api_key: str | None = None,
     progress: Progress | None = None,
 ) -> list[PushResult]:
-    """Create/update one project per layer and import its tasks; safe to rerun.
+    """Create/update one project per layer and import its tasks; safe to rerun: the
+    streamed push that ``annotate push`` runs
+    (:func:`annotate.labelstudio.push_stream.push_documents`), of documents already read
+    with the predictions already made.
 
     ``team`` sets how many annotators get each task and whether they see the predictions
     (:class:`~annotate.labelstudio.team.TeamSettings`; unset fields are left as they are).
     ``guidelines`` (default: the toolkit's) become the projects' instructions. A layer gets
     the documents it applies to (:meth:`Layer.applies_to`), or every one with
     ``all_documents``; a layer that applies to none is left out (no project made)."""
-    say = progress or (lambda _m: None)
-    check_prefix(prefix)
-    guidelines_text(guidelines)  # a missing file fails before anything is created
-    client = open_api(url=url, api_key=api_key)
-    results = []
-    for layer in layers:
-        lay = get_layer(layer)
-        docs = documents if all_documents else [d for d in documents if lay.applies_to(d)]
-        if not docs:
-            say(f"{layer}: no document it applies to; left out")
-            continue
-        title = project_title(prefix, layer)
-        say(f"{layer}: project {title!r}")
-        project_id, created = ls.ensure_project(
-            client,
-            title=title,
-            label_config=lay.label_config(
-                source=lay.shows_source and any(d.source_text for d in documents)
-            ),
-            description=f"annotate layer {layer} ({unit} tasks)",
-            instructions=guidelines_html(guidelines, layer),
-        )
-        changed = apply_team_settings(client, project_id, team) if team else []
-        tasks = make_tasks(docs, layer, unit=unit, predictions=predictions or [])
-        say(f"{layer}: importing {len(tasks)} tasks")
-        res = ls.import_tasks(client, project_id, tasks, key_field=KEY_FIELD)
-        dedup = remove_own_duplicates(client, project_id, res, key_field=KEY_FIELD)
-        created_tasks = res.created - dedup.removed
-        results.append(
-            PushResult(
-                layer,
-                project_id,
-                title,
-                created,
-                created_tasks,
-                res.skipped + dedup.removed,
-                duplicates_removed=dedup.removed,
-                documents=len(docs),
-                settings_changed=changed,
-            )
-        )
-    return results
+    from annotate.labelstudio.push_stream import push_documents
+
+    pushed = push_documents(
+        documents,
+        layers=list(layers),
+        unit=unit,
+        predictions=predictions or (),
+        all_documents=all_documents,
+        prefix=prefix,
+        guidelines=guidelines,
+        team=team,
+        url=url,
+        api_key=api_key,
+        progress=progress,
+    )
+    return pushed.results
 
 
 def status(

@@ -26,7 +26,16 @@ import pytest
 
 from tests.integration.conftest import REPO, ls_client, ls_run_id, ls_server
 
-__all__ = ["browser_page", "ls_admin", "ls_client", "ls_run_id", "ls_server", "page", "screenshot"]
+__all__ = [
+    "browser_page",
+    "ls_admin",
+    "ls_client",
+    "ls_run_id",
+    "ls_server",
+    "page",
+    "screenshot",
+    "select_word",
+]
 
 CHROMIUM = Path(os.environ.get("ANNOTATE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -146,3 +155,37 @@ def screenshot(page: Any, tmp_path: Path, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     shutil.copyfile(path, SHOTS / path.name)
     return path
+
+
+# The first occurrence of a word in the index-th text of the labeling editor, outside any
+# region already drawn: its box in the viewport, or null.
+_WORD_BOX_JS = """([index, word]) => {
+    const root = document.querySelectorAll('.lsf-richtext__container')[index];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.parentElement.closest('.htx-highlight')) continue;
+        const i = n.data.indexOf(word);
+        if (i < 0) continue;
+        const range = document.createRange();
+        range.setStart(n, i);
+        range.setEnd(n, i + word.length);
+        const r = range.getBoundingClientRect();
+        return {x: r.x, y: r.y, width: r.width, height: r.height};
+    }
+    return null;
+}"""
+
+
+def select_word(page: Any, word: str, *, container: int = 0) -> None:
+    """Select ``word`` with the mouse as an annotator does (press on its first letter, drag
+    to its last, release): its first occurrence outside any region in the
+    ``container``-th text of the labeling editor (0: the only one, or the source beside
+    the target)."""
+    box = page.evaluate(_WORD_BOX_JS, [container, word])
+    assert box, f"{word!r} is not shown in text {container} outside a region"
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 1, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, y, steps=3)
+    page.mouse.move(box["x"] + box["width"] - 1, y, steps=3)
+    page.mouse.up()

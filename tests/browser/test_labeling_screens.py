@@ -32,6 +32,7 @@ from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.layers import get_layer
 from annotate.layers.labeling import layer_hotkeys
 from annotate.model import Document, Span
+from tests.browser.conftest import select_word
 from tests.conftest import ARTICLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.timeout(600)]
@@ -184,34 +185,6 @@ def _expected_keys(layer: str, *, source: bool) -> dict[str, str]:
     return out
 
 
-def _select_word(page: Any, container: int, word: str) -> None:
-    box = page.evaluate(
-        """([index, word]) => {
-            const root = document.querySelectorAll('.lsf-richtext__container')[index];
-            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-                if (n.parentElement.closest('.htx-highlight')) continue;
-                const i = n.data.indexOf(word);
-                if (i < 0) continue;
-                const range = document.createRange();
-                range.setStart(n, i);
-                range.setEnd(n, i + word.length);
-                const r = range.getBoundingClientRect();
-                return {x: r.x, y: r.y, width: r.width, height: r.height};
-            }
-            return null;
-        }""",
-        [container, word],
-    )
-    assert box, f"{word!r} is not shown outside a region"
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + 1, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] / 2, y, steps=3)
-    page.mouse.move(box["x"] + box["width"] - 1, y, steps=3)
-    page.mouse.up()
-
-
 def _submit_refused(page: Any, task_id: int) -> str:
     """Click Submit; returns the warning Label Studio shows instead of saving."""
     posts: list[str] = []
@@ -311,7 +284,7 @@ def test_mqm_screen_requires_the_judgement_and_the_severity(
     _close_warning(page)
     # an error marked with the keyboard's label key, without a severity: refused too
     page.keyboard.press(tax.labels["fluency/spelling"]["hotkey"])
-    _select_word(page, 0, "Microsoft")
+    select_word(page, "Microsoft")
     page.locator(".htx-highlight", has_text="Microsoft").first.wait_for()
     page.keyboard.press(judgement.hotkeys["errors"])
     page.wait_for_timeout(300)

@@ -34,6 +34,7 @@ from annotate.layers import get_layer
 from annotate.model import Document, Span
 from annotate.preannotate import Prediction
 from annotate.validate import validate_exports
+from tests.browser.conftest import select_word
 from tests.conftest import ARTICLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.timeout(300)]
@@ -162,30 +163,6 @@ def _outliner(page: Any) -> list[tuple[str, str]]:
         )
         for i in range(items.count())
     ]
-
-
-def _word_box(page: Any, word: str) -> dict[str, float]:
-    """Viewport box of the first occurrence of ``word`` in the text, outside any region."""
-    box = page.evaluate(
-        """word => {
-            const root = document.querySelector('.lsf-richtext__container');
-            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-                if (n.parentElement.closest('.htx-highlight')) continue;
-                const i = n.data.indexOf(word);
-                if (i < 0) continue;
-                const range = document.createRange();
-                range.setStart(n, i);
-                range.setEnd(n, i + word.length);
-                const r = range.getBoundingClientRect();
-                return {x: r.x, y: r.y, width: r.width, height: r.height};
-            }
-            return null;
-        }""",
-        word,
-    )
-    assert box, f"{word!r} is not shown outside a region"
-    return box
 
 
 # ---------------------------------------------------------------- rendering
@@ -323,13 +300,7 @@ def test_annotation_made_in_the_browser_comes_back_with_document_offsets(
     button = _label_button(page, TARGET_LABEL)
     button.click()
     assert "lsf-label_selected" in (button.get_attribute("class") or "")
-    box = _word_box(page, TARGET)
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + 1, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] / 2, y, steps=3)
-    page.mouse.move(box["x"] + box["width"] - 1, y, steps=3)
-    page.mouse.up()
+    select_word(page, TARGET)
     page.locator(".lsf-richtext__container .htx-highlight", has_text=TARGET).first.wait_for()
     para = doc.paragraphs[ANNOTATED_PARAGRAPH]
     new = [h for h in _highlights(page) if h["text"] == TARGET]

@@ -12,34 +12,13 @@ import pytest
 from annotate.corpus import make_document
 from annotate.labelstudio.sync import pull, push
 from annotate.validate import validate_exports
+from tests.browser.conftest import select_word
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.timeout(300)]
 
 TARGET = "Le chat dort sur le tapis."
 SOURCE = "The black cat sleeps on the mat."
 OMITTED = "black"
-
-
-def _box_in(page: Any, container: int, word: str) -> dict[str, float]:
-    box = page.evaluate(
-        """([index, word]) => {
-            const root = document.querySelectorAll('.lsf-richtext__container')[index];
-            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-                const i = n.data.indexOf(word);
-                if (i < 0) continue;
-                const range = document.createRange();
-                range.setStart(n, i);
-                range.setEnd(n, i + word.length);
-                const r = range.getBoundingClientRect();
-                return {x: r.x, y: r.y, width: r.width, height: r.height};
-            }
-            return null;
-        }""",
-        [container, word],
-    )
-    assert box, f"{word!r} is not shown in text {container}"
-    return box
 
 
 def test_an_omission_marked_in_the_source_comes_back_on_the_source_side(
@@ -75,13 +54,7 @@ def test_an_omission_marked_in_the_source_comes_back_on_the_source_side(
         source_labels = page.locator(".lsf-labels").nth(0)
         name = page.locator(".lsf-label__text", has_text="accuracy/omission")
         source_labels.locator(".lsf-label", has=name).click()
-        box = _box_in(page, 0, OMITTED)
-        y = box["y"] + box["height"] / 2
-        page.mouse.move(box["x"] + 1, y)
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] / 2, y, steps=3)
-        page.mouse.move(box["x"] + box["width"] - 1, y, steps=3)
-        page.mouse.up()
+        select_word(page, OMITTED)  # in the source: the first text
         region = page.locator(".htx-highlight", has_text=OMITTED).first
         region.wait_for()
         region.click()  # selected: its per-region controls show (the source's severity only)

@@ -35,6 +35,7 @@ __all__ = [
     "page",
     "screenshot",
     "select_word",
+    "submit_annotation",
 ]
 
 CHROMIUM = Path(os.environ.get("ANNOTATE_CHROMIUM", "/usr/bin/chromium"))
@@ -189,3 +190,13 @@ def select_word(page: Any, word: str, *, container: int = 0) -> None:
     page.mouse.move(box["x"] + box["width"] / 2, y, steps=3)
     page.mouse.move(box["x"] + box["width"] - 1, y, steps=3)
     page.mouse.up()
+
+
+def submit_annotation(page: Any, task_id: int) -> None:
+    """Press the editor's Submit and wait for the annotation of task ``task_id`` to be saved
+    (its POST answered 201 Created)."""
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and f"/api/tasks/{task_id}/annotations" in r.url
+    ) as saved:
+        page.locator("[data-testid=bottombar-submit-button]").click()
+    assert saved.value.status == 201, saved.value.text()

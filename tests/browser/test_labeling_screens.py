@@ -32,7 +32,7 @@ from annotate.labelstudio.tasks import KEY_FIELD, make_tasks
 from annotate.layers import get_layer
 from annotate.layers.labeling import layer_hotkeys
 from annotate.model import Document, Span
-from tests.browser.conftest import select_word
+from tests.browser.conftest import select_word, submit_annotation
 from tests.conftest import ARTICLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.timeout(600)]
@@ -297,11 +297,7 @@ def test_mqm_screen_requires_the_judgement_and_the_severity(
     page.wait_for_timeout(300)
     assert major.is_checked()
     _screenshot(page, "translation_errors")
-    with page.expect_response(
-        lambda r: r.request.method == "POST" and f"/api/tasks/{task_id}/annotations" in r.url
-    ) as saved:
-        page.locator("[data-testid=bottombar-submit-button]").click()
-    assert saved.value.status == 201, saved.value.text()
+    submit_annotation(page, task_id)
 
 
 def _columns(page: Any) -> list[dict[str, float]]:

@@ -34,7 +34,7 @@ from annotate.layers import get_layer
 from annotate.model import Document, Span
 from annotate.preannotate import Prediction
 from annotate.validate import validate_exports
-from tests.browser.conftest import select_word
+from tests.browser.conftest import select_word, submit_annotation
 from tests.conftest import ARTICLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.timeout(300)]
@@ -314,11 +314,7 @@ def test_annotation_made_in_the_browser_comes_back_with_document_offsets(
     ]
     _screenshot(page, tmp_path, "entities-annotated")
 
-    with page.expect_response(
-        lambda r: r.request.method == "POST" and f"/api/tasks/{task_id}/annotations" in r.url
-    ) as saved:
-        page.locator("[data-testid=bottombar-submit-button]").click()
-    assert saved.value.status == 201, saved.value.text()
+    submit_annotation(page, task_id)
 
     pulled = pull(
         layers=["entities"],

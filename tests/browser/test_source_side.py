@@ -12,7 +12,7 @@ import pytest
 from annotate.corpus import make_document
 from annotate.labelstudio.sync import pull, push
 from annotate.validate import validate_exports
-from tests.browser.conftest import select_word
+from tests.browser.conftest import select_word, submit_annotation
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -63,11 +63,7 @@ def test_an_omission_marked_in_the_source_comes_back_on_the_source_side(
         assert len(shown) == 1
         majors.nth(shown[0]).click(force=True)
         page.locator(".lsf-choice__item", has=page.locator("input[name=errors]")).click()
-        with page.expect_response(
-            lambda r: r.request.method == "POST" and f"/api/tasks/{task.id}/annotations" in r.url
-        ) as saved:
-            page.locator("[data-testid=bottombar-submit-button]").click()
-        assert saved.value.status == 201, saved.value.text()
+        submit_annotation(page, task.id)
 
         pulled = pull(
             layers=["translation_errors"],

@@ -253,7 +253,7 @@ def push_corpus(
 
 
 def push_documents(
-    documents: Sequence[Document],
+    documents: Iterable[Document],
     *,
     layers: Sequence[str],
     unit: Unit = "paragraph",
@@ -264,8 +264,11 @@ def push_documents(
     """Push documents already read, with the predictions already made for them (in one
     list, as :func:`annotate.preannotate.run_predictors` returns), as :func:`push_corpus`
     does: the same import, the same options but the corpus and predictor ones. The
-    documents are gone through twice (the survey, then the import)."""
+    documents are gone through twice (the survey, then the import): an iterator
+    (:func:`annotate.corpus.read_articles`) is made a list first."""
     _check(push)
+    if not isinstance(documents, Sequence):
+        documents = list(documents)
     survey = survey_documents(documents, layers=layers, unit=unit, all_documents=all_documents)
     by_doc: dict[str, list[Prediction]] = {}
     for prediction in predictions:

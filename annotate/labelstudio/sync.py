@@ -14,7 +14,7 @@ and one whose content is the pinned one's (volatile fields aside) keeps the pin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +48,7 @@ def _slug(text: str) -> str:
 
 
 def push(
-    documents: Sequence[Document],
+    documents: Iterable[Document],
     *,
     layers: Iterable[str],
     unit: Unit = "paragraph",
@@ -64,7 +64,8 @@ def push(
     """Create/update one project per layer and import its tasks; safe to rerun: the
     streamed push that ``annotate push`` runs
     (:func:`annotate.labelstudio.push_stream.push_documents`), of documents already read
-    with the predictions already made.
+    (a list, or an iterator such as :func:`~annotate.corpus.read_articles`) with the
+    predictions already made.
 
     ``team`` sets how many annotators get each task and whether they see the predictions
     (:class:`~annotate.labelstudio.team.TeamSettings`; unset fields are left as they are).

@@ -1,7 +1,9 @@
 """Benchmark `annotate view` against reading the release and writing as many bare pages.
 
-It writes the viewer in the format new releases get (2: rows as JSON, drawn in the
-browser) and, with ANNOTATE_BENCH_FORMAT=1, in format 1 (displaCy, as release 2.0.0).
+It writes the viewer in the format new releases get (3: rows as JSON, drawn in the
+browser, each rater's span marked a dispute or a note by annotate.disputes, as release
+2.2.0) or, with ANNOTATE_BENCH_FORMAT=2, in format 2 (the same without the marks, as
+2.1.0), or 1 (displaCy, as release 2.0.0).
 
 A synthetic release of N documents (default 1,000; ANNOTATE_BENCH_DOCS) is made by copying
 the bundled 1.0.0 release's rows N times under new document ids (so each page has the
@@ -31,12 +33,12 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotate.release.viewer import write_viewer  # noqa: E402
+from annotate.release.viewer import VIEWER_FORMAT, write_viewer  # noqa: E402
 
 SOURCE = ROOT / "releases" / "stargate-fr-annotations" / "1.0.0"
 DOCS = int(os.environ.get("ANNOTATE_BENCH_DOCS", "1000"))
 ROUNDS = int(os.environ.get("ANNOTATE_BENCH_ROUNDS", "3"))
-FORMAT = int(os.environ.get("ANNOTATE_BENCH_FORMAT", "2"))
+FORMAT = int(os.environ.get("ANNOTATE_BENCH_FORMAT", str(VIEWER_FORMAT)))
 
 
 def synthetic(out: Path, n: int) -> Path:
@@ -66,6 +68,7 @@ def baseline(release: Path, out: Path) -> None:
 
 
 def main() -> None:
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         release = synthetic(Path(tmp) / "release", DOCS)
         ratios, ours, base = [], [], []
@@ -87,6 +90,8 @@ def main() -> None:
     print(f"baseline (read parquet + {DOCS + 1} bare pages): {min(base):.2f} s")
     print(f"ratio (median of paired rounds): {statistics.median(ratios):.2f} (target < 1.5)")
     print(f"largest of {len(sizes)} pages: {largest / 1e6:.2f} MB (limit 2 MB; {over} over it)")
+    load = ", ".join(f"{a:.2f}" for a in (*load_before[:1], os.getloadavg()[0]))
+    print(f"load average (1 min) before, after: {load} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

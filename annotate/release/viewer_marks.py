@@ -37,32 +37,68 @@ def rater_marks(
     in ``doc_ids``): ``"dispute"``, ``"note"`` or ``None``, under the agreement
     ``definition``. Rows of an adjudicator or a ground truth are never marked."""
     marks: list[str | None] = [None] * len(doc_ids)
-    tasks: dict[Key, dict[str, Annotation]] = defaultdict(dict)
-    where: dict[tuple[Key, str, str], int] = {}  # (task, annotator, span id) → row
     col = values
     # releases made before provenance (1.0.0, 2.0.0) have no origin: every row a rater's
     origin = col.get("origin") or ["annotation"] * len(doc_ids)
+    tasks: dict[Key, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, doc_id in enumerate(doc_ids):
-        if origin[i] != "annotation" or col["ground_truth"][i]:
-            continue
-        key = (doc_id, col["layer"][i], col["segment_start"][i], col["segment_end"][i])
-        who = col["annotator"][i]
-        ann = tasks[key].get(who)
-        if ann is None:
-            ann = tasks[key][who] = Annotation(
-                layer=key[1],
-                doc_id=doc_id,
-                task_key="|".join(map(str, key)),
-                segment_start=key[2],
-                segment_end=key[3],
-                annotator=who,
-                annotation_id=col["annotation_id"][i],
-                judgement=col["judgement"][i],
+        if origin[i] == "annotation" and not col["ground_truth"][i]:
+            key = (doc_id, col["layer"][i], col["segment_start"][i], col["segment_end"][i])
+            tasks[key][col["annotator"][i]].append(i)
+    for key, by_rater in tasks.items():
+        if len(by_rater) < 2 or _alike(col, by_rater):
+            continue  # one version, or versions alike: nothing in dispute, no note
+        where: dict[tuple[str, str], int] = {}  # (annotator, span id) → row
+        anns = [_annotation(col, key, who, by_rater[who], where) for who in sorted(by_rater)]
+        for d in task_notes(anns) if definition > 1 else []:
+            _mark(marks, where, d.versions, "note")
+        for d in task_disagreements(anns, definition=definition):
+            _mark(marks, where, d.versions, "dispute")
+    return marks
+
+
+def _alike(col: dict[str, list[Any]], by_rater: dict[str, list[int]]) -> bool:
+    """Whether every rater's rows of a task say the same (spans with their fields and
+    links, the judgement): such versions agree under any definition."""
+    versions = set()
+    for rows in by_rater.values():
+        at = {col["span_id"][i]: (col["start"][i], col["end"][i], col["label"][i]) for i in rows}
+        spans = sorted(
+            (
+                at[col["span_id"][i]],
+                str(col["attributes"][i]),
+                sorted((r["label"], at.get(r["to_id"])) for r in col["relations"][i] or []),
             )
+            for i in rows
+            if col["start"][i] is not None
+        )
+        versions.add(repr((col["judgement"][rows[0]], spans)))
+    return len(versions) == 1
+
+
+def _annotation(
+    col: dict[str, list[Any]],
+    key: Key,
+    who: str,
+    rows: list[int],
+    where: dict[tuple[str, str], int],
+) -> Annotation:
+    """One rater's version of a task, from its rows (``where`` gets its spans' rows)."""
+    first = rows[0]
+    ann = Annotation(
+        layer=key[1],
+        doc_id=key[0],
+        task_key="|".join(map(str, key)),
+        segment_start=key[2],
+        segment_end=key[3],
+        annotator=who,
+        annotation_id=col["annotation_id"][first],
+        judgement=col["judgement"][first],
+    )
+    for i in rows:
         if col["start"][i] is None:
             continue
-        span_id = str(col["span_id"][i])
-        attrs = col["attributes"][i]
+        span_id, attrs = str(col["span_id"][i]), col["attributes"][i]
         ann.spans.append(
             Span(
                 id=span_id,
@@ -75,31 +111,19 @@ def rater_marks(
         )
         for rel in col["relations"][i] or []:
             ann.relations.append(Relation(span_id, str(rel["to_id"]), str(rel["label"])))
-        where[(key, who, span_id)] = i
-    for key, by_rater in tasks.items():
-        if len(by_rater) < 2:
-            continue
-        anns = [by_rater[a] for a in sorted(by_rater)]
-        for d in task_notes(anns) if definition > 1 else []:
-            _mark(marks, where, key, d.versions, "note")
-        for d in task_disagreements(anns, definition=definition):
-            _mark(marks, where, key, d.versions, "dispute")
-    return marks
+        where[(who, span_id)] = i
+    return ann
 
 
 def _mark(
-    marks: list[str | None],
-    where: dict[tuple[Key, str, str], int],
-    key: Key,
-    versions: dict[str, Any],
-    mark: str,
+    marks: list[str | None], where: dict[tuple[str, str], int], versions: dict[str, Any], mark: str
 ) -> None:
     """Mark the spans of each rater's version (a relation's: the spans it links)."""
     for who, version in versions.items():
         ids = {s.id for s in version.spans}
         ids |= {i for r in version.relations for i in (r.from_id, r.to_id)}
         for span_id in ids:
-            row = where.get((key, who, span_id))
+            row = where.get((who, span_id))
             if row is not None:
                 marks[row] = mark
 

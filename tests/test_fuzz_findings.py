@@ -14,7 +14,7 @@ import pytest
 
 from annotate.validate import run_validation
 from tests.fuzzing import BAD, documents
-from tests.test_fast_equals_full import articles_folder, assert_same_run, cli_run
+from tests.test_fast_equals_full import app, articles_folder, assert_same_run, cli_run, runner
 
 
 def _with_raw_surrogate(tmp: Path) -> Path:
@@ -217,9 +217,9 @@ def _broken_task_with_bad_bytes(tmp: Path, odd: bytes) -> Path:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the same gap of the typed decoder, worse: a task it accepted that the full path "
-    "reads again (TypedTask.as_dict) meets the bad bytes outside the reader's error "
-    "handling, and the run stops with a bare ijson IncompleteJSONError",
+    reason="the same gap of the typed decoder: a task it accepted that the full path reads "
+    "again (TypedTask.as_dict) meets the bad bytes too late to end the file as ijson does; "
+    "the run stops with an ExportError naming the file and the task (next test)",
 )
 @pytest.mark.parametrize("odd", [b"1e400", b'"\xff"'])
 def test_bad_bytes_in_a_task_read_again_are_the_files_error(odd: bytes, tmp_path: Path) -> None:
@@ -227,3 +227,18 @@ def test_bad_bytes_in_a_task_read_again_are_the_files_error(odd: bytes, tmp_path
     reported invalid from that task on, as ijson reports it, not a crash."""
     path = _broken_task_with_bad_bytes(tmp_path, odd)
     assert_same_run([path], tmp_path / "out")
+
+
+@pytest.mark.parametrize("odd", [b"1e400", b'"\xff"'])
+def test_bad_bytes_met_when_a_task_is_read_again_stop_the_run_with_a_message(
+    odd: bytes, tmp_path: Path
+) -> None:
+    """No traceback: exit 1, the file, the task's JSON path and what to do (before, a bare
+    ijson IncompleteJSONError)."""
+    path = _broken_task_with_bad_bytes(tmp_path, odd)
+    args = ["validate", str(path), "--articles", str(articles_folder(tmp_path))]
+    result = runner.invoke(app, args)
+    said = result.stderr
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "invalid JSON" in said and path.name in said and "$[1]" in said
+    assert "export it again" in said and "Traceback" not in said

@@ -44,6 +44,7 @@ from annotate.labelstudio.export_records import (
 from annotate.labelstudio.fast_records import (
     RecordItem,
     TypedTask,
+    UnreadableTask,
     fast_record,
     typed_decoder,
     typed_task,
@@ -321,7 +322,12 @@ def read_export(
             if read is not None:
                 yield from read
                 continue
-            entry = entry.as_dict()  # not in the common shape: read as JSON
+            try:
+                entry = entry.as_dict()  # not in the common shape: read as JSON
+            except UnreadableTask as exc:  # the file ends here, as ijson reads it
+                msg = f"invalid JSON after {stats.tasks - 1} complete task(s): {exc.detail}"
+                list(_fail(stats, on_error, "invalid-json", msg, str(file), where))
+                return
         if not isinstance(entry, dict):
             stats.received += 1
             issue = Issue("not-a-task", f"a task must be an object, got {type(entry).__name__}")
@@ -494,7 +500,16 @@ def _typed_full(
 ) -> ReadItem:
     """An annotation of a typed task (``at``: the task's path, list and index), read by
     the full path from the task's JSON."""
-    task = typed.as_dict()
+    try:
+        task = typed.as_dict()
+    except UnreadableTask as exc:  # read again for its issues: too late to end the file
+        raise ExportError(
+            f"invalid JSON: {exc.detail}",
+            file=file,
+            json_path=at[0],
+            hint="the export is damaged (bytes that are not UTF-8, or a number past a "
+            "double); export it again",
+        ) from None
     ann = task[at[1]][at[2]]
     result = ann.get("result") or []
     return _full_unit(ctx, ann, result, origin, who, at, file, task, options, counts)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RecordItem",
     "TypedTask",
+    "UnreadableTask",
     "fast_record",
     "plain_number",
     "typed_decoder",
@@ -126,15 +127,29 @@ class TypedTask:
 
     def as_dict(self) -> dict[str, Any]:
         """The task as plain JSON, as the full path reads it (``orjson``; ``ijson`` for
-        what orjson refuses, such as an integer past 64 bits)."""
+        what orjson refuses, such as an integer past 64 bits). :class:`UnreadableTask` if
+        neither reads it: msgspec skips a field no reader reads without checking its UTF-8
+        or whether its number fits a double, which both refuse."""
         if self._dict is None:
             assert self.view is not None
             try:
                 self._dict = orjson.loads(self.view)
             except orjson.JSONDecodeError:
                 wrapped = io.BytesIO(b"[" + bytes(self.view) + b"]")
-                self._dict = next(ijson.items(wrapped, "item", use_float=True))
+                try:
+                    self._dict = next(ijson.items(wrapped, "item", use_float=True))
+                except ijson.JSONError as exc:
+                    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                    raise UnreadableTask(detail) from None
         return self._dict
+
+
+class UnreadableTask(Exception):
+    """A task the typed decoder read that is not JSON to ijson (``detail``: its message)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 def _typed(view: memoryview) -> TypedTask | None:

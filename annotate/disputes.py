@@ -49,6 +49,7 @@ __all__ = [
     "disagreements",
     "free_text_fields",
     "is_rater",
+    "keyed_once",
     "notes",
     "raters_by_task",
     "span_key",
@@ -62,10 +63,31 @@ __all__ = [
 DisagreementKind = Literal["span", "label", "attributes", "relation", "judgement", "free_text"]
 
 
+# json.dumps(..., default=str) without making an encoder per call (the same text)
+_ENCODE = json.JSONEncoder(default=str).encode
+
+
 def span_key(span: Span, *, ignore: Collection[str] = ()) -> str:
     """Offsets, label and every per-span field but those named in ``ignore``, as a string."""
     attrs = sorted((k, v) for k, v in span.attrs.items() if k not in ignore)
-    return json.dumps([span.start, span.end, span.label, attrs], default=str)
+    return _ENCODE([span.start, span.end, span.label, attrs])
+
+
+def keyed_once(keyer: Callable[[Span], str]) -> Callable[[Span], str]:
+    """``keyer``, making each span's key once (a key is a ``json.dumps``; callers that
+    compare the same spans several times, as the viewer's notes then disputes, share
+    one). It keeps the spans it has keyed alive: make one per task, or per release."""
+    made: dict[int, tuple[Span, str]] = {}  # id → the span (kept alive) and its key
+
+    def key(span: Span) -> str:
+        hit = made.get(id(span))
+        if hit is not None and hit[0] is span:
+            return hit[1]
+        text = keyer(span)
+        made[id(span)] = (span, text)
+        return text
+
+    return key
 
 
 def free_text_fields(layer: str) -> frozenset[str]:
@@ -219,10 +241,15 @@ def _per_task(
 
 
 def task_disagreements(
-    anns: list[Annotation], *, definition: int = AGREEMENT_DEFINITION
+    anns: list[Annotation],
+    *,
+    definition: int = AGREEMENT_DEFINITION,
+    span_key: Callable[[Span], str] | None = None,
 ) -> list[Disagreement]:
-    """The disputed regions among the versions ``anns`` of one task (one per rater)."""
-    span_key = span_keyer(anns[0].layer, definition=definition)
+    """The disputed regions among the versions ``anns`` of one task (one per rater).
+    ``span_key``: the layer's :func:`span_keyer` under ``definition``, if the caller has
+    one (:func:`keyed_once`: shared with :func:`task_notes`)."""
+    span_key = keyed_once(span_key or span_keyer(anns[0].layer, definition=definition))
     keys = [{span_key(s): s for s in a.spans} for a in anns]
     agreed = set.intersection(*(set(k) for k in keys))
     disputed = sorted(
@@ -240,24 +267,35 @@ def task_disagreements(
     return out
 
 
-def task_notes(anns: list[Annotation]) -> list[Disagreement]:
+def task_notes(
+    anns: list[Annotation], *, span_key: Callable[[Span], str] | None = None
+) -> list[Disagreement]:
     """The spans of one task that its raters (``anns``) all made alike but for free text
-    (a note each, every rater's span as their version)."""
+    (a note each, every rater's span as their version). ``span_key``: the layer's
+    :func:`span_keyer` (the current definition), if the caller has one."""
     layer = anns[0].layer
-    span_key, free = span_keyer(layer), sorted(free_text_fields(layer))
+    free = sorted(free_text_fields(layer))
+    span_key = span_key or span_keyer(layer)
     keys = [{span_key(s): s for s in a.spans} for a in anns]
     out = []
     for key in sorted(set.intersection(*(set(k) for k in keys))):
         made = [k[key] for k in keys]
-        fields = tuple(
-            n for n in free if len({json.dumps(s.attrs.get(n), default=str) for s in made}) > 1
-        )
+        fields = tuple(n for n in free if _differ([s.attrs.get(n) for s in made]))
         if fields:
             versions = {a.annotator: _version(a) for a in anns}
             for a, s in zip(anns, made, strict=True):
                 versions[a.annotator].spans.append(s)
             out.append(_make(anns, "free_text", (made[0].start, made[0].end), versions, fields))
     return sorted(out, key=lambda d: (d.start, d.end))
+
+
+def _differ(values: list[Any]) -> bool:
+    """Whether the raters' values of one field differ as JSON text (``1``, ``1.0`` and
+    ``true`` do). Strings and None compare as themselves: their JSON texts are equal
+    exactly when they are."""
+    if all(v is None or type(v) is str for v in values):
+        return len(set(values)) > 1
+    return len({_ENCODE(v) for v in values}) > 1
 
 
 def _regions(disputed: list[tuple[Span, int]]) -> list[list[tuple[Span, int]]]:
@@ -287,11 +325,7 @@ def _span_disagreement(anns: list[Annotation], region: list[tuple[Span, int]]) -
         else:
             kind = "attributes"
             names = sorted({k for m in made for k in m[0].attrs})
-            attributes = tuple(
-                n
-                for n in names
-                if len({json.dumps(m[0].attrs.get(n), default=str) for m in made}) > 1
-            )
+            attributes = tuple(n for n in names if _differ([m[0].attrs.get(n) for m in made]))
     start = min(s.start for s, _ in region)
     end = max(s.end for s, _ in region)
     return _make(anns, kind, (start, end), versions, attributes)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.agreement import agreement_report, disagreements, notes
+from annotate.agreement import (
+    agreement_report,
+    disagreements,
+    notes,
+    task_disagreements,
+    task_notes,
+)
+from annotate.disputes import keyed_once, span_keyer
 from annotate.gold import select_gold
 from annotate.metrics import multi_rater_alpha
 from annotate.model import Annotation, Relation, Span
@@ -235,3 +242,35 @@ def test_the_consensus_is_of_origin_majority_not_adjudication() -> None:
     # a consensus given back is no adjudication: it does not win over the raters
     (again,) = select_gold([a, b, choice.annotation]).values()
     assert again.rule == "consensus"
+
+
+@pytest.mark.parametrize(("a_value", "b_value"), [(1, True), (1, 1.0), ("1", 1), ("x", None)])
+def test_a_field_that_differs_only_as_json_is_an_attributes_dispute(a_value, b_value) -> None:
+    # the fields are compared as JSON text (1, 1.0, true and "1" all differ), whether
+    # the raters' values are strings (compared as they are) or not
+    spans = [
+        Span(f"c{i}", 11, 24, TEXT[11:24], "claim", attrs={"n": v})
+        for i, v in enumerate((a_value, b_value))
+    ]
+    anns = [
+        record(who, [s], layer="claims", annotation_id=i)
+        for i, (who, s) in enumerate(zip("ab", spans, strict=True))
+    ]
+    (found,) = task_disagreements(anns)
+    assert (found.kind, found.attributes, found.start, found.end) == ("attributes", ("n",), 11, 24)
+
+
+def test_a_shared_keyer_keys_each_span_once_and_finds_the_same() -> None:
+    # the viewer passes one keyed_once keyer to task_notes and task_disagreements
+    made: list[str] = []
+
+    def counting(s: Span) -> str:
+        made.append(s.id)
+        return span_keyer("entities")(s)
+
+    anns = [record("a", A, annotation_id=1), record("b", B, annotation_id=2)]
+    key = keyed_once(counting)
+    shared = task_notes(anns, span_key=key) + task_disagreements(anns, span_key=key)
+    alone = task_notes(anns) + task_disagreements(anns)
+    assert [d.to_dict() for d in shared] == [d.to_dict() for d in alone] and len(alone) == 3
+    assert sorted(made) == sorted(s.id for s in [*A, *B])

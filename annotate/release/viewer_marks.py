@@ -19,9 +19,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-from annotate.disputes import task_disagreements, task_notes
+from annotate.disputes import (
+    AGREEMENT_DEFINITION,
+    keyed_once,
+    span_keyer,
+    task_disagreements,
+    task_notes,
+)
 from annotate.model import Annotation, Relation, Span
 
 __all__ = ["MARK_COLUMN", "STYLE3", "document_template", "rater_marks", "script"]
@@ -45,22 +52,29 @@ def rater_marks(
         if origin[i] == "annotation" and not col["ground_truth"][i]:
             key = (doc_id, col["layer"][i], col["segment_start"][i], col["segment_end"][i])
             tasks[key][col["annotator"][i]].append(i)
+    keyers: dict[str, Callable[[Span], str]] = {}  # layer → its span_keyer
     for key, by_rater in tasks.items():
         if len(by_rater) < 2 or _alike(col, by_rater):
             continue  # one version, or versions alike: nothing in dispute, no note
         where: dict[tuple[str, str], int] = {}  # (annotator, span id) → row
         anns = [_annotation(col, key, who, by_rater[who], where) for who in sorted(by_rater)]
-        for d in task_notes(anns) if definition > 1 else []:
+        if key[1] not in keyers:
+            keyers[key[1]] = span_keyer(key[1], definition=definition)
+        # each span keyed once for both (the notes' keyer is the current definition's)
+        span_key = keyed_once(keyers[key[1]])
+        shared = span_key if definition == AGREEMENT_DEFINITION else None
+        for d in task_notes(anns, span_key=shared) if definition > 1 else []:
             _mark(marks, where, d.versions, "note")
-        for d in task_disagreements(anns, definition=definition):
+        for d in task_disagreements(anns, definition=definition, span_key=span_key):
             _mark(marks, where, d.versions, "dispute")
     return marks
 
 
 def _alike(col: dict[str, list[Any]], by_rater: dict[str, list[int]]) -> bool:
     """Whether every rater's rows of a task say the same (spans with their fields and
-    links, the judgement): such versions agree under any definition."""
-    versions = set()
+    links, the judgement): such versions agree under any definition. (The values are
+    one parquet column's each, of one type: ``==`` says what their ``repr`` would.)"""
+    first: tuple[Any, list[Any]] | None = None
     for rows in by_rater.values():
         at = {col["span_id"][i]: (col["start"][i], col["end"][i], col["label"][i]) for i in rows}
         spans = sorted(
@@ -72,8 +86,12 @@ def _alike(col: dict[str, list[Any]], by_rater: dict[str, list[int]]) -> bool:
             for i in rows
             if col["start"][i] is not None
         )
-        versions.add(repr((col["judgement"][rows[0]], spans)))
-    return len(versions) == 1
+        version = (col["judgement"][rows[0]], spans)
+        if first is None:
+            first = version
+        elif version != first:
+            return False  # the first rater to differ: the task is compared
+    return True
 
 
 def _annotation(

@@ -10,7 +10,8 @@ processes (best of ``--rounds``, as the machine's load only ever slows a round d
   quarantine and the JSON report written (what ``annotate validate -o … --quarantine …
   --report …`` does, without the interpreter's start-up and imports, timed in the child).
 
-It prints, per size, both times, the ratio ours/baseline (target ≤ 1.5) and the peak RSS
+It prints, per size, both times, the ratio ours/baseline (target ≤ 1.5; and the median
+of each round's own ratio, steadier where the machine's speed drifts) and the peak RSS
 of the validating child (target: flat, < 150 MB at 1 GB; compare two sizes), as JSON.
 
 Two more lines, each measured in the same run against its own baseline:
@@ -36,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,7 +109,9 @@ def _one_size(work: Path, size_mb: float, rounds: int) -> dict[str, object]:
     best: dict[str, float] = {}
     peak = 0.0
     counts: object = None
+    paired: list[float] = []  # ours / baseline of each round: the two ran seconds apart
     for i in range(rounds):
+        times: dict[str, float] = {}
         for name in ("baseline", "ours") if i % 2 == 0 else ("ours", "baseline"):
             if name == "baseline":
                 got = _child(_BASELINE, str(export))
@@ -115,7 +119,9 @@ def _one_size(work: Path, size_mb: float, rounds: int) -> dict[str, object]:
                 got = _ours(work, corpus, [export])
                 peak = max(peak, float(str(got["peak_rss_mb"])))
                 counts = got["counts"]
-            best[name] = min(best.get(name, float("inf")), float(str(got["seconds"])))
+            times[name] = float(str(got["seconds"]))
+            best[name] = min(best.get(name, float("inf")), times[name])
+        paired.append(times["ours"] / times["baseline"])
     export.unlink()
     return {
         "export_mb": round(info.bytes / 1e6, 1),
@@ -123,6 +129,10 @@ def _one_size(work: Path, size_mb: float, rounds: int) -> dict[str, object]:
         "baseline_ijson_seconds": round(best["baseline"], 2),
         "ours_seconds": round(best["ours"], 2),
         "ours_over_ijson": round(best["ours"] / best["baseline"], 2),
+        # a machine whose speed drifts over minutes (a shared host) moves both bests apart:
+        # the median of the rounds' own ratios is the steadier figure
+        "median_round_ratio": round(statistics.median(paired), 2),
+        "round_ratios": [round(r, 2) for r in paired],
         "ours_mb_per_second": round(info.bytes / 1e6 / best["ours"], 1),
         "peak_rss_mb": round(peak, 1),
         "counts": counts,

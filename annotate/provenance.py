@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from annotate.disputes import raters_by_task, span_keyer
+from annotate.disputes import keyed_once, raters_by_task, span_keyer
 from annotate.model import Annotation, GoldChoice, Span
 
 __all__ = [
@@ -93,22 +93,6 @@ def _changes(gold: Span, rater: Span) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _once(keyer: Callable[[Span], str]) -> Callable[[Span], str]:
-    """``keyer``, making each span's key once (provenance asks for it several times, and a
-    key is a ``json.dumps``: most of the time of a big release's provenance)."""
-    made: dict[int, tuple[Span, str]] = {}  # id → the span (kept alive) and its key
-
-    def key(span: Span) -> str:
-        hit = made.get(id(span))
-        if hit is not None and hit[0] is span:
-            return hit[1]
-        text = keyer(span)
-        made[id(span)] = (span, text)
-        return text
-
-    return key
-
-
 def raters_of(choice: GoldChoice) -> list[Annotation]:
     """The raters' versions of a task: annotations that are neither ground truth nor an
     adjudication, the latest of each annotator (for a single annotation: itself)."""
@@ -120,7 +104,7 @@ def provenance(choice: GoldChoice) -> Provenance:
     gold = choice.annotation
     # what makes two spans one decision: the agreement's definition that tells free text
     # apart (2), which provenance has used since it was made (release 2.1.0)
-    span_key = _once(span_keyer(gold.layer, definition=2))
+    span_key = keyed_once(span_keyer(gold.layer, definition=2))
     raters = raters_of(choice)
     names = tuple(r.annotator for r in raters)
     had: dict[str, list[str]] = {}  # span key → raters who had it
